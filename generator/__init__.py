@@ -1,0 +1,1 @@
+"""tablemap: compiles dual-write table-map specs into typed Python mapper modules."""

@@ -1,0 +1,106 @@
+"""Command line: ``python -m generator generate [--check] [--strict]``.
+
+Exit status: 0 success, 1 spec errors (or stale output under --check), 2 bad
+command-line use, 3 an internal error of the compiler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.compiler import PACKAGE, Layout, compile_project
+from generator.diagnostics import Diagnostics, render
+from generator.output import pending_changes, unified_diff, write_package
+
+ISSUES_URL = "the tablemap issue tracker (see README.md, 'Reporting bugs')"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Compile dual-write table-map specs into typed Python mapper modules.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    generate = commands.add_parser(
+        "generate", help="compile specs/ into generated/ (all or nothing)"
+    )
+    generate.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; fail with a diff if generated/ differs from what the specs produce",
+    )
+    generate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    generate.add_argument(
+        "--specs", type=Path, default=Path("specs"), help="the specs folder (default: specs)"
+    )
+    generate.add_argument(
+        "--output",
+        type=Path,
+        default=Path("generated"),
+        help=f"where the {PACKAGE} package goes (default: generated)",
+    )
+    return parser
+
+
+def _report(diagnostics: Diagnostics, root: Path, strict: bool) -> None:
+    for diagnostic in diagnostics.sorted():
+        print(render(diagnostic, root), file=sys.stderr)
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    if errors or warnings:
+        verdict = " (--strict: warnings are errors)" if strict and warnings else ""
+        print(
+            f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+            f"{verdict}",
+            file=sys.stderr,
+        )
+
+
+def generate(arguments: argparse.Namespace) -> int:
+    root = Path.cwd()
+    layout = Layout(root, arguments.specs)
+    result = compile_project(layout)
+    _report(result.diagnostics, root, arguments.strict)
+    failed = bool(result.diagnostics.errors) or (
+        arguments.strict and bool(result.diagnostics.warnings)
+    )
+    if failed:
+        print("generated/ was left unchanged", file=sys.stderr)
+        return 1
+    package = root / arguments.output / PACKAGE
+    label = (arguments.output / PACKAGE).as_posix()
+    if arguments.check:
+        changes = pending_changes(package, result.files)
+        if changes.any:
+            sys.stdout.write(unified_diff(package, result.files, label))
+            print(
+                f"{label} is stale: run `make generate` (python -m generator generate)",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{label} is up to date ({len(result.plans)} templates)")
+        return 0
+    changes = write_package(package, result.files)
+    summary = f"{len(changes.written)} written, {len(changes.removed)} removed"
+    print(f"{label}: {len(result.plans)} templates; {summary}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    try:
+        return generate(arguments)
+    except KeyboardInterrupt:
+        print("interrupted; generated/ holds only complete files", file=sys.stderr)
+        return 130
+    except Exception:
+        print(
+            "internal error in the tablemap compiler (a bug, not a problem in your specs);\n"
+            f"please report it, with this trace, to {ISSUES_URL}:",
+            file=sys.stderr,
+        )
+        traceback.print_exc()
+        return 3

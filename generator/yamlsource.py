@@ -1,0 +1,227 @@
+"""Safe YAML loading into nodes that remember where they came from.
+
+Specs are edited by hand, so the loader keeps every value's line and column for
+diagnostics, rejects duplicate keys (PyYAML silently keeps the last), refuses tags,
+anchors and aliases (no object construction, no alias bombs) and bounds size and
+nesting before any recursive work is done. Plain scalars are typed by the YAML 1.2
+core schema: ``no`` and ``yes`` are strings, only ``true``/``false`` are booleans.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import CompileError, Diagnostics, Location
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+MAX_NODES = 100_000
+
+ScalarValue = str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class Scalar:
+    value: ScalarValue
+    location: Location
+    quoted: bool
+
+
+@dataclass(frozen=True)
+class Sequence:
+    items: tuple[Node, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Mapping:
+    entries: tuple[tuple[Scalar, Node], ...]
+    location: Location
+
+    def get(self, key: str) -> Node | None:
+        for name, value in self.entries:
+            if name.value == key:
+                return value
+        return None
+
+    def key_nodes(self) -> Iterator[Scalar]:
+        return (name for name, _ in self.entries)
+
+
+Node = Scalar | Sequence | Mapping
+
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_OCT = re.compile(r"^0o[0-7]+$")
+_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+def core_schema_value(text: str) -> ScalarValue:
+    """Type a plain scalar the way YAML 1.2's core schema does."""
+    if _NULL.match(text):
+        return None
+    if _TRUE.match(text):
+        return True
+    if _FALSE.match(text):
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _OCT.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    if _INF.match(text):
+        return float("-inf") if text.startswith("-") else float("inf")
+    if _NAN.match(text):
+        return float("nan")
+    return text
+
+
+class _UntypedLoader(yaml.SafeLoader):
+    """Resolves every untagged scalar to a string, so only explicit tags differ."""
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012
+
+
+def _mark_location(path: str, mark: Any) -> Location:
+    if mark is None:
+        return Location(path, 1, 1)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+class _Converter:
+    def __init__(self, path: str, diagnostics: Diagnostics) -> None:
+        self.path = path
+        self.diagnostics = diagnostics
+        self.seen: set[int] = set()
+
+    def fail(self, location: Location, message: str) -> CompileError:
+        self.diagnostics.error(location, message)
+        return CompileError(message)
+
+    def convert(self, node: yaml.Node) -> Node:
+        location = _mark_location(self.path, node.start_mark)
+        if id(node) in self.seen:
+            raise self.fail(location, "YAML anchors and aliases are not supported in specs")
+        self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, location)
+        if isinstance(node, yaml.SequenceNode):
+            self.untagged(node, "tag:yaml.org,2002:seq", location)
+            return Sequence(tuple(self.convert(item) for item in node.value), location)
+        if isinstance(node, yaml.MappingNode):
+            self.untagged(node, "tag:yaml.org,2002:map", location)
+            return self.mapping(node, location)
+        raise self.fail(location, f"unsupported YAML node {type(node).__name__}")
+
+    def untagged(self, node: yaml.Node, default: str, location: Location) -> None:
+        if node.tag != default:
+            raise self.fail(location, f"YAML tags such as {node.tag!r} are not supported in specs")
+
+    def scalar(self, node: yaml.ScalarNode, location: Location) -> Scalar:
+        self.untagged(node, "tag:yaml.org,2002:str", location)
+        if node.style is None:
+            return Scalar(core_schema_value(node.value), location, quoted=False)
+        return Scalar(node.value, location, quoted=True)
+
+    def mapping(self, node: yaml.MappingNode, location: Location) -> Mapping:
+        entries: list[tuple[Scalar, Node]] = []
+        first_seen: dict[object, Location] = {}
+        for key_node, value_node in node.value:
+            key = self.convert(key_node)
+            if not isinstance(key, Scalar):
+                raise self.fail(key.location, "mapping keys must be plain scalars")
+            if key.value in first_seen:
+                self.diagnostics.error(
+                    key.location,
+                    f"duplicate key {key.value!r} (first defined at line "
+                    f"{first_seen[key.value].line}); YAML would silently keep only the last",
+                )
+            else:
+                first_seen[key.value] = key.location
+            entries.append((key, self.convert(value_node)))
+        return Mapping(tuple(entries), location)
+
+
+def _check_shape(text: str, path: str) -> None:
+    """Bound nesting and node count with the streaming parser, before composing recursively."""
+    depth = 0
+    count = 0
+    for event in yaml.parse(text, Loader=_UntypedLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _ShapeError(
+                event.start_mark, "YAML anchors and aliases are not supported in specs"
+            )
+        if isinstance(event, yaml.NodeEvent) and getattr(event, "anchor", None):
+            raise _ShapeError(
+                event.start_mark, "YAML anchors and aliases are not supported in specs"
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _ShapeError(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.NodeEvent):
+            count += 1
+            if count > MAX_NODES:
+                raise _ShapeError(event.start_mark, f"more than {MAX_NODES} YAML nodes")
+
+
+class _ShapeError(Exception):
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+def load(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
+    """Parse one YAML document; problems go to ``diagnostics`` and give None."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        diagnostics.error(Location(path, 1, 1), f"file is larger than {MAX_BYTES} bytes")
+        return None
+    try:
+        _check_shape(text, path)
+        composed = yaml.compose(text, Loader=_UntypedLoader)
+    except _ShapeError as problem:
+        diagnostics.error(_mark_location(path, problem.mark), problem.message)
+        return None
+    except yaml.MarkedYAMLError as problem:
+        mark = problem.problem_mark or problem.context_mark
+        message = problem.problem or problem.context or "invalid YAML"
+        if problem.context and problem.problem:
+            message = f"{problem.problem} ({problem.context})"
+        diagnostics.error(_mark_location(path, mark), f"YAML syntax error: {message}")
+        return None
+    except yaml.YAMLError as problem:
+        diagnostics.error(Location(path, 1, 1), f"YAML error: {problem}")
+        return None
+    if composed is None:
+        diagnostics.error(Location(path, 1, 1), "the file is empty")
+        return None
+    try:
+        return _Converter(path, diagnostics).convert(composed)
+    except CompileError:
+        return None
+
+
+def plain(node: Node) -> object:
+    """The node as plain Python data, for documents whose positions no longer matter."""
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Sequence):
+        return [plain(item) for item in node.items]
+    return {key.value: plain(value) for key, value in node.entries}
