@@ -106,6 +106,9 @@ def render_models(finance: list[EntitySchema], dataverse: list[EntitySchema]) ->
             f"# Do not edit: change the schemas and run `{REGENERATE}`.",
         ]
     )
+    docstring = '"""Record types of the F&O entities and Dataverse tables the maps use."""\n'
+    if not schemas:
+        return format_python(f"{header}\n{docstring}", "models.py")
     source = generate(
         json.dumps(model_schema(finance, dataverse)),
         input_file_type=InputFileType.JsonSchema,
@@ -122,6 +125,5 @@ def render_models(finance: list[EntitySchema], dataverse: list[EntitySchema]) ->
     )
     if not isinstance(source, str):
         raise TypeError(f"datamodel-code-generator returned {type(source).__name__}, not text")
-    docstring = '"""Record types of the F&O entities and Dataverse tables the maps use."""\n'
     body = source.removeprefix(header).lstrip("\n")
     return format_python(f"{header}\n{docstring}\n{body}", "models.py")

@@ -381,8 +381,12 @@ class _Resolver:
                 self.error(
                     row.map_type_location,
                     f"{source.name!r} ({_describe(source)}) can't be copied to "
-                    f"{target.name!r} ({_describe(target)}); add a value map with a "
-                    "transforming map type",
+                    f"{target.name!r} ({_describe(target)}); "
+                    + (
+                        "add a value map"
+                        if row.map_type.transformed
+                        else "add a value map and use a transforming map type (><, >>, <<)"
+                    ),
                 )
                 return False
         return True

@@ -1,0 +1,179 @@
+"""Compiler tests on small inline specs: each compile error pinned by message and location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from projects import compile_files, headlines, spec
+
+SPEC = "specs/maps/customers_to_accounts.yaml"
+
+
+def errors_of(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    return headlines(compile_files(tmp_path, files))
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            spec('- [CUSTOMERACOUNT, "=", accountnumber]\n'),
+            f"{SPEC}:7:6: error: unknown finance field 'CUSTOMERACOUNT': Customers has no such "
+            "column (did you mean 'CustomerAccount'?)",
+            id="unknown-field",
+        ),
+        pytest.param(
+            spec('- [CustomerAccount, "=", parentaccountid.accountnumber]\n'),
+            f"{SPEC}:7:28: error: lookup 'parentaccountid.accountnumber' has no target: "
+            "'parentaccountid' has no x-lookup in specs/entities/dataverse/accounts.yaml",
+            id="lookup-without-target",
+        ),
+        pytest.param(
+            spec('- [CustomerAccount, "=", accountnumber]\n- [Name, ">", accountnumber]\n'),
+            f"{SPEC}:8:5: error: 'accountnumber' is written twice in the finance to Dataverse "
+            "direction: row 2 repeats row 1 (line 7)",
+            id="same-field-twice",
+        ),
+        pytest.param(
+            spec('- [OnHold, "><", msdyn_onhold, {values: [["no", false], ["yes", false]]}]\n'),
+            f"{SPEC}:7:43: error: value map is not one-to-one: Dataverse value false appears in "
+            "pairs 1 and 2",
+            id="value-map-not-one-to-one",
+        ),
+        pytest.param(
+            spec(
+                '- [CustomerAccount, "=", accountnumber]\n',
+                header='template: T\nfinance:\n  entity: Customers\n  filter: (PartyTyp == "A")\n'
+                "dataverse:\n  table: accounts\n",
+            ),
+            f"{SPEC}:4:12: error: unknown filter field 'PartyTyp' in entity Customers "
+            "(did you mean 'PartyType'?)",
+            id="filter-unknown-field",
+        ),
+        pytest.param(
+            spec(
+                '- [CustomerAccount, "=", accountnumber]\n',
+                header="template: T\nfinance:\n  entity: Customers\n"
+                "dataverse:\n  table: accounts\n  filter: customertypecode eq eq 3\n",
+            ),
+            f"{SPEC}:6:31: error: reversed source filter does not parse: expected a field or a "
+            "value but found 'eq'",
+            id="reverse-filter-syntax",
+        ),
+        pytest.param(
+            spec(
+                '- [CustomerAccount, "=", accountnumber]\n',
+                header='template: T\nfinance:\n  entity: Customers\n  filter: ((PartyType == "O")\n'
+                "dataverse:\n  table: accounts\n",
+            ),
+            f"{SPEC}:4:30: error: source filter does not parse: expected ')' but found the end "
+            "of the filter",
+            id="source-filter-syntax",
+        ),
+        pytest.param(
+            spec('- [CustomerAccount, "=>", accountnumber]\n'),
+            f"{SPEC}:7:23: error: unknown map type '=>' (did you mean '>'?); expected one of "
+            "= > < >< >> <<",
+            id="unknown-map-type",
+        ),
+        pytest.param(
+            spec('- [none, ">>", none, 3]\n'),
+            f"{SPEC}:7:5: error: a row can't have none on both sides",
+            id="none-both-sides",
+        ),
+        pytest.param(
+            spec('- [none, "=", customertypecode, 3]\n'),
+            f"{SPEC}:7:12: error: a row with none as finance field must use map type >> "
+            "(the Dataverse field receives the default), not =",
+            id="none-with-plain-map-type",
+        ),
+        pytest.param(
+            spec('- [none, ">>", customertypecode, 7]\n'),
+            f"{SPEC}:7:36: error: default 7 is not an option of 'customertypecode'; "
+            "options: 1, 2, 3",
+            id="default-not-an-option",
+        ),
+        pytest.param(
+            spec('- [PartyType, "<<", none, 3]\n'),
+            f"{SPEC}:7:29: error: default 3 does not fit column 'PartyType' (string)",
+            id="default-wrong-type",
+        ),
+        pytest.param(
+            spec('- [Gender, "><", gendercode, {values: [["male", 1], ["femal", 2]]}]\n'),
+            f"{SPEC}:7:56: error: value-map value 'femal' is not a member of enum Gender of "
+            "'Gender' (did you mean 'Female'?); members: Unknown, Male, Female, NonSpecific",
+            id="value-not-enum-member",
+        ),
+        pytest.param(
+            spec('- [Gender, "><", gendercode]\n'),
+            f"{SPEC}:7:14: error: 'Gender' (enum Gender) can't be copied to 'gendercode' "
+            "(option set); add a value map",
+            id="transform-without-map-between-types",
+        ),
+        pytest.param(
+            spec('- [Name, "="]\n'),
+            f"{SPEC}:7:5: error: a row must be [finance field, map type, dataverse field] with "
+            "an optional 4th element (default or options), got 2 elements",
+            id="row-arity",
+        ),
+        pytest.param(
+            {"specs/maps/x.yaml": "template: T\ntemplate: U\nfinance: {entity: Customers}\n"
+             "dataverse: {table: accounts}\nfields:\n  - [Name, '=', name]\n"},
+            "specs/maps/x.yaml:2:1: error: duplicate key 'template' (first defined at line 1); "
+            "YAML would silently keep only the last",
+            id="duplicate-yaml-key",
+        ),
+        pytest.param(
+            {"specs/maps/x.yaml": "template: T\nfinance: {entity: Customers\n"},
+            "specs/maps/x.yaml:3:1: error: YAML syntax error: expected ',' or '}', but got "
+            "'<stream end>' (while parsing a flow mapping)",
+            id="yaml-syntax",
+        ),
+        pytest.param(
+            {"specs/maps/Bad-Name.yaml": "template: T\n"},
+            "specs/maps/Bad-Name.yaml:1:1: error: spec file name 'Bad-Name' is not a valid "
+            "module name: use lower-case letters, digits and underscores, starting with a letter",
+            id="file-name-not-a-module",
+        ),
+    ],
+)
+def test_compile_error(tmp_path: Path, files: dict[str, str], expected: str) -> None:
+    assert errors_of(tmp_path, files) == [expected]
+
+
+def test_unknown_top_level_key_is_reported_with_a_suggestion(tmp_path: Path) -> None:
+    files = {
+        "specs/maps/x.yaml": "template: T\ntemplat3: U\nfinance: {entity: Customers}\n"
+        "dataverse: {table: accounts}\nfields:\n  - [Name, '=', name]\n"
+    }
+    assert errors_of(tmp_path, files) == [
+        "specs/maps/x.yaml:2:1: error: unknown key 'templat3' in a spec (did you mean "
+        "'template'?); expected template, description, finance, dataverse, fields"
+    ]
+
+
+def test_every_problem_of_a_run_is_reported(tmp_path: Path) -> None:
+    files = spec('- [Nam, "=", name]\n- [Name, "=", nme]\n- [none, ">>", customertypecode, 9]\n')
+    assert errors_of(tmp_path, files) == [
+        f"{SPEC}:7:6: error: unknown finance field 'Nam': Customers has no such column "
+        "(did you mean 'Name'?)",
+        f"{SPEC}:8:17: error: unknown dataverse field 'nme': accounts has no such column "
+        "(did you mean 'name'?)",
+        f"{SPEC}:9:36: error: default 9 is not an option of 'customertypecode'; options: 1, 2, 3",
+    ]
+
+
+def test_a_map_without_schemas_compiles_with_json_typed_fields(tmp_path: Path) -> None:
+    files = spec('- [ANYTHING, "=", whatever]\n')
+    diagnostics = compile_files(tmp_path, files, schemas=False)
+    assert diagnostics.errors == []
+    assert headlines(diagnostics) == [
+        f"{SPEC}:3:11: warning: no schema for finance entity 'Customers' "
+        "(specs/entities/finance/Customers.yaml): its fields are typed as JSON values and keyed "
+        "as written",
+        f"{SPEC}:5:10: warning: no schema for dataverse table 'accounts' "
+        "(specs/entities/dataverse/accounts.yaml): its fields are typed as JSON values and keyed "
+        "as written",
+    ]
