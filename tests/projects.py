@@ -66,7 +66,11 @@ def spec(fields: str, *, header: str = "", name: str = "customers_to_accounts") 
         "finance:\n  entity: Customers\n"
         "dataverse:\n  table: accounts\n"
     )
-    return {f"specs/maps/{name}.yaml": body + "fields:\n" + textwrap.indent(textwrap.dedent(fields), "  ")}
+    return {
+        f"specs/maps/{name}.yaml": body
+        + "fields:\n"
+        + textwrap.indent(textwrap.dedent(fields), "  ")
+    }
 
 
 def write_project(root: Path, files: dict[str, str], *, schemas: bool = True) -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from projects import compile_files, headlines, spec
 
 SPEC = "specs/maps/customers_to_accounts.yaml"
@@ -119,8 +118,10 @@ def errors_of(tmp_path: Path, files: dict[str, str]) -> list[str]:
             id="row-arity",
         ),
         pytest.param(
-            {"specs/maps/x.yaml": "template: T\ntemplate: U\nfinance: {entity: Customers}\n"
-             "dataverse: {table: accounts}\nfields:\n  - [Name, '=', name]\n"},
+            {
+                "specs/maps/x.yaml": "template: T\ntemplate: U\nfinance: {entity: Customers}\n"
+                "dataverse: {table: accounts}\nfields:\n  - [Name, '=', name]\n"
+            },
             "specs/maps/x.yaml:2:1: error: duplicate key 'template' (first defined at line 1); "
             "YAML would silently keep only the last",
             id="duplicate-yaml-key",

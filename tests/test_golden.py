@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from dualwrite_maps import TEMPLATES, MappingError
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -59,4 +58,6 @@ def test_every_template_has_golden_cases_for_both_directions() -> None:
             json.loads(path.read_text(encoding="utf-8"))["direction"]
             for path in (GOLDEN / module_name).glob("*.json")
         }
-        assert set(DIRECTIONS) <= directions, f"{module_name} lacks cases for {set(DIRECTIONS) - directions}"
+        assert (
+            set(DIRECTIONS) <= directions
+        ), f"{module_name} lacks cases for {set(DIRECTIONS) - directions}"
