@@ -97,7 +97,7 @@ class ModulePlan:
     dataverse_table: str
     source_filter: str | None
     reverse_filter: str | None
-    dataverse_query: str
+    dataverse_query: list[str]
     source_predicate: str
     reverse_predicate: str
     finance_type: str
@@ -287,7 +287,8 @@ class _Planner:
 
     # --- module ------------------------------------------------------------------------
 
-    def dataverse_query(self) -> str:
+    def dataverse_query(self) -> list[str]:
+        """The query options, one per element: $select, $expand and $filter, as present."""
         select: list[str] = []
         expand: dict[str, list[str]] = {}
         for row in self.map.rows:
@@ -303,17 +304,18 @@ class _Planner:
         reverse = self.map.reverse_filter
         if reverse is not None:
             select.extend(name for name in reverse.columns if name not in select)
-        parts = []
+        options = []
         if select:
-            parts.append(f"$select={','.join(select)}")
+            options.append(f"$select={','.join(select)}")
         if expand:
-            parts.append(
+            options.append(
                 "$expand="
                 + ",".join(f"{nav}($select={','.join(keys)})" for nav, keys in expand.items())
             )
         if reverse is not None:
-            parts.append(f"$filter={reverse.text}")
-        return "&".join(parts)
+            options.append(f"$filter={reverse.text}")
+        # Joined with "&", one option per line, so a review diff shows which option changed.
+        return [("&" if index else "") + option for index, option in enumerate(options)]
 
     def plan(self) -> ModulePlan | None:
         spec = self.map.spec
