@@ -128,6 +128,46 @@ def _check_schema_exists(
     )
 
 
+def _report_unmapped_columns(maps: list[TableMap], diagnostics: Diagnostics) -> None:
+    """MapStruct's unmapped-target report: schema columns that no spec maps or filters on."""
+    used: dict[str, set[str]] = {}
+    users: dict[str, list[str]] = {}
+    schemas: dict[str, EntitySchema] = {}
+    for table_map in maps:
+        for schema, names in (
+            (table_map.finance_schema, _finance_columns(table_map)),
+            (table_map.dataverse_schema, _dataverse_columns(table_map)),
+        ):
+            if schema is None:
+                continue
+            schemas[schema.path] = schema
+            used.setdefault(schema.path, set()).update(names)
+            users.setdefault(schema.path, []).append(table_map.spec.module)
+    for path, schema in sorted(schemas.items()):
+        for column in schema.columns:
+            if column.name in used[path] or column.name in schema.key or column.location is None:
+                continue
+            diagnostics.warning(
+                column.location,
+                f"column {column.name!r} of {schema.entity_set} is not mapped by any spec "
+                f"that uses it ({', '.join(users[path])})",
+            )
+
+
+def _finance_columns(table_map: TableMap) -> set[str]:
+    names = {row.finance.name for row in table_map.rows if row.finance is not None}
+    if table_map.source_filter is not None:
+        names.update(table_map.source_filter.columns)
+    return names
+
+
+def _dataverse_columns(table_map: TableMap) -> set[str]:
+    names = {row.dataverse.column.name for row in table_map.rows if row.dataverse is not None}
+    if table_map.reverse_filter is not None:
+        names.update(table_map.reverse_filter.columns)
+    return names
+
+
 def compile_project(layout: Layout) -> Compilation:
     result = Compilation()
     diagnostics = result.diagnostics
@@ -162,6 +202,7 @@ def compile_project(layout: Layout) -> Compilation:
         plan = plan_module(table_map, diagnostics)
         if plan is not None:
             result.plans.append(plan)
+    _report_unmapped_columns(result.maps, diagnostics)
     if diagnostics.errors:
         return result
     files = {f"{plan.module}.py": render_module(plan) for plan in result.plans}

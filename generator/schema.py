@@ -10,7 +10,7 @@ lookup columns. Anything else in a property is documentation and is ignored.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -59,6 +59,7 @@ class Column:
     enum_values: tuple[tuple[str, int], ...] = ()
     options: tuple[tuple[int, str], ...] = ()
     lookup: Lookup | None = None
+    location: Location | None = None
 
     @property
     def is_enum(self) -> bool:
@@ -92,6 +93,8 @@ class EntitySchema:
     path: str
     sha256: str
     columns: tuple[Column, ...]
+    # x-key: columns dual-write keys records by; not reported when no row maps them.
+    key: tuple[str, ...] = ()
 
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
@@ -146,8 +149,16 @@ class _SchemaReader:
         for name, spec in properties.entries:
             if not isinstance(name.value, str):
                 raise self.fail(name.location, "property names must be strings")
-            columns.append(self.column(name.value, spec, defs))
-        return EntitySchema(title, entity_set, description, self.path, sha256, tuple(columns))
+            columns.append(replace(self.column(name.value, spec, defs), location=name.location))
+        key_node = root.get("x-key")
+        key: tuple[str, ...] = ()
+        if key_node is not None:
+            if not isinstance(key_node, Sequence):
+                raise self.fail(key_node.location, "'x-key' must be a list of property names")
+            key = tuple(
+                self.text(item, "an x-key column", key_node.location) for item in key_node.items
+            )
+        return EntitySchema(title, entity_set, description, self.path, sha256, tuple(columns), key)
 
     def column(self, name: str, node: Node, defs: Mapping | None) -> Column:
         spec = self.mapping(node, f"property {name!r}", node.location)

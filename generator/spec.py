@@ -9,14 +9,18 @@ from __future__ import annotations
 import hashlib
 import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from generator.diagnostics import CompileError, Diagnostics, Location, suggestion
 from generator.yamlsource import Mapping, Node, Scalar, ScalarValue, Sequence, load
 
 NONE_FIELD = "none"
+T = TypeVar("T")
 
 
 class MapType(Enum):
@@ -103,6 +107,7 @@ OPTION_KEYS = ("default", "values", "unmapped")
 UNMAPPED_POLICIES = ("error", "keep")
 RESERVED_MODULES = ("models",)
 _MODULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def module_name_problem(stem: str) -> str | None:
@@ -152,6 +157,16 @@ class _Reader:
     def name(self, node: Node, what: str) -> Name:
         return Name(self.string(node, what), node.location)
 
+    def identifier(self, node: Node, what: str) -> Name:
+        """An entity or table name: it names schema files and generated types."""
+        name = self.name(node, what)
+        if not _IDENTIFIER.match(name.text):
+            raise self.fail(
+                node.location,
+                f"{what} {name.text!r} is not an OData name (letters, digits and underscores)",
+            )
+        return name
+
     def filter(self, parent: Mapping) -> Scalar | None:
         node = parent.get("filter")
         if node is None:
@@ -162,43 +177,55 @@ class _Reader:
 
     def read(self, document: Node, module: str, sha256: str) -> MapSpec:
         root = self.mapping(document, "a spec", TOP_LEVEL_KEYS)
-        template = self.string(self.required(root, "template", "the spec"), "'template'")
-        description_node = root.get("description")
-        description = self.string(description_node, "'description'") if description_node else ""
-        finance = self.mapping(
-            self.required(root, "finance", "the spec"), "'finance'", FINANCE_KEYS
+        # Each part is read on its own, so one run reports the problems of all of them.
+        template = self.attempt(
+            lambda: self.string(self.required(root, "template", "the spec"), "'template'")
         )
-        dataverse = self.mapping(
-            self.required(root, "dataverse", "the spec"), "'dataverse'", DATAVERSE_KEYS
-        )
-        finance_side = SideSpec(
-            self.name(self.required(finance, "entity", "'finance'"), "'entity'"),
-            self.filter(finance),
-        )
-        dataverse_side = SideSpec(
-            self.name(self.required(dataverse, "table", "'dataverse'"), "'table'"),
-            self.filter(dataverse),
-        )
-        fields = self.required(root, "fields", "the spec")
-        if not isinstance(fields, Sequence) or not fields.items:
-            raise self.fail(fields.location, "'fields' must be a non-empty list of rows")
-        rows = []
-        for index, item in enumerate(fields.items):
-            try:
-                rows.append(self.row(index, item))
-            except CompileError:
-                continue
+        description = self.attempt(lambda: self.optional_string(root, "description"))
+        finance = self.attempt(lambda: self.side(root, "finance", "entity", FINANCE_KEYS))
+        dataverse = self.attempt(lambda: self.side(root, "dataverse", "table", DATAVERSE_KEYS))
+        rows = self.attempt(lambda: self.rows(root))
+        if None in (template, description, finance, dataverse, rows):
+            raise CompileError("the spec has errors")
+        assert template is not None and description is not None and rows is not None
+        assert finance is not None and dataverse is not None
         return MapSpec(
             self.path,
             module,
             sha256,
             template,
             description,
-            finance_side,
-            dataverse_side,
-            tuple(rows),
+            finance,
+            dataverse,
+            rows,
             root.location,
         )
+
+    def optional_string(self, parent: Mapping, key: str) -> str:
+        node = parent.get(key)
+        return "" if node is None else self.string(node, repr(key))
+
+    def attempt(self, read: Callable[[], T]) -> T | None:
+        try:
+            return read()
+        except CompileError:
+            return None
+
+    def side(self, root: Mapping, key: str, name_key: str, keys: tuple[str, ...]) -> SideSpec:
+        side = self.mapping(self.required(root, key, "the spec"), repr(key), keys)
+        name = self.identifier(self.required(side, name_key, repr(key)), repr(name_key))
+        return SideSpec(name, self.filter(side))
+
+    def rows(self, root: Mapping) -> tuple[RowSpec, ...]:
+        fields = self.required(root, "fields", "the spec")
+        if not isinstance(fields, Sequence) or not fields.items:
+            raise self.fail(fields.location, "'fields' must be a non-empty list of rows")
+        rows = []
+        for index, item in enumerate(fields.items):
+            row = self.attempt(partial(self.row, index, item))
+            if row is not None:
+                rows.append(row)
+        return tuple(rows)
 
     def field_name(self, node: Node, side: str) -> Name | None:
         if not isinstance(node, Scalar) or not isinstance(node.value, str) or not node.value:
@@ -301,6 +328,8 @@ def read_spec(path: Path, display: str, diagnostics: Diagnostics) -> MapSpec | N
     raw = path.read_bytes()
     module = path.stem
     problem = module_name_problem(module)
+    if not display.isprintable():
+        problem = f"spec path {display!r} has characters that can't appear in a generated header"
     if problem:
         diagnostics.error(Location(display, 1, 1), problem)
         return None

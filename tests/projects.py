@@ -10,7 +10,7 @@ from pathlib import Path
 from types import ModuleType
 
 from generator.compiler import Layout, compile_project
-from generator.diagnostics import Diagnostic, Diagnostics, render
+from generator.diagnostics import Diagnostic, Diagnostics, Severity, render
 
 FINANCE_SCHEMA = """\
 title: Customers
@@ -90,8 +90,12 @@ def compile_files(root: Path, files: dict[str, str], *, schemas: bool = True) ->
     return compile_project(Layout(root)).diagnostics
 
 
-def headlines(diagnostics: Diagnostics) -> list[str]:
-    return [diagnostic.headline() for diagnostic in diagnostics.sorted()]
+def headlines(diagnostics: Diagnostics, *, severity: Severity | None = None) -> list[str]:
+    return [
+        diagnostic.headline()
+        for diagnostic in diagnostics.sorted()
+        if severity is None or diagnostic.severity is severity
+    ]
 
 
 def rendered(diagnostic: Diagnostic, root: Path) -> str:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from generator.diagnostics import Severity
 from projects import compile_files, headlines, spec
 
 SPEC = "specs/maps/customers_to_accounts.yaml"
 
 
 def errors_of(tmp_path: Path, files: dict[str, str]) -> list[str]:
-    return headlines(compile_files(tmp_path, files))
+    return headlines(compile_files(tmp_path, files), severity=Severity.ERROR)
 
 
 @pytest.mark.parametrize(
