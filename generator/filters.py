@@ -78,7 +78,7 @@ _FINANCE_TOKEN = re.compile(
     | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
     | (?P<op>==|!=|&&|\|\||=|!|\(|\))
     )""",
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
 
 _ODATA_TOKEN = re.compile(
@@ -119,7 +119,7 @@ def _finance_token(kind: str, text: str, offset: int) -> Token:
     if kind == "number":
         return Token(kind, text, int(text), offset)
     if kind == "string":
-        return Token(kind, text, re.sub(r"\\(.)", r"\1", text[1:-1]), offset)
+        return Token(kind, text, re.sub(r"\\(.)", r"\1", text[1:-1], flags=re.DOTALL), offset)
     return Token(kind, text, None, offset)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 import pytest
 
-from generator import cli
+from generator import cli, output
 from projects import spec, write_project
 
 GOOD = '- [CustomerAccount, "=", accountnumber]\n- [none, ">>", customertypecode, 3]\n'
@@ -116,3 +117,32 @@ def test_internal_errors_say_so_and_exit_3(
         "internal error in the tablemap compiler (a bug, not a problem in your specs)"
     )
     assert "RuntimeError: boom" in error
+
+
+def test_an_interrupted_run_leaves_only_whole_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_project(tmp_path, spec(GOOD))
+    assert run(tmp_path, monkeypatch) == 0
+    package = tmp_path / "generated" / "dualwrite_maps"
+    before = snapshot(package)
+    write_project(tmp_path, spec(GOOD.replace("3]", "2]")) | spec(GOOD, name="second_map"))
+    replaced: list[str] = []
+    real_replace = os.replace
+
+    def interrupted_after_one_file(source: str, target: str) -> None:
+        if replaced:
+            raise KeyboardInterrupt
+        replaced.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(output.os, "replace", interrupted_after_one_file)
+    assert run(tmp_path, monkeypatch) == 130
+    after = snapshot(package)
+    assert [name for name in after if name.endswith(".tmp")] == []
+    changed = [name for name in after if after[name] != before.get(name)]
+    assert len(changed) == 1
+    monkeypatch.undo()
+    assert run(tmp_path, monkeypatch, "--check") == 1
+    assert run(tmp_path, monkeypatch) == 0
+    assert run(tmp_path, monkeypatch, "--check") == 0

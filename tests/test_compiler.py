@@ -180,3 +180,72 @@ def test_a_map_without_schemas_compiles_with_json_typed_fields(tmp_path: Path) -
         "(specs/entities/dataverse/accounts.yaml): its fields are typed as JSON values and keyed "
         "as written",
     ]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            spec('- [Name, "<", none, x]\n'),
+            f"{SPEC}:7:12: error: a row with none as dataverse field must use map type << "
+            "(the finance field receives the default), not <",
+            id="none-with-one-way-map-type",
+        ),
+        pytest.param(
+            spec('- [OnHold, "><", msdyn_onhold, {values: noyes_boolen}]\n')
+            | {"specs/value_maps.yaml": 'noyes_boolean:\n  - ["no", false]\n  - ["yes", true]\n'},
+            f"{SPEC}:7:43: error: unknown value map 'noyes_boolen' (did you mean 'noyes_boolean'?)",
+            id="unknown-value-map-name",
+        ),
+        pytest.param(
+            spec('- [Gender, "><", gendercode, {values: [["male", 1], ["female", 3]]}]\n'),
+            f"{SPEC}:7:66: error: value-map value 3 is not an option of 'gendercode'; "
+            "options: 1, 2",
+            id="value-not-an-option",
+        ),
+        pytest.param(
+            spec('- [Name, "=", name, {unmapped: drop}]\n'),
+            f"{SPEC}:7:34: error: 'unmapped' must be error or keep, not 'drop'",
+            id="unknown-unmapped-policy",
+        ),
+        pytest.param(
+            spec('- [Name, "=", name, {defualt: x}]\n'),
+            f"{SPEC}:7:24: error: unknown key 'defualt' in row options (did you mean "
+            "'default'?); expected default, values, unmapped",
+            id="unknown-row-option",
+        ),
+        pytest.param(
+            spec('- [Name, "=", name]\n')
+            | spec('- [Name, "=", name]\n', name="nested/customers_to_accounts"),
+            "specs/maps/nested/customers_to_accounts.yaml:1:1: error: produces module "
+            "'customers_to_accounts', as specs/maps/customers_to_accounts.yaml does: "
+            "rename one of them",
+            id="two-specs-one-module",
+        ),
+    ],
+)
+def test_more_compile_errors(tmp_path: Path, files: dict[str, str], expected: str) -> None:
+    assert errors_of(tmp_path, files) == [expected]
+
+
+def test_warnings_for_copying_transforms_and_unmapped_columns(tmp_path: Path) -> None:
+    rows = """\
+    - [CustomerAccount, "=", accountnumber]
+    - [Name, ">>", name]
+    - [CreditLimit, "=", creditlimit]
+    - [Employees, "=", numberofemployees]
+    - [CurrencyCode, "=", transactioncurrencyid.isocurrencycode]
+    - [OnHold, "><", msdyn_onhold, {values: [["no", false], ["yes", true]]}]
+    - [Gender, "><", gendercode, {values: [["male", 1], ["female", 2]]}]
+    - [PartyType, "=", description]
+    - [Language, "<<", none, en-us]
+    """
+    warnings = headlines(compile_files(tmp_path, spec(rows)), severity=Severity.WARNING)
+    assert warnings == [
+        "specs/entities/dataverse/accounts.yaml:12:3: warning: column 'parentaccountid' of "
+        "accounts is not mapped by any spec that uses it (customers_to_accounts)",
+        "specs/entities/dataverse/accounts.yaml:15:3: warning: column 'customertypecode' of "
+        "accounts is not mapped by any spec that uses it (customers_to_accounts)",
+        f"{SPEC}:8:12: warning: map type >> transforms, but the row has no value map: it "
+        "copies values unchanged",
+    ]
