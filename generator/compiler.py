@@ -202,9 +202,10 @@ def compile_project(layout: Layout) -> Compilation:
         plan = plan_module(table_map, diagnostics)
         if plan is not None:
             result.plans.append(plan)
-    _report_unmapped_columns(result.maps, diagnostics)
     if diagnostics.errors:
         return result
+    # Only meaningful once every spec resolved: a failed spec would leave its columns "unmapped".
+    _report_unmapped_columns(result.maps, diagnostics)
     files = {f"{plan.module}.py": render_module(plan) for plan in result.plans}
     files["__init__.py"] = render_init(
         sorted(plan.module for plan in result.plans), layout.maps.as_posix()
