@@ -325,8 +325,12 @@ class _Reader:
 
 
 def read_spec(path: Path, display: str, diagnostics: Diagnostics) -> MapSpec | None:
-    raw = path.read_bytes()
-    module = path.stem
+    """Read the spec at ``path``; its module is the file name. Problems give None."""
+    return parse_spec(path.read_bytes(), display, path.stem, diagnostics)
+
+
+def parse_spec(raw: bytes, display: str, module: str, diagnostics: Diagnostics) -> MapSpec | None:
+    """Parse spec bytes from anywhere (a file, a git revision); problems give None."""
     problem = module_name_problem(module)
     if not display.isprintable():
         problem = f"spec path {display!r} has characters that can't appear in a generated header"
@@ -349,7 +353,11 @@ def read_spec(path: Path, display: str, diagnostics: Diagnostics) -> MapSpec | N
 
 def read_value_maps(path: Path, display: str, diagnostics: Diagnostics) -> dict[str, ValueMapSpec]:
     """The named value maps: a mapping of name -> list of [finance, dataverse] pairs."""
-    document = load(path.read_text(encoding="utf-8"), display, diagnostics)
+    return parse_value_maps(path.read_text(encoding="utf-8"), display, diagnostics)
+
+
+def parse_value_maps(text: str, display: str, diagnostics: Diagnostics) -> dict[str, ValueMapSpec]:
+    document = load(text, display, diagnostics)
     if document is None:
         return {}
     reader = _Reader(display, diagnostics)
