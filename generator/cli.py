@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("generated"),
         help=f"where the {PACKAGE} package goes (default: generated)",
     )
+    generate.add_argument(
+        "--docs",
+        type=Path,
+        default=Path("docs/maps"),
+        help="where the reference pages go (default: docs/maps)",
+    )
     return parser
 
 
@@ -70,22 +76,30 @@ def generate(arguments: argparse.Namespace) -> int:
     if failed:
         print("generated/ was left unchanged", file=sys.stderr)
         return 1
-    package = root / arguments.output / PACKAGE
-    label = (arguments.output / PACKAGE).as_posix()
+    outputs = [
+        (arguments.output / PACKAGE, result.files),
+        (arguments.docs, result.docs),
+    ]
     if arguments.check:
-        changes = pending_changes(package, result.files)
-        if changes.any:
-            sys.stdout.write(unified_diff(package, result.files, label))
-            print(
-                f"{label} is stale: run `make generate` (python -m generator generate)",
-                file=sys.stderr,
-            )
+        stale = False
+        for folder, files in outputs:
+            if pending_changes(root / folder, files).any:
+                stale = True
+                sys.stdout.write(unified_diff(root / folder, files, folder.as_posix()))
+                print(
+                    f"{folder.as_posix()} is stale: run `make generate` "
+                    "(python -m generator generate)",
+                    file=sys.stderr,
+                )
+        if stale:
             return 1
-        print(f"{label} is up to date ({len(result.plans)} templates)")
+        print(f"generated code and docs are up to date ({len(result.plans)} templates)")
         return 0
-    changes = write_package(package, result.files)
-    summary = f"{len(changes.written)} written, {len(changes.removed)} removed"
-    print(f"{label}: {len(result.plans)} templates; {summary}")
+    for folder, files in outputs:
+        changes = write_package(root / folder, files)
+        print(
+            f"{folder.as_posix()}: {len(changes.written)} written, {len(changes.removed)} removed"
+        )
     return 0
 
 

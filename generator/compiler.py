@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics, Location, suggestion
+from generator.docs import render_docs
 from generator.models import render_models
 from generator.plan import ModulePlan, plan_module
 from generator.render import render_init, render_module, render_runtime
@@ -59,6 +60,8 @@ class Compilation:
     plans: list[ModulePlan] = field(default_factory=list)
     # File name inside the generated package -> its full text; empty if anything failed.
     files: dict[str, str] = field(default_factory=dict)
+    # File name inside docs/maps -> its text; empty if anything failed.
+    docs: dict[str, str] = field(default_factory=dict)
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -217,4 +220,5 @@ def compile_project(layout: Layout) -> Compilation:
     )
     files["py.typed"] = ""
     result.files = dict(sorted(files.items()))
+    result.docs = render_docs(result.maps, value_maps)
     return result
