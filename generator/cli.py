@@ -12,9 +12,9 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.compiler import PACKAGE, Layout, compile_project
+from generator.compiler import PACKAGE, SPEC_SCHEMA, Layout, compile_project
 from generator.diagnostics import Diagnostics, render
-from generator.output import pending_changes, unified_diff, write_package
+from generator.output import Output, pending_changes, unified_diff, write_output
 
 ISSUES_URL = "the tablemap issue tracker (see README.md, 'Reporting bugs')"
 
@@ -77,28 +77,30 @@ def generate(arguments: argparse.Namespace) -> int:
         print("generated/ was left unchanged", file=sys.stderr)
         return 1
     outputs = [
-        (arguments.output / PACKAGE, result.files),
-        (arguments.docs, result.docs),
+        Output(arguments.output / PACKAGE, result.files),
+        Output(arguments.docs, result.docs),
+        Output(arguments.specs, {SPEC_SCHEMA: result.spec_schema}, owned=False),
     ]
     if arguments.check:
-        stale = False
-        for folder, files in outputs:
-            if pending_changes(root / folder, files).any:
-                stale = True
-                sys.stdout.write(unified_diff(root / folder, files, folder.as_posix()))
-                print(
-                    f"{folder.as_posix()} is stale: run `make generate` "
-                    "(python -m generator generate)",
-                    file=sys.stderr,
-                )
+        stale = [output for output in outputs if pending_changes(root, output).any]
+        for output in stale:
+            sys.stdout.write(unified_diff(root, output))
+            print(
+                f"{output.folder.as_posix()} is stale: run `make generate` "
+                "(python -m generator generate)",
+                file=sys.stderr,
+            )
         if stale:
             return 1
-        print(f"generated code and docs are up to date ({len(result.plans)} templates)")
-        return 0
-    for folder, files in outputs:
-        changes = write_package(root / folder, files)
         print(
-            f"{folder.as_posix()}: {len(changes.written)} written, {len(changes.removed)} removed"
+            f"generated code, docs and spec schema are up to date ({len(result.plans)} templates)"
+        )
+        return 0
+    for output in outputs:
+        changes = write_output(root, output)
+        print(
+            f"{output.folder.as_posix()}: {len(changes.written)} written, "
+            f"{len(changes.removed)} removed"
         )
     return 0
 

@@ -18,8 +18,10 @@ from generator.render import render_init, render_module, render_runtime
 from generator.resolve import TableMap, resolve
 from generator.schema import EntitySchema, load_schema
 from generator.spec import MapSpec, ValueMapSpec, read_spec, read_value_maps
+from generator.spec_schema import render_spec_schema
 
 PACKAGE = "dualwrite_maps"
+SPEC_SCHEMA = "spec.schema.json"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Compilation:
     files: dict[str, str] = field(default_factory=dict)
     # File name inside docs/maps -> its text; empty if anything failed.
     docs: dict[str, str] = field(default_factory=dict)
+    spec_schema: str = ""
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -221,4 +224,5 @@ def compile_project(layout: Layout) -> Compilation:
     files["py.typed"] = ""
     result.files = dict(sorted(files.items()))
     result.docs = render_docs(result.maps, value_maps)
+    result.spec_schema = render_spec_schema()
     return result

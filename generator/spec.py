@@ -107,7 +107,8 @@ OPTION_KEYS = ("default", "values", "unmapped")
 UNMAPPED_POLICIES = ("error", "keep")
 RESERVED_MODULES = ("models",)
 _MODULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 
 def module_name_problem(stem: str) -> str | None:

@@ -24,6 +24,8 @@ def test_generated_package_is_what_the_specs_produce() -> None:
     assert sorted(on_disk) == sorted(result.files)
     for name, text in result.files.items():
         assert on_disk[name] == text, f"{name} is stale: run make generate"
+    docs = ROOT / "docs" / "maps"
+    assert {path.name: path.read_text(encoding="utf-8") for path in docs.iterdir()} == result.docs
 
 
 def test_generation_is_deterministic() -> None:
