@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
-import jinja2
-
+from generator.render import make_environment
 from generator.resolve import TableMap
 from generator.spec import NONE_FIELD, MapSpec, RowSpec, ValueMapSpec
 from generator.yamlsource import ScalarValue, core_schema_value
 
-TEMPLATES = Path(__file__).parent / "templates"
 BLANK = "blank"
 
 
@@ -140,14 +137,7 @@ def page(spec: MapSpec, named: dict[str, ValueMapSpec]) -> Page:
     )
 
 
-_ENVIRONMENT = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES),
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    autoescape=False,
-)
+_ENVIRONMENT = make_environment()
 _ENVIRONMENT.filters["escape_markdown"] = escape
 
 

@@ -37,7 +37,8 @@ def docstring(text: str, indent: int = 0) -> str:
     return f'"""{body}"""'
 
 
-def _environment() -> jinja2.Environment:
+def make_environment() -> jinja2.Environment:
+    """The Jinja2 set-up every output shares: strict, unescaped, whitespace-controlled."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
@@ -46,12 +47,12 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    environment.filters["literal"] = py_literal
-    environment.filters["docstring"] = docstring
     return environment
 
 
-_ENVIRONMENT = _environment()
+_ENVIRONMENT = make_environment()
+_ENVIRONMENT.filters["literal"] = py_literal
+_ENVIRONMENT.filters["docstring"] = docstring
 
 
 def format_python(source: str, name: str) -> str:

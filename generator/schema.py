@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 
 from generator.diagnostics import CompileError, Diagnostics, Location, suggestion
-from generator.yamlsource import Mapping, Node, Scalar, Sequence, load
+from generator.yamlsource import Mapping, Node, Scalar, Sequence, load_bytes
 
 
 class Kind(Enum):
@@ -258,12 +258,7 @@ class _SchemaReader:
 def load_schema(path: Path, display: str, diagnostics: Diagnostics) -> EntitySchema | None:
     """Read one schema file; its problems go to ``diagnostics`` and give None."""
     raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as problem:
-        diagnostics.error(Location(display, 1, 1), f"not UTF-8: {problem}")
-        return None
-    document = load(text, display, diagnostics)
+    document = load_bytes(raw, display, diagnostics)
     if document is None:
         return None
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.diagnostics import CompileError, Diagnostics, Location, suggestion
-from generator.yamlsource import Mapping, Node, Scalar, ScalarValue, Sequence, load
+from generator.yamlsource import Mapping, Node, Scalar, ScalarValue, Sequence, load, load_bytes
 
 NONE_FIELD = "none"
 T = TypeVar("T")
@@ -338,12 +338,7 @@ def parse_spec(raw: bytes, display: str, module: str, diagnostics: Diagnostics) 
     if problem:
         diagnostics.error(Location(display, 1, 1), problem)
         return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        diagnostics.error(Location(display, 1, 1), f"not UTF-8: {error}")
-        return None
-    document = load(text, display, diagnostics)
+    document = load_bytes(raw, display, diagnostics)
     if document is None:
         return None
     try:

@@ -218,6 +218,16 @@ def load(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
         return None
 
 
+def load_bytes(raw: bytes, path: str, diagnostics: Diagnostics) -> Node | None:
+    """Like ``load``, for a file's bytes: text that is not UTF-8 is an error too."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as problem:
+        diagnostics.error(Location(path, 1, 1), f"not UTF-8: {problem}")
+        return None
+    return load(text, path, diagnostics)
+
+
 def plain(node: Node) -> object:
     """The node as plain Python data, for documents whose positions no longer matter."""
     if isinstance(node, Scalar):
