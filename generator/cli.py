@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator generate [--check] [--strict]``.
+"""Command line: ``python -m generator generate|diff|import``.
 
 Exit status: 0 success, 1 spec errors (or stale output under --check), 2 bad
 command-line use, 3 an internal error of the compiler.
@@ -15,6 +15,7 @@ from pathlib import Path
 from generator.compiler import PACKAGE, SPEC_SCHEMA, Layout, compile_project
 from generator.diagnostics import Diagnostics, render
 from generator.output import Output, pending_changes, unified_diff, write_output
+from generator.semantic_diff import run_diff
 
 ISSUES_URL = "the tablemap issue tracker (see README.md, 'Reporting bugs')"
 
@@ -48,6 +49,20 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("docs/maps"),
         help="where the reference pages go (default: docs/maps)",
+    )
+    diff = commands.add_parser(
+        "diff",
+        help="what the specs' changes since a git revision mean, breaking changes flagged",
+    )
+    diff.add_argument("revision", metavar="REV", help="the git revision to compare with")
+    diff.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="report format"
+    )
+    diff.add_argument(
+        "--fail-on-breaking", action="store_true", help="exit 1 when any change is breaking"
+    )
+    diff.add_argument(
+        "--specs", type=Path, default=Path("specs"), help="the specs folder (default: specs)"
     )
     return parser
 
@@ -105,10 +120,25 @@ def generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def diff(arguments: argparse.Namespace) -> int:
+    status, report = run_diff(
+        Path.cwd(),
+        arguments.revision,
+        output_format=arguments.format,
+        fail_on_breaking=arguments.fail_on_breaking,
+        specs=arguments.specs,
+    )
+    print(report, file=sys.stderr if status == 2 else sys.stdout)
+    return status
+
+
+COMMANDS = {"generate": generate, "diff": diff}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
-        return generate(arguments)
+        return COMMANDS[arguments.command](arguments)
     except KeyboardInterrupt:
         print("interrupted; generated/ holds only complete files", file=sys.stderr)
         return 130

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -146,3 +147,15 @@ def test_an_interrupted_run_leaves_only_whole_files(
     assert run(tmp_path, monkeypatch, "--check") == 1
     assert run(tmp_path, monkeypatch) == 0
     assert run(tmp_path, monkeypatch, "--check") == 0
+
+
+def test_diff_of_a_missing_revision_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["diff", "no-such-revision"]) == 2
+    assert capsys.readouterr().err == (
+        "error: revision 'no-such-revision' does not exist (in a shallow CI clone, fetch it "
+        "first: git fetch --depth=1 origin <branch>)\n"
+    )
