@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.compiler import PACKAGE, SPEC_SCHEMA, Layout, compile_project
 from generator.diagnostics import Diagnostics, render
+from generator.importer import run_import
 from generator.output import Output, pending_changes, unified_diff, write_output
 from generator.semantic_diff import run_diff
 
@@ -63,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument(
         "--specs", type=Path, default=Path("specs"), help="the specs folder (default: specs)"
+    )
+    reference = commands.add_parser(
+        "import", help="write specs from Microsoft's mapping-reference Markdown"
+    )
+    reference.add_argument("path", metavar="PATH", type=Path, help="the Markdown document")
+    reference.add_argument(
+        "--into",
+        type=Path,
+        default=Path("specs/maps"),
+        help="where the specs go (default: specs/maps); existing different files are kept",
     )
     return parser
 
@@ -132,7 +143,13 @@ def diff(arguments: argparse.Namespace) -> int:
     return status
 
 
-COMMANDS = {"generate": generate, "diff": diff}
+def import_reference(arguments: argparse.Namespace) -> int:
+    status, report = run_import(arguments.path, arguments.into)
+    sys.stderr.write(report)
+    return status
+
+
+COMMANDS = {"generate": generate, "diff": diff, "import": import_reference}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,6 +8,7 @@ null is ``blank`` (as the reference prints it), and ``|`` and map-type symbols a
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 from generator.render import make_environment
@@ -24,6 +25,9 @@ def cell_value(value: ScalarValue) -> str:
         return BLANK
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        # YAML's spelling, which the importer types back to the same float.
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
     if isinstance(value, int | float):
         return repr(value)
     ambiguous = (
@@ -40,7 +44,9 @@ def cell_value(value: ScalarValue) -> str:
 
 def escape(text: str) -> str:
     """Escape what would end a table cell or be read as Markdown."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace(">", "\\>")
+    for character in "\\|<>#":
+        text = text.replace(character, "\\" + character)
+    return text
 
 
 def map_type_cell(symbol: str) -> str:
