@@ -728,27 +728,22 @@ def _render(table_map: _TableMap, module: str, source: str) -> tuple[str, list[_
     out.append(f"template: {_scalar(table_map.heading, flow=False)}")
     if table_map.description:
         out.append(f"description: {_scalar(table_map.description, flow=False)}")
-    out.append("finance:")
     heading = json.dumps(table_map.heading, ensure_ascii=False)
-    if table_map.entity is None:
-        message = (
-            f"guess: entity {entity} is made from the heading {heading}; "
-            f"check it against specs/entities/finance/{entity}.yaml"
-        )
-        comment(_Note(table_map.heading_line, message, message), "  ")
-    out.append(f"  entity: {_scalar(entity, flow=False)}")
-    if table_map.source_filter is not None:
-        out.append(f"  filter: {_scalar(table_map.source_filter, flow=False)}")
-    out.append("dataverse:")
-    if table_map.table is None:
-        message = (
-            f"guess: table {table} is made from the heading {heading}; "
-            f"check it against specs/entities/dataverse/{table}.yaml"
-        )
-        comment(_Note(table_map.heading_line, message, message), "  ")
-    out.append(f"  table: {_scalar(table, flow=False)}")
-    if table_map.reverse_filter is not None:
-        out.append(f"  filter: {_scalar(table_map.reverse_filter, flow=False)}")
+    sides = (
+        ("finance", "entity", entity, table_map.entity, table_map.source_filter),
+        ("dataverse", "table", table, table_map.table, table_map.reverse_filter),
+    )
+    for side, key, name, documented, filter_text in sides:
+        out.append(f"{side}:")
+        if documented is None:
+            message = (
+                f"guess: {key} {name} is made from the heading {heading}; "
+                f"check it against specs/entities/{side}/{name}.yaml"
+            )
+            comment(_Note(table_map.heading_line, message, message), "  ")
+        out.append(f"  {key}: {_scalar(name, flow=False)}")
+        if filter_text is not None:
+            out.append(f"  filter: {_scalar(filter_text, flow=False)}")
     out.append("fields:")
     if not rows:
         message = "no row of the table could be imported"

@@ -184,22 +184,18 @@ def _template_level(diff: _TemplateDiff, old: MapSpec, new: MapSpec) -> None:
     def add(kind: str, breaking: bool, before: str | None, after: str | None, why: str) -> None:
         diff.add((0, next(position), 0, 0), kind, breaking, None, before, after, why)
 
-    if old.finance.name.text != new.finance.name.text:
-        add(
-            "finance entity changed",
-            True,
-            old.finance.name.text,
-            new.finance.name.text,
-            "the template reads and writes another F&O entity",
-        )
-    if old.dataverse.name.text != new.dataverse.name.text:
-        add(
-            "dataverse table changed",
-            True,
-            old.dataverse.name.text,
-            new.dataverse.name.text,
-            "the template reads and writes another Dataverse table",
-        )
+    for kind, before_name, after_name, system in (
+        ("finance entity changed", old.finance.name, new.finance.name, "F&O entity"),
+        ("dataverse table changed", old.dataverse.name, new.dataverse.name, "Dataverse table"),
+    ):
+        if before_name.text != after_name.text:
+            add(
+                kind,
+                True,
+                before_name.text,
+                after_name.text,
+                f"the template reads and writes another {system}",
+            )
     for label, before, after, synced in (
         ("source filter", old.finance.filter, new.finance.filter, "F&O"),
         ("reversed source filter", old.dataverse.filter, new.dataverse.filter, "Dataverse"),
