@@ -266,6 +266,13 @@ class _Renderer:
         self.diagnostics = diagnostics
         self.finance = finance
         self.ok = True
+        # What the rendered expression reads and calls, in order of first use.
+        self.columns: list[str] = []
+        self.helpers: list[str] = []
+
+    def use(self, names: list[str], name: str) -> None:
+        if name not in names:
+            names.append(name)
 
     def error(self, offset: int, message: str) -> None:
         self.ok = False
@@ -319,6 +326,7 @@ class _Renderer:
         column = self.column(left)
         if column is None:
             return "False"
+        self.use(self.columns, column.name)
         if self.finance:
             return self.finance_comparison(column, comparison.operator, right)
         return self.odata_comparison(column, comparison.operator, right)
@@ -332,6 +340,7 @@ class _Renderer:
             value = member
         if isinstance(value, str):
             # F&O query ranges compare strings without regard to case.
+            self.use(self.helpers, "fold")
             rendered = f"fold(record.get({column.name!r})) == {value.casefold()!r}"
         else:
             rendered = f"record.get({column.name!r}) == {value!r}"
@@ -373,7 +382,16 @@ class _Renderer:
         if column.kind is Kind.LOOKUP:
             self.error(constant.offset, f"lookup column {column.name!r} can't be filtered here")
             return "False"
+        self.use(self.helpers, f"odata_{operator}")
         return f"odata_{operator}(record.get({column.name!r}), {constant.value!r})"
+
+
+@dataclass(frozen=True)
+class CompiledFilter:
+    text: str
+    expression: str  # a Python boolean expression over ``record``
+    columns: tuple[str, ...]  # the columns it reads
+    helpers: tuple[str, ...]  # the run-time helpers it calls
 
 
 def compile_filter(
@@ -381,8 +399,8 @@ def compile_filter(
     schema: EntitySchema | None,
     diagnostics: Diagnostics,
     finance: bool,
-) -> tuple[str, list[str]] | None:
-    """The filter as a Python expression over ``record`` and the columns it reads.
+) -> CompiledFilter | None:
+    """The filter as a Python expression over ``record``.
 
     Problems are reported at their column inside the filter string; None if any.
     """
@@ -402,24 +420,4 @@ def compile_filter(
     rendered = renderer.render(expression)
     if not renderer.ok:
         return None
-    return rendered, _fields(expression, renderer)
-
-
-def _fields(expression: Expression, renderer: _Renderer) -> list[str]:
-    names: list[str] = []
-
-    def visit(node: Expression) -> None:
-        if isinstance(node, Junction):
-            for operand in node.operands:
-                visit(operand)
-        elif isinstance(node, Not):
-            visit(node.operand)
-        else:
-            for side in (node.left, node.right):
-                if isinstance(side, Field):
-                    column = renderer.column(side)
-                    if column is not None and column.name not in names:
-                        names.append(column.name)
-
-    visit(expression)
-    return names
+    return CompiledFilter(text, rendered, tuple(renderer.columns), tuple(renderer.helpers))

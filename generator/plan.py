@@ -339,11 +339,7 @@ class _Planner:
         source, reverse = self.map.source_filter, self.map.reverse_filter
         for predicate in (source, reverse):
             if predicate is not None:
-                self.runtime_names.update(
-                    name
-                    for name in vars(runtime)
-                    if name.startswith(("odata_", "fold")) and f"{name}(" in predicate.expression
-                )
+                self.runtime_names.update(predicate.helpers)
         return ModulePlan(
             module=spec.module,
             spec_path=spec.path,

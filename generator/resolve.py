@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostics, Location, suggestion
-from generator.filters import compile_filter
+from generator.filters import CompiledFilter, compile_filter
 from generator.schema import Column, EntitySchema, Kind, untyped_column
 from generator.spec import MapSpec, MapType, Name, RowSpec, ValueMapSpec, scalar_text
 from generator.yamlsource import Scalar, ScalarValue
@@ -53,20 +53,13 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Filter:
-    text: str
-    expression: str
-    columns: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class TableMap:
     spec: MapSpec
     finance_schema: EntitySchema | None
     dataverse_schema: EntitySchema | None
     rows: tuple[Row, ...]
-    source_filter: Filter | None
-    reverse_filter: Filter | None
+    source_filter: CompiledFilter | None
+    reverse_filter: CompiledFilter | None
 
 
 def _compatible(source: Column, target: Column) -> bool:
@@ -272,7 +265,7 @@ class _Resolver:
             seen: dict[object, int] = {}
             for number, pair in enumerate(pairs):
                 value = pair[index]
-                key = (type(value).__name__ == "bool", value)
+                key = (isinstance(value, bool), value)
                 if key in seen:
                     direction = (
                         "is not one-to-one"
@@ -393,15 +386,13 @@ class _Resolver:
 
     def filter(
         self, scalar: Scalar | None, schema: EntitySchema | None, finance: bool
-    ) -> Filter | None:
+    ) -> CompiledFilter | None:
         if scalar is None:
             return None
         compiled = compile_filter(scalar, schema, self.diagnostics, finance)
         if compiled is None:
             self.failed = True
-            return None
-        assert isinstance(scalar.value, str)
-        return Filter(scalar.value, compiled[0], tuple(compiled[1]))
+        return compiled
 
     def resolve(self) -> TableMap | None:
         rows = []
