@@ -677,7 +677,7 @@ def _scalar(value: ScalarValue, flow: bool = True) -> str:
     return value if _plain_ok(value, flow) else _quoted(value)
 
 
-def _guesses(row: _Row, table_map: _TableMap, entity: str, table: str) -> list[str]:
+def _guesses(row: _Row, entity: str, table: str) -> list[str]:
     guesses = []
     if "." in row.dataverse:
         column = row.dataverse.split(".")[0]
@@ -706,7 +706,7 @@ def _guesses(row: _Row, table_map: _TableMap, entity: str, table: str) -> list[s
     return guesses
 
 
-def _render(table_map: _TableMap, module: str, source: str) -> tuple[str, list[_Note]]:
+def _render(table_map: _TableMap, source: str) -> tuple[str, list[_Note]]:
     assert table_map.heading is not None
     out = [
         SCHEMA_COMMENT,
@@ -759,7 +759,7 @@ def _render(table_map: _TableMap, module: str, source: str) -> tuple[str, list[_
                 "  ",
             )
             continue
-        for guess in _guesses(item, table_map, entity, table):
+        for guess in _guesses(item, entity, table):
             comment(_Note(item.line, guess, guess), "  ")
         out.append(f"  - {_row_text(item)}")
     return "\n".join(out) + "\n", notes
@@ -812,7 +812,7 @@ def _import(markdown: str, source: str) -> list[_Imported]:
             table_map.notes.append(_Note(table_map.heading_line, message, message))
             module = f"{module}_{number}"
         taken.add(module)
-        text, notes = _render(table_map, module, source)
+        text, notes = _render(table_map, source)
         warnings = tuple(f"line {note.line}: {note.warning}" for note in notes)
         rows = sum(isinstance(item, _Row) for item in table_map.items)
         imported.append(_Imported(ImportedSpec(module, text, warnings), tuple(notes), rows))

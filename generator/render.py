@@ -73,9 +73,7 @@ def render_module(plan: ModulePlan) -> str:
 
 
 def render_init(modules: list[str], specs_dir: str) -> str:
-    source = _ENVIRONMENT.get_template("init.py.jinja").render(
-        modules=modules, specs=modules, specs_dir=specs_dir
-    )
+    source = _ENVIRONMENT.get_template("init.py.jinja").render(modules=modules, specs_dir=specs_dir)
     return format_python(source, "__init__.py")
 
 

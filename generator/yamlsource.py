@@ -156,7 +156,7 @@ class _Converter:
         return Mapping(tuple(entries), location)
 
 
-def _check_shape(text: str, path: str) -> None:
+def _check_shape(text: str) -> None:
     """Bound nesting and node count with the streaming parser, before composing recursively."""
     depth = 0
     count = 0
@@ -194,7 +194,7 @@ def load(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
         diagnostics.error(Location(path, 1, 1), f"file is larger than {MAX_BYTES} bytes")
         return None
     try:
-        _check_shape(text, path)
+        _check_shape(text)
         composed = yaml.compose(text, Loader=_UntypedLoader)
     except _ShapeError as problem:
         diagnostics.error(_mark_location(path, problem.mark), problem.message)
