@@ -12,11 +12,11 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.compiler import PACKAGE, SPEC_SCHEMA, Layout, compile_project
 from generator.diagnostics import Diagnostics, render
-from generator.importer import run_import
 from generator.output import Output, pending_changes, unified_diff, write_output
-from generator.semantic_diff import run_diff
+from generator.pipeline import PACKAGE, SPEC_SCHEMA, Layout, compile_project
+from generator.reference.importer import run_import
+from generator.review.semantic_diff import run_diff
 
 ISSUES_URL = "the tablemap issue tracker (see README.md, 'Reporting bugs')"
 

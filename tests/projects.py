@@ -9,8 +9,8 @@ import textwrap
 from pathlib import Path
 from types import ModuleType
 
-from generator.compiler import Layout, compile_project
 from generator.diagnostics import Diagnostic, Diagnostics, Severity, render
+from generator.pipeline import Layout, compile_project
 
 FINANCE_SCHEMA = """\
 title: Customers

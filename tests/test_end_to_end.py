@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.compiler import PACKAGE, Layout, compile_project
+from generator.pipeline import PACKAGE, Layout, compile_project
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated" / PACKAGE

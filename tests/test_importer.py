@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from generator.compiler import Layout, compile_project
+from generator.bind.resolve import TableMap
 from generator.diagnostics import Diagnostics
-from generator.docs import render_docs
-from generator.importer import ImportedSpec, import_reference, run_import
-from generator.resolve import TableMap
-from generator.spec import MapSpec, ValueMapSpec, parse_spec, read_spec, read_value_maps
-from generator.yamlsource import Scalar
+from generator.pipeline import Layout, compile_project
+from generator.reference.importer import ImportedSpec, import_reference, run_import
+from generator.reference.pages import render_docs
+from generator.source.located_yaml import Scalar
+from generator.source.spec import MapSpec, ValueMapSpec, parse_spec, read_spec, read_value_maps
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -82,7 +82,7 @@ def header(spec: MapSpec) -> tuple[Any, ...]:
 
 
 def pages(specs: list[MapSpec]) -> dict[str, str]:
-    """The reference pages generator.docs writes for ``specs`` (it reads only their specs)."""
+    """The reference pages generator.reference.pages writes for ``specs`` (it reads only their specs)."""
     maps = [TableMap(spec, None, None, (), None, None) for spec in specs]
     return render_docs(maps, NAMED)
 

@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.compiler import Layout, compile_project
+from generator.pipeline import Layout, compile_project
 from projects import build_package, write_project
 
 SETTINGS = settings(

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_end_to_end import ROOT
 
-from generator.compiler import Layout, compile_project
-from generator.plan import ModulePlan
-from generator.resolve import Row, TableMap
-from generator.schema import Column, Kind
+from generator.bind.resolve import Row, TableMap
+from generator.pipeline import Layout, compile_project
+from generator.plan.planner import ModulePlan
+from generator.source.entity_schema import Column, Kind
 
 COMPILATION = compile_project(Layout(ROOT))
 MAPS: dict[str, TableMap] = {table_map.spec.module: table_map for table_map in COMPILATION.maps}

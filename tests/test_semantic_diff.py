@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostics
-from generator.semantic_diff import Change, compare, run_diff
-from generator.spec import MapSpec, parse_spec
+from generator.review.semantic_diff import Change, compare, run_diff
+from generator.source.spec import MapSpec, parse_spec
 
 SPEC = "specs/maps/customers_to_accounts.yaml"
 VALUE_MAPS = "specs/value_maps.yaml"

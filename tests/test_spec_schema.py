@@ -11,8 +11,8 @@ from jsonschema import Draft202012Validator
 from test_end_to_end import ROOT
 
 from generator.diagnostics import Diagnostics
-from generator.spec_schema import render_spec_schema
-from generator.yamlsource import Node, load, plain
+from generator.source.located_yaml import Node, load, plain
+from generator.source.spec_language_schema import render_spec_schema
 
 SPECS = sorted((ROOT / "specs" / "maps").glob("*.yaml"))
 VALIDATOR = Draft202012Validator(json.loads((ROOT / "specs" / "spec.schema.json").read_text()))

@@ -16,9 +16,13 @@ from datamodel_code_generator import generate
 from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import PythonVersion
 
-from generator.plan import dataverse_payload_type_name, dataverse_type_name, finance_type_name
-from generator.render import REGENERATE, format_python
-from generator.schema import Column, EntitySchema, Kind
+from generator.backends.python.render import REGENERATE, format_python
+from generator.plan.planner import (
+    dataverse_payload_type_name,
+    dataverse_type_name,
+    finance_type_name,
+)
+from generator.source.entity_schema import Column, EntitySchema, Kind
 
 _JSON_TYPES = {
     Kind.STRING: "string",

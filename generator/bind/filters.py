@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostics, Location, suggestion
-from generator.schema import Column, EntitySchema, Kind, untyped_column
-from generator.yamlsource import Scalar
+from generator.source.entity_schema import Column, EntitySchema, Kind, untyped_column
+from generator.source.located_yaml import Scalar
 
 Literal = str | int | float | bool | None
 

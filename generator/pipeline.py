@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.backends.python.record_types import render_models
+from generator.backends.python.render import render_init, render_module, render_runtime
+from generator.bind.resolve import TableMap, resolve
 from generator.diagnostics import Diagnostics, Location, suggestion
-from generator.docs import render_docs
-from generator.models import render_models
-from generator.plan import ModulePlan, plan_module
-from generator.render import render_init, render_module, render_runtime
-from generator.resolve import TableMap, resolve
-from generator.schema import EntitySchema, load_schema
-from generator.spec import MapSpec, ValueMapSpec, read_spec, read_value_maps
-from generator.spec_schema import render_spec_schema
+from generator.plan.planner import ModulePlan, plan_module
+from generator.reference.pages import render_docs
+from generator.source.entity_schema import EntitySchema, load_schema
+from generator.source.spec import MapSpec, ValueMapSpec, read_spec, read_value_maps
+from generator.source.spec_language_schema import render_spec_schema
 
 PACKAGE = "dualwrite_maps"
 SPEC_SCHEMA = "spec.schema.json"

@@ -21,7 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.diagnostics import Diagnostics, Location, Severity, suggestion
-from generator.spec import (
+from generator.source.located_yaml import ScalarValue
+from generator.source.spec import (
     MapSpec,
     MapType,
     Pair,
@@ -31,7 +32,6 @@ from generator.spec import (
     parse_value_maps,
     scalar_text,
 )
-from generator.yamlsource import ScalarValue
 
 OUTPUT_FORMATS = ("markdown", "json")
 MISSING_REVISION = (

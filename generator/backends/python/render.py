@@ -14,7 +14,7 @@ from black import format_str
 from black.mode import Mode, TargetVersion
 from black.parsing import InvalidInput
 
-from generator.plan import ModulePlan, py_literal
+from generator.plan.planner import ModulePlan, py_literal
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME_SOURCE = Path(__file__).parent / "runtime.py"
@@ -37,10 +37,10 @@ def docstring(text: str, indent: int = 0) -> str:
     return f'"""{body}"""'
 
 
-def make_environment() -> jinja2.Environment:
+def make_environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     """The Jinja2 set-up every output shares: strict, unescaped, whitespace-controlled."""
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
-from generator.render import make_environment
-from generator.resolve import TableMap
-from generator.spec import NONE_FIELD, MapSpec, RowSpec, ValueMapSpec
-from generator.yamlsource import ScalarValue, core_schema_value
+from generator.backends.python.render import make_environment
+from generator.bind.resolve import TableMap
+from generator.source.located_yaml import ScalarValue, core_schema_value
+from generator.source.spec import NONE_FIELD, MapSpec, RowSpec, ValueMapSpec
 
 BLANK = "blank"
 
@@ -143,7 +144,7 @@ def page(spec: MapSpec, named: dict[str, ValueMapSpec]) -> Page:
     )
 
 
-_ENVIRONMENT = make_environment()
+_ENVIRONMENT = make_environment(Path(__file__).parent / "templates")
 _ENVIRONMENT.filters["escape_markdown"] = escape
 
 

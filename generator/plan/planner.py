@@ -11,11 +11,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from generator import runtime
+from generator.backends.python import runtime
+from generator.bind.resolve import Row, TableMap
 from generator.diagnostics import Diagnostics
-from generator.resolve import Row, TableMap
-from generator.schema import Column, EntitySchema, Kind
-from generator.yamlsource import ScalarValue
+from generator.source.entity_schema import Column, EntitySchema, Kind
+from generator.source.located_yaml import ScalarValue
 
 
 def py_literal(value: ScalarValue) -> str:

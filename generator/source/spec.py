@@ -1,7 +1,7 @@
 """The spec language: one table map per YAML file, read into a located syntax tree.
 
 This module checks only the shape of a spec (keys, row arity, map types, options);
-names are resolved against entity schemas in ``generator.resolve``.
+names are resolved against entity schemas in ``generator.bind.resolve``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.diagnostics import CompileError, Diagnostics, Location, suggestion
-from generator.yamlsource import Mapping, Node, Scalar, ScalarValue, Sequence, load, load_bytes
+from generator.source.located_yaml import (
+    Mapping,
+    Node,
+    Scalar,
+    ScalarValue,
+    Sequence,
+    load,
+    load_bytes,
+)
 
 NONE_FIELD = "none"
 T = TypeVar("T")

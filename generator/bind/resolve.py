@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.bind.filters import CompiledFilter, compile_filter
 from generator.diagnostics import Diagnostics, Location, suggestion
-from generator.filters import CompiledFilter, compile_filter
-from generator.schema import Column, EntitySchema, Kind, untyped_column
-from generator.spec import MapSpec, MapType, Name, RowSpec, ValueMapSpec, scalar_text
-from generator.yamlsource import Scalar, ScalarValue
+from generator.source.entity_schema import Column, EntitySchema, Kind, untyped_column
+from generator.source.located_yaml import Scalar, ScalarValue
+from generator.source.spec import MapSpec, MapType, Name, RowSpec, ValueMapSpec, scalar_text
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The JSON Schema of the spec language, derived from the spec reader's own vocabulary.
 
 Editors with the YAML language server complete and validate specs from it. It is
-built from the same constants ``generator.spec`` checks against (keys, map types,
+built from the same constants ``generator.source.spec`` checks against (keys, map types,
 row options, unmapped policies), so the schema cannot drift from the compiler.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.spec import (
+from generator.source.spec import (
     DATAVERSE_KEYS,
     FINANCE_KEYS,
     IDENTIFIER_PATTERN,

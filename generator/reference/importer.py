@@ -29,8 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.spec import NONE_FIELD, MapType, module_name_problem
-from generator.yamlsource import ScalarValue, core_schema_value
+from generator.source.located_yaml import ScalarValue, core_schema_value
+from generator.source.spec import NONE_FIELD, MapType, module_name_problem
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../spec.schema.json"
 DEFAULT_SOURCE = "a mapping reference"

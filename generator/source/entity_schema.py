@@ -15,7 +15,7 @@ from enum import Enum
 from pathlib import Path
 
 from generator.diagnostics import CompileError, Diagnostics, Location, suggestion
-from generator.yamlsource import Mapping, Node, Scalar, Sequence, load_bytes
+from generator.source.located_yaml import Mapping, Node, Scalar, Sequence, load_bytes
 
 
 class Kind(Enum):

@@ -1,0 +1,1 @@
+"""The Python backend: plans in, black-formatted, standard-library-only modules out."""

@@ -1,0 +1,1 @@
+"""Planning: a validated TableMap in, a typed, backend-neutral plan per direction out."""

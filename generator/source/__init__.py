@@ -1,0 +1,1 @@
+"""Reading: spec and schema YAML files in, located spec IR and entity schemas out."""
