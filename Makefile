@@ -6,7 +6,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys; print(hashlib.sha256(open('requirements.lock','rb').read()).hexdigest()[:12])")
 
-.PHONY: generate check test lint typecheck pytest clean
+# The base revision `make breaking` compares the specs with.
+BASE ?= origin/main
+
+.PHONY: generate check breaking test lint typecheck pytest clean
+
+# The stamp records that pip installed the lock, not that the venv still runs: when its
+# interpreter is gone (deleted, or a dangling link to a removed base Python), rebuild it.
+ifneq ($(shell test -x $(PY) && echo ok),ok)
+.PHONY: $(STAMP)
+endif
 
 $(STAMP): requirements.lock
 	rm -rf $(VENV)
@@ -19,6 +28,9 @@ generate: $(STAMP)
 
 check: $(STAMP)
 	$(PY) -m generator generate --check
+
+breaking: $(STAMP)
+	$(PY) -m generator diff $(BASE) --fail-on-breaking
 
 pytest: $(STAMP)
 	$(PY) -m pytest
@@ -33,4 +45,4 @@ lint: $(STAMP)
 test: check pytest typecheck lint
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .tablemap .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -1,22 +1,29 @@
 """Command line: ``python -m generator generate|diff|import``.
 
-Exit status: 0 success, 1 spec errors (or stale output under --check), 2 bad
-command-line use, 3 an internal error of the compiler.
+Exit status: 0 success; 1 spec errors, a stale output under --check, or an output the
+environment would not let us write (read-only, full disk, a file in the way); 2 bad
+command-line use; 3 an internal error of the compiler; 130 interrupted; 141 the reader of
+our output went away (``| head``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from generator import messages
 from generator.diagnostics import Diagnostics, render
-from generator.output import Output, pending_changes, unified_diff, write_output
-from generator.pipeline import PACKAGE, SPEC_SCHEMA, Layout, compile_project
+from generator.metadata.command import add_schema_parser, run_schema_import
+from generator.output import Outcome, Output, check_outputs, write_outputs
+from generator.pipeline import PACKAGE, SPEC_SCHEMA, compile_project
 from generator.reference.importer import run_import
-from generator.review.semantic_diff import run_diff
+from generator.review.revision_diff import run_diff
+from generator.source.project import Layout
 
 ISSUES_URL = "the tablemap issue tracker (see README.md, 'Reporting bugs')"
 
@@ -75,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("specs/maps"),
         help="where the specs go (default: specs/maps); existing different files are kept",
     )
+    add_schema_parser(commands)
     return parser
 
 
@@ -91,15 +99,18 @@ def _report(diagnostics: Diagnostics, root: Path, strict: bool) -> None:
         )
 
 
+def _waiting() -> None:
+    print("waiting for another tablemap run to finish (it holds .tablemap/lock)", file=sys.stderr)
+
+
 def generate(arguments: argparse.Namespace) -> int:
     root = Path.cwd()
     layout = Layout(root, arguments.specs)
     result = compile_project(layout)
-    _report(result.diagnostics, root, arguments.strict)
-    failed = bool(result.diagnostics.errors) or (
-        arguments.strict and bool(result.diagnostics.warnings)
-    )
+    diagnostics = result.diagnostics
+    failed = bool(diagnostics.errors) or (arguments.strict and bool(diagnostics.warnings))
     if failed:
+        _report(diagnostics, root, arguments.strict)
         print("generated/ was left unchanged", file=sys.stderr)
         return 1
     outputs = [
@@ -108,22 +119,16 @@ def generate(arguments: argparse.Namespace) -> int:
         Output(arguments.specs, {SPEC_SCHEMA: result.spec_schema}, owned=False),
     ]
     if arguments.check:
-        stale = [output for output in outputs if pending_changes(root, output).any]
-        for output in stale:
-            sys.stdout.write(unified_diff(root, output))
-            print(
-                f"{output.folder.as_posix()} is stale: run `make generate` "
-                "(python -m generator generate)",
-                file=sys.stderr,
-            )
-        if stale:
-            return 1
-        print(
-            f"generated code, docs and spec schema are up to date ({len(result.plans)} templates)"
-        )
-        return 0
-    for output in outputs:
-        changes = write_output(root, output)
+        return _check(root, outputs, diagnostics, len(result.plans))
+    # Diagnostics are printed after the write, so a closed stderr cannot stop it half-way.
+    written = write_outputs(root, outputs, diagnostics, _waiting)
+    _report(diagnostics, root, strict=False)
+    if written.outcome is Outcome.UNCHANGED:
+        print("generated/, docs and the spec schema were left unchanged", file=sys.stderr)
+        return 1
+    if written.outcome is Outcome.UNFINISHED:
+        return 1
+    for output, changes in zip(outputs, written.changes, strict=True):
         print(
             f"{output.folder.as_posix()}: {len(changes.written)} written, "
             f"{len(changes.removed)} removed"
@@ -131,25 +136,52 @@ def generate(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _check(root: Path, outputs: list[Output], diagnostics: Diagnostics, templates: int) -> int:
+    stale = check_outputs(root, outputs, diagnostics, _waiting)
+    for output, diff_text in stale:
+        sys.stdout.write(diff_text)
+        print(
+            f"{output.folder.as_posix()} is stale: run `make generate` "
+            "(python -m generator generate)",
+            file=sys.stderr,
+        )
+    _report(diagnostics, root, strict=False)
+    if stale or diagnostics.errors:
+        return 1
+    print(f"generated code, docs and spec schema are up to date ({templates} templates)")
+    return 0
+
+
 def diff(arguments: argparse.Namespace) -> int:
-    status, report = run_diff(
-        Path.cwd(),
-        arguments.revision,
-        output_format=arguments.format,
-        fail_on_breaking=arguments.fail_on_breaking,
-        specs=arguments.specs,
-    )
-    print(report, file=sys.stderr if status == 2 else sys.stdout)
-    return status
+    """Exit 0, or 1 for a breaking change under --fail-on-breaking; 2 when there is no report."""
+    root = Path.cwd()
+    run = run_diff(root, arguments.revision, output_format=arguments.format, specs=arguments.specs)
+    _report(run.diagnostics, root, strict=False)
+    if run.diagnostics.errors:
+        return 2
+    print(run.report)
+    return 1 if arguments.fail_on_breaking and run.breaking else 0
 
 
 def import_reference(arguments: argparse.Namespace) -> int:
-    status, report = run_import(arguments.path, arguments.into)
-    sys.stderr.write(report)
-    return status
+    """Exit 0, 1 when nothing could be imported or written, 2 when PATH can't be read."""
+    run = run_import(arguments.path, arguments.into)
+    sys.stderr.write(run.report)
+    _report(run.diagnostics, Path.cwd(), strict=False)
+    if any(item.code == messages.IMPORT_UNREADABLE.code for item in run.diagnostics.errors):
+        return 2
+    return 1 if run.diagnostics.errors else 0
 
 
-COMMANDS = {"generate": generate, "diff": diff, "import": import_reference}
+def schema(arguments: argparse.Namespace) -> int:
+    """``schema import``: exit 0, or 1 when anything was wrong (and nothing was written)."""
+    run = run_schema_import(arguments)
+    _report(run.diagnostics, Path.cwd(), strict=False)
+    sys.stdout.write(run.summary)
+    return run.status
+
+
+COMMANDS = {"generate": generate, "diff": diff, "import": import_reference, "schema": schema}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,8 +189,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[arguments.command](arguments)
     except KeyboardInterrupt:
-        print("interrupted; generated/ holds only complete files", file=sys.stderr)
+        print(
+            "interrupted: the outputs are as they were, or the next `python -m generator "
+            "generate` finishes updating them",
+            file=sys.stderr,
+        )
         return 130
+    except BrokenPipeError:
+        # The reader went away (`... | head -1`): stop quietly, as a tool killed by SIGPIPE does.
+        _discard_standard_streams()
+        return 128 + signal.SIGPIPE
     except Exception:
         print(
             "internal error in the tablemap compiler (a bug, not a problem in your specs);\n"
@@ -167,3 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         traceback.print_exc()
         return 3
+
+
+def _discard_standard_streams() -> None:
+    """Point stdout and stderr at /dev/null, so the interpreter's final flush cannot fail too."""
+    sink = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        os.dup2(sink, stream.fileno())
+    os.close(sink)

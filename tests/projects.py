@@ -56,6 +56,15 @@ properties:
   description: {type: string}
 """
 
+CURRENCY_SCHEMA = """\
+title: transactioncurrency
+type: object
+x-entity-set: transactioncurrencies
+x-alternate-keys: [[isocurrencycode]]
+properties:
+  isocurrencycode: {type: string, maxLength: 5}
+"""
+
 _counter = itertools.count()
 
 
@@ -66,10 +75,13 @@ def spec(fields: str, *, header: str = "", name: str = "customers_to_accounts") 
         "finance:\n  entity: Customers\n"
         "dataverse:\n  table: accounts\n"
     )
+    # The scope goes last, so the rows keep the line numbers the tests pin.
+    scope = "" if "company:" in body else "company: global\n"
     return {
         f"specs/maps/{name}.yaml": body
         + "fields:\n"
-        + textwrap.indent(textwrap.dedent(fields), "  ")
+        + textwrap.indent(textwrap.dedent(fields).rstrip("\n") + "\n", "  ")
+        + scope
     }
 
 
@@ -78,6 +90,7 @@ def write_project(root: Path, files: dict[str, str], *, schemas: bool = True) ->
     if schemas:
         all_files.setdefault("specs/entities/finance/Customers.yaml", FINANCE_SCHEMA)
         all_files.setdefault("specs/entities/dataverse/accounts.yaml", DATAVERSE_SCHEMA)
+        all_files.setdefault("specs/entities/dataverse/transactioncurrencies.yaml", CURRENCY_SCHEMA)
     for relative, text in all_files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

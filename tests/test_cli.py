@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from generator import cli, output
+from generator import cli
 from projects import spec, write_project
+
+ROOT = Path(__file__).resolve().parent.parent
 
 GOOD = '- [CustomerAccount, "=", accountnumber]\n- [none, ">>", customertypecode, 3]\n'
 
@@ -30,7 +34,7 @@ def test_errors_render_with_source_line_and_caret(
     write_project(tmp_path, spec('- [CustomerAcount, "=", accountnumber]\n'))
     assert run(tmp_path, monkeypatch) == 1
     assert capsys.readouterr().err.splitlines()[:3] == [
-        "specs/maps/customers_to_accounts.yaml:7:6: error: unknown finance field "
+        "specs/maps/customers_to_accounts.yaml:7:6: error[TM301]: unknown finance field "
         "'CustomerAcount': Customers has no such column (did you mean 'CustomerAccount'?)",
         '      - [CustomerAcount, "=", accountnumber]',
         "         ^",
@@ -120,8 +124,8 @@ def test_internal_errors_say_so_and_exit_3(
     assert "RuntimeError: boom" in error
 
 
-def test_an_interrupted_run_leaves_only_whole_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_an_interrupted_run_is_finished_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_project(tmp_path, spec(GOOD))
     assert run(tmp_path, monkeypatch) == 0
@@ -131,22 +135,130 @@ def test_an_interrupted_run_leaves_only_whole_files(
     replaced: list[str] = []
     real_replace = os.replace
 
-    def interrupted_after_one_file(source: str, target: str) -> None:
-        if replaced:
+    def interrupted_after_one_move(source: str, target: str) -> None:
+        # The first replace commits the run's record, the second moves one file into place.
+        if len(replaced) == 2:
             raise KeyboardInterrupt
         replaced.append(target)
         real_replace(source, target)
 
-    monkeypatch.setattr(output.os, "replace", interrupted_after_one_file)
+    monkeypatch.setattr(os, "replace", interrupted_after_one_move)
     assert run(tmp_path, monkeypatch) == 130
+    monkeypatch.setattr(os, "replace", real_replace)
     after = snapshot(package)
-    assert [name for name in after if name.endswith(".tmp")] == []
-    changed = [name for name in after if after[name] != before.get(name)]
-    assert len(changed) == 1
-    monkeypatch.undo()
+    assert [name for name in after if after[name] != before.get(name)] == [Path(replaced[1]).name]
+    capsys.readouterr()
     assert run(tmp_path, monkeypatch, "--check") == 1
+    assert "error[TM504]: an interrupted run left its committed changes unfinished" in (
+        capsys.readouterr().err
+    )
     assert run(tmp_path, monkeypatch) == 0
     assert run(tmp_path, monkeypatch, "--check") == 0
+
+
+def test_an_environment_fault_is_an_error_not_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_project(tmp_path, spec(GOOD))
+    (tmp_path / "generated").write_text("a file, not a folder\n", encoding="utf-8")
+    assert run(tmp_path, monkeypatch) == 1
+    error = capsys.readouterr().err.splitlines()
+    assert "generated: error[TM501]: cannot write it: Not a directory" in error
+    assert error[-2].startswith("1 error, ")
+    assert error[-1] == "generated/, docs and the spec schema were left unchanged"
+    assert not (tmp_path / "docs").exists()
+
+
+def test_a_full_disk_leaves_the_last_good_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_project(tmp_path, spec(GOOD))
+    assert run(tmp_path, monkeypatch) == 0
+    package = tmp_path / "generated" / "dualwrite_maps"
+    before = snapshot(package), snapshot(tmp_path / "docs" / "maps")
+    write_project(tmp_path, spec(GOOD.replace("3]", "2]")))
+
+    def full(descriptor: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full)
+    capsys.readouterr()
+    assert run(tmp_path, monkeypatch) == 1
+    monkeypatch.setattr(os, "write", os.write)
+    error = capsys.readouterr().err
+    assert (
+        "generated/dualwrite_maps/customers_to_accounts.py: error[TM501]: cannot write it: "
+        "No space left on device\n" in error
+    )
+    assert "Traceback" not in error
+    assert (snapshot(package), snapshot(tmp_path / "docs" / "maps")) == before
+
+
+def test_docs_at_the_project_root_delete_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_project(tmp_path, spec(GOOD))
+    (tmp_path / "README.md").write_text("# Our integration\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[project]\n", encoding="utf-8")
+    assert run(tmp_path, monkeypatch, "--docs", ".") == 1
+    assert "README.md: error[TM503]: not replaced: tablemap did not write it" in (
+        capsys.readouterr().err
+    )
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "# Our integration\n"
+    assert (tmp_path / "pyproject.toml").read_text(encoding="utf-8") == "[project]\n"
+    (tmp_path / "README.md").unlink()
+    assert run(tmp_path, monkeypatch, "--docs", ".") == 0
+    assert run(tmp_path, monkeypatch, "--docs", ".", "--output", ".") == 0
+    assert (tmp_path / "pyproject.toml").read_text(encoding="utf-8") == "[project]\n"
+    assert (tmp_path / "specs" / "maps" / "customers_to_accounts.yaml").is_file()
+    assert (tmp_path / "generated" / "dualwrite_maps" / "__init__.py").is_file()
+    assert (tmp_path / "dualwrite_maps" / "__init__.py").is_file()
+
+
+def test_a_crlf_checkout_is_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_project(tmp_path, spec(GOOD))
+    assert run(tmp_path, monkeypatch) == 0
+    # What git writes with core.autocrlf=true when .gitattributes does not pin LF.
+    for path in tmp_path.rglob("*"):
+        if path.is_file() and ".tablemap" not in path.parts:
+            path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    crlf = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    assert run(tmp_path, monkeypatch, "--check") == 0
+    assert run(tmp_path, monkeypatch) == 0
+    assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == crlf
+
+
+def pipe_closed_by_its_reader() -> int:
+    """The write end of a pipe whose reader has gone, as with ``| head -1`` after one line."""
+    reader, writer = os.pipe()
+    os.close(reader)
+    return writer
+
+
+@pytest.mark.parametrize(
+    "arguments", [["generate", "--check"], ["generate"], ["diff", "HEAD~1"]], ids=" ".join
+)
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path, arguments: list[str]) -> None:
+    write_project(tmp_path, spec(GOOD))
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    write_project(tmp_path, spec(GOOD.replace("3]", "2]")))
+    subprocess.run([*git, "commit", "-qam", "two"], check=True)
+    stdout = pipe_closed_by_its_reader()
+    completed = subprocess.run(
+        [sys.executable, "-m", "generator", *arguments],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(stdout)
+    assert "Traceback" not in completed.stderr
+    assert "BrokenPipeError" not in completed.stderr
+    assert completed.returncode == 141
 
 
 def test_diff_of_a_missing_revision_exits_2(
@@ -156,6 +268,7 @@ def test_diff_of_a_missing_revision_exits_2(
     monkeypatch.chdir(tmp_path)
     assert cli.main(["diff", "no-such-revision"]) == 2
     assert capsys.readouterr().err == (
-        "error: revision 'no-such-revision' does not exist (in a shallow CI clone, fetch it "
-        "first: git fetch --depth=1 origin <branch>)\n"
+        "no-such-revision: error[TM703]: no such revision in this repository (in a shallow CI "
+        "clone, fetch it first: git fetch --depth=1 origin <branch>)\n"
+        "1 error, 0 warnings\n"
     )

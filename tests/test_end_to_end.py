@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +14,30 @@ from generator.pipeline import PACKAGE, Layout, compile_project
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated" / PACKAGE
+# The templates this repository ships. A project may add its own: tests of these must not mind.
+SHIPPED = frozenset(
+    {
+        "cds_contacts_v2_to_contacts",
+        "customer_groups_to_msdyn_customergroups",
+        "customer_payment_method_to_msdyn_customerpaymentmethods",
+        "customers_v3_to_accounts",
+        "customers_v3_to_contacts",
+        "loyalty_card_to_msdyn_loyaltycards",
+        "name_affixes_to_msdyn_nameaffixes",
+        "payment_day_lines_cds_v2_to_msdyn_paymentdaylines",
+        "payment_days_cds_to_msdyn_paymentdays",
+        "payment_schedule_lines_to_msdyn_paymentschedulelines",
+        "payment_schedule_to_msdyn_paymentschedules",
+        "terms_of_payment_to_msdyn_paymentterms",
+    }
+)
+# The checks that used to assume exactly the shipped templates.
+CHECKS_OF_THE_TEMPLATE_SET = (
+    "tests/test_golden.py",
+    "tests/test_end_to_end.py::test_the_package_imports_with_the_standard_library_only",
+    "tests/test_end_to_end.py::test_every_module_has_the_public_api",
+    "tests/test_importer.py::test_generated_pages_import_back_to_their_specs",
+)
 
 
 def test_generated_package_is_what_the_specs_produce() -> None:
@@ -54,20 +81,9 @@ def test_the_package_imports_with_the_standard_library_only(tmp_path: Path) -> N
         text=True,
         check=True,
     )
-    assert json.loads(completed.stdout) == [
-        "cds_contacts_v2_to_contacts",
-        "customer_groups_to_msdyn_customergroups",
-        "customer_payment_method_to_msdyn_customerpaymentmethods",
-        "customers_v3_to_accounts",
-        "customers_v3_to_contacts",
-        "loyalty_card_to_msdyn_loyaltycards",
-        "name_affixes_to_msdyn_nameaffixes",
-        "payment_day_lines_cds_v2_to_msdyn_paymentdaylines",
-        "payment_days_cds_to_msdyn_paymentdays",
-        "payment_schedule_lines_to_msdyn_paymentschedulelines",
-        "payment_schedule_to_msdyn_paymentschedules",
-        "terms_of_payment_to_msdyn_paymentterms",
-    ]
+    modules = json.loads(completed.stdout)
+    assert modules == sorted(path.stem for path in (ROOT / "specs" / "maps").glob("*.yaml"))
+    assert set(modules) >= SHIPPED
 
 
 def test_every_module_has_the_public_api() -> None:
@@ -88,3 +104,31 @@ def test_every_module_has_the_public_api() -> None:
             "matches_reverse_source_filter",
         ):
             assert hasattr(module, attribute), f"{name} lacks {attribute}"
+
+
+def test_a_thirteenth_template_keeps_the_checks_green(tmp_path: Path) -> None:
+    for name in ("generator", "tests", "specs", "generated", "docs"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    # What a project adds: a template with a spec and schemas, and no golden cases yet.
+    maps = tmp_path / "specs" / "maps"
+    shipped = (maps / "payment_days_cds_to_msdyn_paymentdays.yaml").read_text(encoding="utf-8")
+    added = re.sub(r"(?m)^template: .*$", "template: Payment days mirror", shipped, count=1)
+    assert added != shipped
+    (maps / "payment_days_mirror_to_msdyn_paymentdays.yaml").write_text(added, encoding="utf-8")
+    environment = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    for command in (
+        ["generator", "generate"],
+        ["pytest", "-p", "no:cacheprovider", *CHECKS_OF_THE_TEMPLATE_SET],
+    ):
+        completed = subprocess.run(
+            [sys.executable, "-m", *command],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert (
+        tmp_path / "generated" / PACKAGE / "payment_days_mirror_to_msdyn_paymentdays.py"
+    ).is_file()

@@ -22,29 +22,29 @@ ALIAS_BOMB = 'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]\n' + "".join(
     [
         pytest.param(
             "template: " + "x" * (1024 * 1024 + 1) + "\n",
-            f"{SPEC}:1:1: error: file is larger than 1048576 bytes",
+            f"{SPEC}:1:1: error[TM002]: file is larger than 1048576 bytes",
             id="huge-file",
         ),
         pytest.param(
             "template: " + "[" * 100_000 + "]" * 100_000 + "\n",
-            f"{SPEC}:1:42: error: nesting deeper than 32 levels",
+            f"{SPEC}:1:42: error[TM007]: nesting deeper than 32 levels",
             id="deep-nesting",
         ),
         pytest.param(
             ALIAS_BOMB,
-            f"{SPEC}:1:4: error: YAML anchors and aliases are not supported in specs",
+            f"{SPEC}:1:4: error[TM005]: YAML anchors and aliases are not supported in specs",
             id="alias-bomb",
         ),
         pytest.param(
             "template: !!python/object/apply:os.system ['echo owned']\n",
-            f"{SPEC}:1:11: error: YAML tags such as 'tag:yaml.org,2002:python/object/apply:os.system' "
+            f"{SPEC}:1:11: error[TM006]: YAML tags such as 'tag:yaml.org,2002:python/object/apply:os.system' "
             "are not supported in specs",
             id="python-object-tag",
         ),
         pytest.param(
             "template: T\nfinance: {entity: 'Customers; import os'}\ndataverse: {table: accounts}\n"
             "fields: [[Name, '=', name]]\n",
-            f"{SPEC}:2:19: error: 'entity' 'Customers; import os' is not an OData name "
+            f"{SPEC}:2:19: error[TM108]: 'entity' 'Customers; import os' is not an OData name "
             "(letters, digits and underscores)",
             id="entity-name-not-an-identifier",
         ),

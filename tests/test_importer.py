@@ -8,27 +8,22 @@ from typing import Any
 
 import pytest
 
-from generator.bind.resolve import TableMap
+from generator import cli
 from generator.diagnostics import Diagnostics
-from generator.pipeline import Layout, compile_project
+from generator.pipeline import compile_project
 from generator.reference.importer import ImportedSpec, import_reference, run_import
 from generator.reference.pages import render_docs
 from generator.source.located_yaml import Scalar
-from generator.source.spec import MapSpec, ValueMapSpec, parse_spec, read_spec, read_value_maps
+from generator.source.project import Layout, WorkingTree, load_spec_set
+from generator.source.spec import MapSpec, parse_spec
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DATA = Path(__file__).resolve().parent / "importer_data"
 DOCS = ROOT / "docs" / "maps"
-NAMED = read_value_maps(ROOT / "specs" / "value_maps.yaml", "specs/value_maps.yaml", Diagnostics())
-needs_seeds = pytest.mark.skipif(
-    not SEEDS.is_dir(), reason=f"the seed documents are not here ({SEEDS} is absent)"
-)
 
 
 def seed(number: str) -> str:
-    (path,) = SEEDS.glob(f"{number}_*.txt")
-    return path.read_text(encoding="utf-8")
+    return (DATA / f"seed_{number}.txt").read_text(encoding="utf-8")
 
 
 def parsed(imported: ImportedSpec) -> MapSpec:
@@ -46,16 +41,14 @@ def typed(scalar: Scalar | None) -> tuple[str, Any] | None:
     return None if scalar is None else (type(scalar.value).__name__, scalar.value)
 
 
-def rows(spec: MapSpec, named: dict[str, ValueMapSpec]) -> list[tuple[Any, ...]]:
+def rows(spec: MapSpec) -> list[tuple[Any, ...]]:
+    """The rows as comparable tuples; a named value map counts as its pairs."""
     result = []
     for row in spec.rows:
-        values = row.values
-        if row.values_reference is not None:
-            values = named[row.values_reference.text]
         pairs = (
             None
-            if values is None
-            else [(typed(pair.finance), typed(pair.dataverse)) for pair in values.pairs]
+            if row.values is None
+            else [(typed(pair.finance), typed(pair.dataverse)) for pair in row.values.pairs]
         )
         result.append(
             (
@@ -74,17 +67,13 @@ def header(spec: MapSpec) -> tuple[Any, ...]:
     return (
         spec.template,
         spec.description,
+        spec.company.striped,
+        tuple(name.text for name in spec.key),
         spec.finance.name.text,
         spec.dataverse.name.text,
         spec.finance.filter.value if spec.finance.filter else None,
         spec.dataverse.filter.value if spec.dataverse.filter else None,
     )
-
-
-def pages(specs: list[MapSpec]) -> dict[str, str]:
-    """The reference pages generator.reference.pages writes for ``specs`` (it reads only their specs)."""
-    maps = [TableMap(spec, None, None, (), None, None) for spec in specs]
-    return render_docs(maps, NAMED)
 
 
 def new_project(root: Path, specs: list[ImportedSpec]) -> Layout:
@@ -136,7 +125,6 @@ SEED_MAPS: dict[str, list[tuple[str, int]]] = {
 }
 
 
-@needs_seeds
 @pytest.mark.parametrize("number", sorted(SEED_MAPS))
 def test_seed_documents_give_their_maps_with_every_row(number: str) -> None:
     imported = import_reference(seed(number))
@@ -150,6 +138,10 @@ SEED_003_NAME_AFFIXES = """\
 # Imported from a mapping reference by python -m generator import; review the comments marked 'guess'.
 template: Name affixes to msdyn_nameaffixes
 description: This template synchronizes data between Finance and Operations apps and Dataverse.
+# guess: company striped: the document does not say whether the map is company-specific; it is striped when the key of NameAffixes has dataAreaId, and global otherwise
+company: striped
+# guess: key [AFFIX]: the document does not give the integration key; it is the finance fields mapped to an alternate key of msdyn_nameaffixes
+key: [AFFIX]
 finance:
   # guess: entity NameAffixes is made from the heading "Name affixes to msdyn_nameaffixes"; check it against specs/entities/finance/NameAffixes.yaml
   entity: NameAffixes
@@ -168,6 +160,10 @@ SEED_003_CUSTOMERS_V3_TO_CONTACTS_START = """\
 # Imported from a mapping reference by python -m generator import; review the comments marked 'guess'.
 template: Customers V3 to contacts
 description: This template synchronizes data between Finance and Operations apps and Dataverse.
+# guess: company striped: the document does not say whether the map is company-specific; it is striped when the key of CustomersV3 has dataAreaId, and global otherwise
+company: striped
+# guess: key [PARTYNUMBER]: the document does not give the integration key; it is the finance fields mapped to an alternate key of contacts
+key: [PARTYNUMBER]
 finance:
   # guess: entity CustomersV3 is made from the heading "Customers V3 to contacts"; check it against specs/entities/finance/CustomersV3.yaml
   entity: CustomersV3
@@ -190,6 +186,10 @@ SEED_001_LOYALTY_CARDS = """\
 # Imported from a mapping reference by python -m generator import; review the comments marked 'guess'.
 template: Loyalty Cards
 description: This template synchronizes customer loyalty card information between Finance and Operations and other Dynamics 365 apps.
+# guess: company striped: the document does not say whether the map is company-specific; it is striped when the key of LoyaltyCards has dataAreaId, and global otherwise
+company: striped
+# guess: key [CARDNUMBER]: the document does not give the integration key; it is the finance fields mapped to an alternate key of msdyn_loyaltycards
+key: [CARDNUMBER]
 finance:
   # guess: entity LoyaltyCards is made from the heading "Loyalty Cards"; check it against specs/entities/finance/LoyaltyCards.yaml
   entity: LoyaltyCards
@@ -207,12 +207,16 @@ fields:
 """
 
 
-@needs_seeds
 def test_seed_003_plain_text_map_in_full() -> None:
     imported = {item.module: item for item in import_reference(seed("003"))}
     name_affixes = imported["name_affixes_to_msdyn_nameaffixes"]
     assert name_affixes.text == SEED_003_NAME_AFFIXES
     assert name_affixes.warnings == (
+        "line 211: guess: company striped: the document does not say whether the map is "
+        "company-specific; it is striped when the key of NameAffixes has dataAreaId, and global "
+        "otherwise",
+        "line 211: guess: key [AFFIX]: the document does not give the integration key; it is the "
+        "finance fields mapped to an alternate key of msdyn_nameaffixes",
         'line 211: guess: entity NameAffixes is made from the heading "Name affixes to '
         'msdyn_nameaffixes"; check it against specs/entities/finance/NameAffixes.yaml',
         'line 211: guess: table msdyn_nameaffixes is made from the heading "Name affixes to '
@@ -226,7 +230,6 @@ def test_seed_003_plain_text_map_in_full() -> None:
     assert contacts.text.endswith('  - [SALESMEMO, "=", description]\n')
 
 
-@needs_seeds
 def test_seed_001_markdown_map_in_full() -> None:
     imported = {item.module: item for item in import_reference(seed("001"))}
     assert imported["loyalty_cards"].text == SEED_001_LOYALTY_CARDS
@@ -241,17 +244,15 @@ def test_seed_001_markdown_map_in_full() -> None:
     ) in account
 
 
-@needs_seeds
 def test_seed_003_specs_compile_with_errors_only_on_rows_marked_guess(tmp_path: Path) -> None:
     imported = import_reference(seed("003"))
     texts = {f"specs/maps/{item.module}.yaml": item.text.splitlines() for item in imported}
     result = compile_project(new_project(tmp_path, imported))
     assert result.diagnostics.errors, "seed 003 gives no value maps, so enum rows can't compile"
     for error in result.diagnostics.errors:
-        # Every error is a `><` row without a value map, and the row says so.
-        assert error.message.endswith("add a value map"), error.headline()
+        # Every error is at something the importer guessed, and a comment above it says so.
         lines = texts[error.location.path]
-        assert lines[error.location.line - 2].startswith("  # guess: >< without a value map")
+        assert lines[error.location.line - 2].lstrip().startswith("# guess:"), error.headline()
 
 
 # --- The current reference: value maps in the Map type cell ---------------------------------------
@@ -271,13 +272,15 @@ def test_value_maps_in_the_map_type_cell() -> None:
     assert header(contacts) == (
         "CDS Contacts V2 (contacts)",
         "This template synchronizes data between finance and operations apps and Dataverse.",
+        True,
+        ("CONTACTPERSONPARTYNUMBER",),
         "CDSContactsV2",
         "contacts",
         "(AssociatedContactType = 1)",
         "msdyn_contactforvendor eq true and msdyn_sellable eq false "
         "and msdyn_contactpersonid ne ''",
     )
-    assert rows(contacts, NAMED) == [
+    assert rows(contacts) == [
         ("CONTACTPERSONPARTYNUMBER", "=", "msdyn_partynumber", None, None, False),
         ("ASSOCIATEDCONTACTTYPE", "<<", None, ("str", "Vendor"), None, False),
         (
@@ -315,7 +318,7 @@ def test_value_maps_in_the_map_type_cell() -> None:
         "{values: [[personalSuffix, 806380001], [personalPrefix, 806380000]]}]\n"
     ) in name_affixes
     # The pairs are those of the published value maps (and of the project's specs).
-    terms = rows(parsed(imported[5]), NAMED)
+    terms = rows(parsed(imported[5]))
     assert terms[4] == (
         "ISCASHPAYMENT",
         "><",
@@ -327,6 +330,29 @@ def test_value_maps_in_the_map_type_cell() -> None:
     assert terms[11][4][-1] == (("str", "cutOffDate"), ("int", 806380997))
 
 
+# The company and key a person checking the importer's guesses would write (as the project's
+# specs do): the reference pages do not say.
+SETTLED = {
+    "customer_groups_msdyn_customergroups": ("striped", "[CUSTOMERGROUPID]"),
+    "name_affixes_msdyn_nameaffixes": ("global", "[AFFIX, TYPE]"),
+    "payment_schedule_lines_msdyn_paymentschedulelines": (
+        "striped",
+        "[PAYMENTSCHEDULENAME, LINENUMBER]",
+    ),
+    "payment_days_cds_to_msdyn_paymentdays": ("striped", "[NAME]"),
+}
+
+
+def settled(imported: ImportedSpec) -> ImportedSpec:
+    company, key = SETTLED[imported.module]
+    lines = [
+        f"company: {company}" if line.startswith("company: ") else line
+        for line in imported.text.splitlines()
+    ]
+    lines = [f"key: {key}" if line.startswith("key: ") else line for line in lines]
+    return ImportedSpec(imported.module, "\n".join(lines) + "\n", imported.warnings)
+
+
 def test_imported_specs_compile(tmp_path: Path) -> None:
     # The maps whose guessed entity names exist, so the compiler checks their enum values.
     wanted = {
@@ -336,11 +362,9 @@ def test_imported_specs_compile(tmp_path: Path) -> None:
         # Seed 003's one map without enum rows (its others need value maps: see above).
         "payment_days_cds_to_msdyn_paymentdays",
     }
-    document = (DATA / "current_reference.md").read_text(encoding="utf-8")
-    if SEEDS.is_dir():
-        document += "\n" + seed("003")
-    imported = [item for item in import_reference(document) if item.module in wanted]
-    assert len(imported) == len(wanted) - (not SEEDS.is_dir())
+    document = (DATA / "current_reference.md").read_text(encoding="utf-8") + "\n" + seed("003")
+    imported = [settled(item) for item in import_reference(document) if item.module in wanted]
+    assert len(imported) == len(wanted)
     result = compile_project(new_project(tmp_path, imported))
     assert [d.headline() for d in result.diagnostics.errors] == []
     assert sorted(result.files) == sorted(
@@ -354,12 +378,12 @@ def test_imported_specs_compile(tmp_path: Path) -> None:
 
 # --- The pages the compiler writes ------------------------------------------------------------
 
-ORIGINAL: dict[str, MapSpec] = {}
-for _path in sorted((ROOT / "specs" / "maps").glob("*.yaml")):
-    _spec = read_spec(_path, f"specs/maps/{_path.name}", Diagnostics())
-    assert _spec is not None
-    ORIGINAL[_spec.module] = _spec
-PAGES = pages(list(ORIGINAL.values()))
+# The project's specs as the loader reads them: named value maps expanded.
+ORIGINAL = {
+    spec.module: spec
+    for spec in load_spec_set(WorkingTree(ROOT), Layout(ROOT), Diagnostics()).specs
+}
+PAGES = render_docs(list(ORIGINAL.values()))
 
 
 def test_pages_are_those_the_compiler_writes() -> None:
@@ -369,13 +393,13 @@ def test_pages_are_those_the_compiler_writes() -> None:
 
 
 def test_generated_pages_import_back_to_their_specs() -> None:
-    assert len(ORIGINAL) == 12
+    assert len(ORIGINAL) >= 12  # the shipped templates, and any a project added
     for module, original in ORIGINAL.items():
         imported = import_reference(PAGES[f"{module}.md"])
         assert [item.module for item in imported] == [module]
         spec = parsed(imported[0])
         assert header(spec) == header(original), module
-        assert rows(spec, {}) == rows(original, NAMED), module
+        assert rows(spec) == rows(original), module
         assert "could not import" not in imported[0].text
 
 
@@ -384,12 +408,14 @@ def test_all_pages_in_one_document() -> None:
     imported = import_reference(document)
     assert [item.module for item in imported] == sorted(ORIGINAL)
     for item in imported:
-        assert rows(parsed(item), {}) == rows(ORIGINAL[item.module], NAMED)
+        assert rows(parsed(item)) == rows(ORIGINAL[item.module])
 
 
 TRICKY = """\
 template: "Tricky <maps> | test #"
 description: 'Uses *stars*, back\\slashes, a|pipe and <angle> brackets.'
+company: global
+key: [A, "- dash, or not"]
 finance:
   entity: Things
   filter: (Name == "O'Brien")
@@ -419,11 +445,11 @@ fields:
 
 def test_values_that_markdown_makes_ambiguous_survive_a_round_trip() -> None:
     original = parsed(ImportedSpec("tricky", TRICKY, ()))
-    (imported,) = import_reference(pages([original])["tricky.md"])
+    (imported,) = import_reference(render_docs([original])["tricky.md"])
     assert imported.module == "tricky"
     spec = parsed(imported)
     assert header(spec) == header(original)
-    assert rows(spec, {}) == rows(original, {})
+    assert rows(spec) == rows(original)
     assert '  - [A, "=", a, "3"]\n' in imported.text
     assert '  - [Q R, "<<", none, "true"]\n' in imported.text
     assert '  - [M, "><", m, {values: [[1/1/1900, null], [x, 2]], unmapped: keep}]\n' in (
@@ -458,13 +484,18 @@ TAXGROUP|\\<\\<|none
         "payment_days",
         "sales_tax_groups_to_msdyn_salestaxgroups",
     )
-    assert rows(parsed(first), {}) == [
+    assert rows(parsed(first)) == [
         ("NAME", "=", "msdyn_name", None, None, False),
         ("DESCRIPTION", ">", "msdyn_description", None, None, False),
     ]
     assert parsed(first).finance.filter is not None
-    assert header(parsed(second))[2:4] == ("SalesTaxGroups", "msdyn_salestaxgroups")
-    assert rows(parsed(second), {}) == [("TAXGROUP", "<<", None, None, None, False)]
+    assert header(parsed(second))[2:6] == (
+        True,
+        ("TAXGROUP",),
+        "SalesTaxGroups",
+        "msdyn_salestaxgroups",
+    )
+    assert rows(parsed(second)) == [("TAXGROUP", "<<", None, None, None, False)]
 
 
 def test_plain_text_heading_directly_above_the_table() -> None:
@@ -481,12 +512,14 @@ none | >> | exchangerate | 1.0000000000 |
     assert header(spec) == (
         "Currencies to transactioncurrencies",
         "",
+        True,
+        ("CURRENCYCODE",),
         "Currencies",
         "transactioncurrencies",
         None,
         None,
     )
-    assert rows(spec, {})[1] == (None, ">>", "exchangerate", ("float", 1.0), None, False)
+    assert rows(spec)[1] == (None, ">>", "exchangerate", ("float", 1.0), None, False)
 
 
 def test_rows_that_cant_be_read_are_kept_as_comments() -> None:
@@ -514,17 +547,69 @@ LAST | > | msdyn_last |
         "  # could not import: PAIRS | ><<br>`a` : b | msdyn_pairs |",
         '  - [LAST, ">", msdyn_last]',
     ]
-    assert imported.warnings[1:] == (
+    assert imported.warnings[3:] == (
         "line 8: could not import (unknown map type '=>'): ODD | => | msdyn_odd |",
         "line 9: could not import (2 cells, need at least 3): SHORT | = |",
         "line 10: could not import (5 cells, the header has 4): LONG | = | msdyn_long | 1 | extra",
         "line 11: could not import (value-map pair '`a` : b': 'b' is neither in backticks nor "
         "'blank'): PAIRS | ><<br>`a` : b | msdyn_pairs |",
     )
-    # The table name was given; only the entity is guessed.
-    assert imported.warnings[0].startswith("line 1: guess: entity BrokenMap is made")
+    # The table name was given; the company, key and entity are guessed.
+    assert imported.warnings[:3] == (
+        "line 1: guess: company striped: the document does not say whether the map is "
+        "company-specific; it is striped when the key of BrokenMap has dataAreaId, and global "
+        "otherwise",
+        "line 1: guess: key [GOOD]: the document does not give the integration key; it is the "
+        "finance fields mapped to an alternate key of msdyn_broken",
+        'line 1: guess: entity BrokenMap is made from the heading "Broken map"; check it against '
+        "specs/entities/finance/BrokenMap.yaml",
+    )
     assert "  table: msdyn_broken\n" in imported.text
-    assert [row[0] for row in rows(parsed(imported), {})] == ["GOOD", "LAST"]
+    assert [row[0] for row in rows(parsed(imported))] == ["GOOD", "LAST"]
+
+
+def test_a_line_without_pipes_inside_a_table_is_a_row_that_could_not_be_read() -> None:
+    document = """\
+## Units
+
+Source field | Map type | Destination field
+---|---|---
+NAME | = | msdyn_name
+DESCRIPTION = msdyn_description
+SYMBOL | = | msdyn_symbol
+
+After the table | not a row.
+"""
+    (imported,) = import_reference(document)
+    assert imported.text.splitlines()[-4:] == [
+        "fields:",
+        '  - [NAME, "=", msdyn_name]',
+        "  # could not import: DESCRIPTION = msdyn_description",
+        '  - [SYMBOL, "=", msdyn_symbol]',
+    ]
+    assert imported.warnings[-1] == (
+        "line 6: could not import (1 cell, need at least 3): DESCRIPTION = msdyn_description"
+    )
+
+
+def test_a_line_without_pipes_before_the_next_table_ends_the_table() -> None:
+    document = """\
+Units to msdyn_units
+Source field | Map type | Destination field
+NAME | = | msdyn_name
+Currencies to transactioncurrencies
+Syncs currencies.
+Source field | Map type | Destination field
+CODE | = | isocurrencycode
+"""
+    units, currencies = import_reference(document)
+    assert rows(parsed(units)) == [("NAME", "=", "msdyn_name", None, None, False)]
+    assert header(parsed(currencies))[:2] == (
+        "Currencies to transactioncurrencies",
+        "Syncs currencies.",
+    )
+    assert rows(parsed(currencies)) == [("CODE", "=", "isocurrencycode", None, None, False)]
+    assert "could not import" not in units.text + currencies.text
 
 
 def test_tables_without_a_map_type_column_are_not_maps() -> None:
@@ -539,17 +624,24 @@ def test_duplicate_headings_get_distinct_modules() -> None:
     assert "# guess: module units_2: an earlier table map" in second.text
 
 
-# --- run_import -----------------------------------------------------------------------------------
+# --- run_import and the command line ------------------------------------------------------------
 
 PAGE = PAGES["name_affixes_to_msdyn_nameaffixes.md"]
+VALUE_MAP_GUESS = (
+    "warning[TM616]: guess: value map from the document; its finance values must be members of "
+    "the enum of TYPE in specs/entities/finance/NameAffixes.yaml (matched case-insensitively)"
+)
+
+
+def headlines(diagnostics: Diagnostics) -> list[str]:
+    return [diagnostic.headline() for diagnostic in diagnostics.sorted()]
 
 
 def test_run_import_writes_one_spec_per_map(tmp_path: Path) -> None:
     source = tmp_path / "reference.md"
     source.write_text(PAGE + "\n" + PAGES["payment_days_cds_to_msdyn_paymentdays.md"])
     into = tmp_path / "specs" / "maps"
-    status, report = run_import(source, into)
-    assert status == 0
+    run = run_import(source, into)
     assert sorted(path.name for path in into.iterdir()) == [
         "name_affixes_to_msdyn_nameaffixes.yaml",
         "payment_days_cds_to_msdyn_paymentdays.yaml",
@@ -560,13 +652,23 @@ def test_run_import_writes_one_spec_per_map(tmp_path: Path) -> None:
         "review the comments marked 'guess'."
     )
     assert text.splitlines()[2:] == import_reference(PAGE)[0].text.splitlines()[2:]
-    assert f"{into / 'name_affixes_to_msdyn_nameaffixes.yaml'}: written (3 rows, 1 guess" in report
-    assert report.endswith(
-        "2 table maps in reference.md: 2 written, 0 unchanged, 0 skipped; 1 warning; "
-        "review the comments marked 'guess'\n"
-    )
+    assert run.report.splitlines() == [
+        f"{into / 'name_affixes_to_msdyn_nameaffixes.yaml'}: written "
+        "(3 rows, 1 guess, 0 not imported)",
+        f"{into / 'payment_days_cds_to_msdyn_paymentdays.yaml'}: written "
+        "(2 rows, 0 guesses, 0 not imported)",
+        "2 table maps in reference.md: 2 written, 0 unchanged, 0 skipped; "
+        "review the comments marked 'guess'",
+    ]
+    # The guess is a warning at the row it is about.
+    assert headlines(run.diagnostics) == [f"{source}:18:1: {VALUE_MAP_GUESS}"]
+    assert source.read_text(encoding="utf-8").splitlines()[17].startswith("TYPE | \\>\\< |")
     # Importing again changes nothing.
-    assert run_import(source, into)[0] == 0
+    again = run_import(source, into)
+    assert again.report.splitlines()[-1] == (
+        "2 table maps in reference.md: 0 written, 2 unchanged, 0 skipped; "
+        "review the comments marked 'guess'"
+    )
     assert (into / "name_affixes_to_msdyn_nameaffixes.yaml").read_text(encoding="utf-8") == text
 
 
@@ -577,26 +679,56 @@ def test_run_import_never_overwrites_a_different_file(tmp_path: Path) -> None:
     into.mkdir()
     target = into / "name_affixes_to_msdyn_nameaffixes.yaml"
     target.write_text("template: edited by hand\n", encoding="utf-8")
-    status, report = run_import(source, into)
-    assert status == 0
+    run = run_import(source, into)
     assert target.read_text(encoding="utf-8") == "template: edited by hand\n"
-    assert f"{target}: warning: exists with different content; not overwritten" in report
-    assert "0 written, 0 unchanged, 1 skipped" in report
+    assert headlines(run.diagnostics) == [
+        f"{target}: warning[TM605]: exists with different content; not overwritten "
+        "(move it away or import into another folder)",
+        f"{source}:18:1: {VALUE_MAP_GUESS}",
+    ]
+    assert run.report.splitlines()[-1] == (
+        "1 table map in page.md: 0 written, 0 unchanged, 1 skipped; "
+        "review the comments marked 'guess'"
+    )
 
 
-def test_run_import_exit_status(tmp_path: Path) -> None:
+def test_run_import_problems_are_errors(tmp_path: Path) -> None:
     into = tmp_path / "maps"
     prose = tmp_path / "prose.md"
     prose.write_text("# Integrated customer master\n\nNo tables here.\n", encoding="utf-8")
-    status, report = run_import(prose, into)
-    assert (status, report.startswith(f"{prose}: error: no table map found")) == (1, True)
+    assert headlines(run_import(prose, into).diagnostics) == [
+        f"{prose}: error[TM602]: no table map found (a table map is a heading and a table "
+        "whose header has a 'Map type' column)"
+    ]
     assert not into.exists()
-    status, report = run_import(tmp_path / "missing.md", into)
-    assert (status, report.startswith(f"{tmp_path / 'missing.md'}: error: can't read it")) == (
-        2,
-        True,
-    )
-    assert run_import(tmp_path, into)[0] == 2
+    missing = tmp_path / "missing.md"
+    assert headlines(run_import(missing, into).diagnostics) == [
+        f"{missing}: error[TM601]: can't read it: No such file or directory"
+    ]
     binary = tmp_path / "binary.md"
     binary.write_bytes(b"\xff\xfe\x00 not UTF-8")
-    assert run_import(binary, into)[0] == 2
+    assert headlines(run_import(binary, into).diagnostics) == [
+        f"{binary}: error[TM601]: can't read it: not UTF-8 (invalid start byte at byte 0)"
+    ]
+
+
+def test_import_exit_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("page.md").write_text(PAGE, encoding="utf-8")
+    assert cli.main(["import", "page.md", "--into", "maps"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "maps/name_affixes_to_msdyn_nameaffixes.yaml: written (3 rows, 1 guess, 0 not imported)",
+        "1 table map in page.md: 1 written, 0 unchanged, 0 skipped; "
+        "review the comments marked 'guess'",
+        f"page.md:18:1: {VALUE_MAP_GUESS}",
+        "    TYPE | \\>\\< | msdyn_affixtype |",
+        "    ^",
+        "0 errors, 1 warning",
+    ]
+    Path("prose.md").write_text("No tables here.\n", encoding="utf-8")
+    assert cli.main(["import", "prose.md"]) == 1
+    assert cli.main(["import", "missing.md"]) == 2
+    assert cli.main(["import", "."]) == 2
+    assert not Path("specs").exists()

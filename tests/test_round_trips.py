@@ -17,15 +17,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_end_to_end import ROOT
 
-from generator.bind.resolve import Row, TableMap
+from generator.bind.model import Row, TableMap
 from generator.pipeline import Layout, compile_project
-from generator.plan.planner import ModulePlan
+from generator.plan.model import BindLookup, ModulePlan
 from generator.source.entity_schema import Column, Kind
 
 COMPILATION = compile_project(Layout(ROOT))
 MAPS: dict[str, TableMap] = {table_map.spec.module: table_map for table_map in COMPILATION.maps}
 PLANS: dict[str, ModulePlan] = {plan.module: plan for plan in COMPILATION.plans}
-BIND = re.compile(r"^/(?P<set>\w+)\((?P<key>\w+)='(?P<value>.*)'\)$")
+# A bind, with the company part that company-specific targets add.
+BIND = re.compile(r"^/(?P<set>\w+)\((?P<key>\w+)='(?P<value>.*)'(?:,_\w+_value=[-0-9a-f]+)?\)$")
+COMPANIES = {"USMF": "8d5e2a3c-6b1f-4e0a-9c7d-2f4b6a8c0e11"}
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -121,14 +123,27 @@ def test_finance_round_trip(name: str) -> None:
     strategies = {row.finance.name: finance_values(row) for row in rows if row.finance}
     mapper = module(name)
 
+    company = PLANS[name].company
+    lookups = {
+        assignment.source
+        for assignment in PLANS[name].to_dataverse.assignments
+        if isinstance(assignment, BindLookup)
+    }
+
     @SETTINGS
     @given(records(strategies))
     def check(record: dict[str, Any]) -> None:
-        payload = mapper.finance_to_dataverse(record)
+        if company is not None:
+            record = {company.finance_field: "usmf", **record}
+        payload = mapper.finance_to_dataverse(record, COMPANIES)
         assert set(payload) <= targets(PLANS[name], to_dataverse=True)
         back = mapper.dataverse_to_finance(as_read(payload))
         assert set(back) <= targets(PLANS[name], to_dataverse=False)
-        assert {key: back[key] for key in record} == record
+        # An empty lookup is no reference either way: null and "" both come back as "".
+        expected = {
+            key: "" if key in lookups and value is None else value for key, value in record.items()
+        }
+        assert {key: back[key] for key in record} == expected
 
     check()
 
@@ -139,12 +154,21 @@ def test_dataverse_round_trip(name: str) -> None:
     strategies = {dataverse_key(row): dataverse_values(row) for row in rows}
     mapper = module(name)
 
+    company = PLANS[name].company
+
     @SETTINGS
     @given(records(strategies))
     def check(record: dict[str, Any]) -> None:
+        if company is not None:
+            record = {company.navigation: {company.code_column: "USMF"}, **record}
         finance = mapper.dataverse_to_finance(record)
-        payload = mapper.finance_to_dataverse(finance)
+        payload = mapper.finance_to_dataverse(finance, COMPANIES)
         back = as_read(payload)
-        assert {key: back[key] for key in record} == record
+        # An expanded lookup whose key is empty is no reference: it comes back as null.
+        expected = {
+            key: None if isinstance(value, dict) and set(value.values()) <= {None, ""} else value
+            for key, value in record.items()
+        }
+        assert {key: back[key] for key in record} == expected
 
     check()

@@ -9,20 +9,24 @@ from pathlib import Path
 
 import pytest
 
+from generator import cli
 from generator.diagnostics import Diagnostics
-from generator.review.semantic_diff import Change, compare, run_diff
+from generator.review.comparison import Change, compare
+from generator.review.revision_diff import run_diff
 from generator.source.spec import MapSpec, parse_spec
 
 SPEC = "specs/maps/customers_to_accounts.yaml"
 VALUE_MAPS = "specs/value_maps.yaml"
 MISSING = (
-    "error: revision '{}' does not exist "
+    "{}: error[TM703]: no such revision in this repository "
     "(in a shallow CI clone, fetch it first: git fetch --depth=1 origin <branch>)"
 )
 
 BASE_SPEC = """\
 template: Customers to accounts
 description: Customers that are organizations.
+company: striped
+key: [CustomerAccount]
 finance:
   entity: Customers
   filter: '(PartyType == "Organization")'
@@ -49,6 +53,8 @@ noyes_boolean:
 
 SECOND_SPEC = """\
 template: Groups
+company: striped
+key: [CustomerGroupId]
 finance:
   entity: CustomerGroups
 dataverse:
@@ -98,26 +104,40 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def changes(root: Path, revision: str = "HEAD") -> tuple[int, list[Row]]:
-    """The exit status under --fail-on-breaking, and the changes as comparable tuples."""
-    status, text = run_diff(root, revision, output_format="json", fail_on_breaking=True)
-    document = json.loads(text)
+def report(
+    root: Path, revision: str = "HEAD", output_format: str = "markdown", specs: str = "specs"
+) -> str:
+    """The report of a diff that has no problems."""
+    run = run_diff(root, revision, output_format=output_format, specs=Path(specs))
+    assert [item.headline() for item in run.diagnostics.items] == []
+    return run.report
+
+
+def problems(root: Path, revision: str = "HEAD", output_format: str = "markdown") -> list[str]:
+    """The diagnostics of a diff that gives no report."""
+    run = run_diff(root, revision, output_format=output_format)
+    assert (run.report, run.breaking) == ("", False)
+    return [item.headline() for item in run.diagnostics.sorted()]
+
+
+def changes(root: Path, revision: str = "HEAD") -> tuple[bool, list[Row]]:
+    """Whether anything breaks, and the changes as comparable tuples."""
+    run = run_diff(root, revision, output_format="json")
+    assert [item.headline() for item in run.diagnostics.items] == []
+    document = json.loads(run.report)
     rows = [
         (item["kind"], item["breaking"], item["row"], item["old"], item["new"])
         for item in document["changes"]
     ]
     assert document["breaking"] == sum(row[1] for row in rows)
-    return status, rows
+    assert run.breaking == any(row[1] for row in rows)
+    return run.breaking, rows
 
 
 def test_no_change(repo: Path) -> None:
-    assert run_diff(repo, "HEAD", fail_on_breaking=True) == (
-        0,
-        "## Table-map changes since HEAD\n\nNo table-map changes.",
-    )
-    assert run_diff(repo, "HEAD", output_format="json") == (
-        0,
-        '{\n  "breaking": 0,\n  "changes": [],\n  "revision": "HEAD"\n}',
+    assert report(repo) == "## Table-map changes since HEAD\n\nNo table-map changes."
+    assert report(repo, output_format="json") == (
+        '{\n  "breaking": 0,\n  "changes": [],\n  "revision": "HEAD"\n}'
     )
 
 
@@ -126,7 +146,7 @@ def test_case_only_renames_comments_and_quoting_are_no_change(repo: Path) -> Non
     edit(repo, "fields:\n", "# The rows.\nfields:\n")
     edit(repo, "customertypecode, 3]", "customertypecode, 0x3]")
     edit(repo, '["no", false]', "[no, false]", VALUE_MAPS)
-    assert changes(repo) == (0, [])
+    assert changes(repo) == (False, [])
 
 
 def test_non_breaking_changes_pass_even_with_fail_on_breaking(repo: Path) -> None:
@@ -136,7 +156,7 @@ def test_non_breaking_changes_pass_even_with_fail_on_breaking(repo: Path) -> Non
     edit(repo, "description: Customers that are organizations.", "description: Organizations.")
     edit(repo, "template: Customers to accounts", "template: Customers V3 to accounts")
     assert changes(repo) == (
-        0,
+        False,
         [
             ("title changed", False, None, "Customers to accounts", "Customers V3 to accounts"),
             (
@@ -162,7 +182,7 @@ def test_non_breaking_changes_pass_even_with_fail_on_breaking(repo: Path) -> Non
 def test_template_added_is_not_breaking(repo: Path) -> None:
     write(repo, "specs/maps/groups.yaml", SECOND_SPEC)
     assert changes(repo) == (
-        0,
+        False,
         [("template added", False, None, None, "CustomerGroups ↔ msdyn_customergroups, 1 row")],
     )
 
@@ -170,7 +190,7 @@ def test_template_added_is_not_breaking(repo: Path) -> None:
 def test_reordered_rows_are_one_non_breaking_change(repo: Path) -> None:
     edit(repo, '  - [Name, ">", name]\n', "")
     edit(repo, "  - [Language,", '  - [Name, ">", name]\n  - [Language,')
-    assert changes(repo) == (0, [("rows reordered", False, None, None, "1 row moved")])
+    assert changes(repo) == (False, [("rows reordered", False, None, None, "1 row moved")])
 
 
 @pytest.mark.parametrize(
@@ -324,24 +344,22 @@ def test_reordered_rows_are_one_non_breaking_change(repo: Path) -> None:
 )
 def test_breaking_changes_fail(repo: Path, old: str, new: str, expected: list[Row]) -> None:
     edit(repo, old, new)
-    assert changes(repo) == (1, expected)
-    # Without fail_on_breaking the report is the same and the status 0.
-    assert run_diff(repo, "HEAD")[0] == 0
+    assert changes(repo) == (True, expected)
 
 
 def test_template_removed_is_breaking(repo: Path) -> None:
     (repo / SPEC).unlink()
     assert changes(repo) == (
-        1,
+        True,
         [("template removed", True, None, "Customers ↔ accounts, 9 rows", None)],
     )
 
 
 def test_a_renamed_spec_file_is_a_removed_and_an_added_template(repo: Path) -> None:
     (repo / SPEC).rename(repo / "specs/maps/customers.yaml")
-    status, rows = changes(repo)
-    assert (status, [(row[0], row[1]) for row in rows]) == (
-        1,
+    breaking, rows = changes(repo)
+    assert (breaking, [(row[0], row[1]) for row in rows]) == (
+        True,
         [("template added", False), ("template removed", True)],
     )
 
@@ -349,7 +367,7 @@ def test_a_renamed_spec_file_is_a_removed_and_an_added_template(repo: Path) -> N
 def test_rows_sharing_no_field_are_removed_and_added_not_renamed(repo: Path) -> None:
     edit(repo, '[Name, ">", name]', '[Employees, ">", numberofemployees]')
     assert changes(repo) == (
-        1,
+        True,
         [
             ("row removed", True, "Name > name", "Name > name", None),
             (
@@ -366,7 +384,7 @@ def test_rows_sharing_no_field_are_removed_and_added_not_renamed(repo: Path) -> 
 def test_a_changed_named_value_map_shows_in_every_row_that_uses_it(repo: Path) -> None:
     edit(repo, '["yes", true]', '["yes", 1]', VALUE_MAPS)
     assert changes(repo) == (
-        1,
+        True,
         [
             ("value pair changed", True, "OnHold >< msdyn_onhold", "'yes' → true", "'yes' → 1"),
             ("value pair changed", True, "Blocked >< msdyn_blocked", "'yes' → true", "'yes' → 1"),
@@ -377,7 +395,7 @@ def test_a_changed_named_value_map_shows_in_every_row_that_uses_it(repo: Path) -
 def test_a_pair_added_to_a_named_value_map_is_not_breaking(repo: Path) -> None:
     edit(repo, '["yes", true]\n', '["yes", true]\n  - ["maybe", null]\n', VALUE_MAPS)
     assert changes(repo) == (
-        0,
+        False,
         [
             ("value pair added", False, "OnHold >< msdyn_onhold", None, "'maybe' → null"),
             ("value pair added", False, "Blocked >< msdyn_blocked", None, "'maybe' → null"),
@@ -392,7 +410,7 @@ def test_inlining_a_named_value_map_changes_only_where_the_pairs_are(repo: Path)
         'msdyn_blocked, {values: [["no", false], ["yes", true]]}]',
     )
     assert changes(repo) == (
-        0,
+        False,
         [
             (
                 "value map reference changed",
@@ -406,35 +424,38 @@ def test_inlining_a_named_value_map_changes_only_where_the_pairs_are(repo: Path)
 
 
 def test_missing_revision(repo: Path) -> None:
-    assert run_diff(repo, "no-such-branch") == (2, MISSING.format("no-such-branch"))
-    assert run_diff(repo, "HEAD~1", output_format="json") == (2, MISSING.format("HEAD~1"))
-    assert run_diff(repo, "--all") == (2, MISSING.format("--all"))
+    assert problems(repo, "no-such-branch") == [MISSING.format("no-such-branch")]
+    assert problems(repo, "HEAD~1", output_format="json") == [MISSING.format("HEAD~1")]
+    assert problems(repo, "--all") == [MISSING.format("--all")]
 
 
 def test_not_a_git_repository(repo: Path) -> None:
     outside = repo.parent / "elsewhere"
     outside.mkdir()
-    status, text = run_diff(outside, "HEAD")
-    assert status == 2
-    assert text.startswith(f"error: {outside} is not in a git repository (")
-    assert "\n" not in text
+    (headline,) = problems(outside)
+    assert headline.startswith(f"{outside}: error[TM702]: not in a git repository (")
+    assert "\n" not in headline
 
 
 def test_unknown_output_format(repo: Path) -> None:
-    assert run_diff(repo, "HEAD", output_format="html") == (
-        2,
-        "error: unknown output format 'html': use markdown or json",
-    )
+    assert problems(repo, output_format="html") == [
+        "html: error[TM704]: unknown output format 'html': use markdown or json"
+    ]
+
+
+def test_specs_outside_the_root(repo: Path) -> None:
+    run = run_diff(repo / "specs", "HEAD", specs=repo / "elsewhere")
+    assert [item.headline() for item in run.diagnostics.items] == [
+        f"{repo / 'elsewhere'}: error[TM705]: the specs folder is not inside {repo / 'specs'}"
+    ]
 
 
 def test_specs_that_do_not_parse_in_the_tree(repo: Path) -> None:
     edit(repo, '[Name, ">", name]', '[Name, "=>", name]')
-    assert run_diff(repo, "HEAD") == (
-        2,
-        "error: the specs in the working tree have errors: "
-        "specs/maps/customers_to_accounts.yaml:11:12: error: unknown map type '=>' "
+    assert problems(repo) == [
+        "specs/maps/customers_to_accounts.yaml:13:12: error[TM115]: unknown map type '=>' "
         "(did you mean '>'?); expected one of = > < >< >> <<",
-    )
+    ]
 
 
 def test_specs_that_do_not_parse_at_the_revision(repo: Path) -> None:
@@ -443,28 +464,33 @@ def test_specs_that_do_not_parse_at_the_revision(repo: Path) -> None:
     git(repo, "commit", "-q", "-a", "-m", "broken")
     write(repo, SPEC, BASE_SPEC)
     write(repo, VALUE_MAPS, BASE_VALUE_MAPS)
-    assert run_diff(repo, "HEAD") == (
-        2,
-        "error: the specs at HEAD have errors: HEAD:specs/maps/customers_to_accounts.yaml:1:1: "
-        "error: the spec is missing the key 'template' (and 1 more error)",
-    )
+    # Every problem of the revision, once; the broken value map hides no unknown-name errors.
+    assert problems(repo) == [
+        "HEAD:specs/maps/customers_to_accounts.yaml:1:1: error[TM106]: the spec is missing "
+        "the key 'template'",
+        "HEAD:specs/value_maps.yaml:3:5: error[TM118]: a value-map pair must be "
+        "[finance value, dataverse value]",
+    ]
 
 
 def test_an_unknown_value_map_name_is_an_error(repo: Path) -> None:
     edit(repo, "msdyn_onhold, {values: noyes_boolean}", "msdyn_onhold, {values: noyes_bool}")
-    assert run_diff(repo, "HEAD") == (
-        2,
-        "error: the specs in the working tree have errors: "
-        "specs/maps/customers_to_accounts.yaml:13:43: error: unknown value map 'noyes_bool' "
-        "(did you mean 'noyes_boolean'?)",
-    )
+    assert problems(repo) == [
+        "specs/maps/customers_to_accounts.yaml:15:43: error[TM191]: unknown value map "
+        "'noyes_bool' (did you mean 'noyes_boolean'?)",
+    ]
+
+
+def test_a_file_that_is_not_utf8_is_an_error(repo: Path) -> None:
+    (repo / VALUE_MAPS).write_bytes(b"noyes_boolean: [[\xff, false]]\n")
+    (headline,) = problems(repo)
+    assert headline.startswith("specs/value_maps.yaml:1:1: error[TM001]: not UTF-8: ")
 
 
 def test_json_report(repo: Path) -> None:
     edit(repo, "customertypecode, 3]", "customertypecode, 4]")
     edit(repo, '[Name, ">", name]', '[Name, "=", name]')
-    status, text = run_diff(repo, "HEAD", output_format="json", fail_on_breaking=True)
-    assert status == 1
+    text = report(repo, output_format="json")
     assert json.loads(text) == {
         "revision": "HEAD",
         "breaking": 1,
@@ -498,9 +524,7 @@ def test_markdown_report(repo: Path) -> None:
     edit(repo, '[CustomerAccount, "=", accountnumber]', '[CustomerAccount, ">", accountnum]')
     edit(repo, '["Female", 2]]', '["Female", 2], ["Other | unknown", null]]')
     edit(repo, "filter: customertypecode eq 3", "filter: customertypecode eq 3 or name eq 'a|b'")
-    status, text = run_diff(repo, "main", fail_on_breaking=True)
-    assert status == 1
-    assert text == (
+    assert report(repo, "main") == (
         "## Table-map changes since main\n"
         "\n"
         "3 breaking, 1 non-breaking change in 1 template\n"
@@ -521,8 +545,7 @@ def test_markdown_report(repo: Path) -> None:
 def test_markdown_lists_added_and_removed_templates(repo: Path) -> None:
     write(repo, "specs/maps/groups.yaml", SECOND_SPEC)
     (repo / SPEC).unlink()
-    assert run_diff(repo, "HEAD") == (
-        0,
+    assert report(repo) == (
         "## Table-map changes since HEAD\n"
         "\n"
         "1 breaking, 1 non-breaking change in 2 templates\n"
@@ -537,7 +560,7 @@ def test_markdown_lists_added_and_removed_templates(repo: Path) -> None:
         "\n"
         "| | Change | Row | Before | After |\n"
         "| --- | --- | --- | --- | --- |\n"
-        "|  | template added |  |  | `CustomerGroups ↔ msdyn_customergroups, 1 row` |",
+        "|  | template added |  |  | `CustomerGroups ↔ msdyn_customergroups, 1 row` |"
     )
 
 
@@ -548,10 +571,10 @@ def test_works_in_a_shallow_clone(repo: Path) -> None:
     git(repo.parent, "clone", "-q", "--depth=1", repo.as_uri(), str(clone))
     edit(clone, "customertypecode, 4]", "customertypecode, 5]")
     assert changes(clone) == (
-        1,
+        True,
         [("default changed", True, "none >> customertypecode", "4", "5")],
     )
-    assert run_diff(clone, "HEAD~1") == (2, MISSING.format("HEAD~1"))
+    assert problems(clone, "HEAD~1") == [MISSING.format("HEAD~1")]
 
 
 def test_a_project_in_a_subfolder_of_the_repository(repo: Path) -> None:
@@ -562,16 +585,18 @@ def test_a_project_in_a_subfolder_of_the_repository(repo: Path) -> None:
     git(repo, "commit", "-q", "-m", "move")
     edit(project, "customertypecode, 3]", "customertypecode, 4]")
     assert changes(project) == (
-        1,
+        True,
         [("default changed", True, "none >> customertypecode", "3", "4")],
     )
-    assert changes(repo, "HEAD") == (0, [])  # repo/specs is gone at HEAD and in the tree
-    status, text = run_diff(repo, "HEAD", specs=Path("integration/specs"))
-    assert status == 0 and "default changed" in text
+    assert changes(repo, "HEAD") == (False, [])  # repo/specs is gone at HEAD and in the tree
+    assert "default changed" in report(repo, specs="integration/specs")
 
 
 def parsed(rows: str, module: str = "m") -> dict[str, MapSpec]:
-    text = f"template: T\nfinance: {{entity: E}}\ndataverse: {{table: t}}\nfields:\n{rows}"
+    text = (
+        "template: T\ncompany: global\nkey: [A]\nfinance: {entity: E}\ndataverse: {table: t}\n"
+        f"fields:\n{rows}"
+    )
     diagnostics = Diagnostics()
     spec = parse_spec(text.encode(), f"{module}.yaml", module, diagnostics)
     assert spec is not None, diagnostics.items
@@ -582,7 +607,7 @@ def test_compare_without_git_pairs_rows_with_the_same_fields_in_order() -> None:
     old = parsed('- [A, ">", b]\n- [A, "<", b]\n')
     new = parsed('- [A, ">", b]\n- [A, ">", b, {default: x}]\n')
     why = "no longer maps Dataverse to F&O; maps F&O to Dataverse"
-    assert compare(old, new, {}, {}) == [
+    assert compare(old, new) == [
         Change("m", "T", "direction changed", True, "A > b", "<", ">", why),
         Change("m", "T", "default added", True, "A > b", None, "'x'", "a new value is written"),
     ]
@@ -591,17 +616,83 @@ def test_compare_without_git_pairs_rows_with_the_same_fields_in_order() -> None:
 def test_compare_prefers_a_rename_at_the_same_position() -> None:
     old = parsed('- [A, "=", b]\n- [C, "=", d]\n')
     new = parsed('- [A, "=", d]\n- [C, "=", e]\n')
-    found = [
-        (change.kind, change.row, change.old, change.new) for change in compare(old, new, {}, {})
-    ]
+    found = [(change.kind, change.row, change.old, change.new) for change in compare(old, new)]
     assert found == [("renamed", "A = d", "b", "d"), ("renamed", "C = e", "d", "e")]
 
 
 def test_compare_reports_templates_by_module_name() -> None:
     old = parsed('- [A, "=", b]\n', "zeta") | parsed('- [A, "=", b]\n', "alpha")
     new = parsed('- [A, "=", b]\n', "beta")
-    assert [(change.module, change.kind) for change in compare(old, new, {}, {})] == [
+    assert [(change.module, change.kind) for change in compare(old, new)] == [
         ("alpha", "template removed"),
         ("beta", "template added"),
         ("zeta", "template removed"),
     ]
+
+
+def test_exit_status(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(repo)
+    edit(repo, "customertypecode, 3]", "customertypecode, 4]")
+    assert cli.main(["diff", "HEAD"]) == 0
+    assert capsys.readouterr().out.startswith("## Table-map changes since HEAD\n\n1 breaking")
+    assert cli.main(["diff", "HEAD", "--fail-on-breaking"]) == 1
+    assert cli.main(["diff", "HEAD", "--format", "json", "--fail-on-breaking"]) == 1
+    edit(repo, "customertypecode, 4]", "customertypecode, 3]")
+    assert cli.main(["diff", "HEAD", "--fail-on-breaking"]) == 0
+    capsys.readouterr()
+    assert cli.main(["diff", "no-such-branch"]) == 2
+    assert capsys.readouterr() == ("", MISSING.format("no-such-branch") + "\n1 error, 0 warnings\n")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param(
+            "company: striped\n",
+            "company: global\n",
+            [
+                (
+                    "company changed",
+                    True,
+                    None,
+                    "striped",
+                    "global",
+                    "rows are identified across companies",
+                )
+            ],
+            id="company",
+        ),
+        pytest.param(
+            "key: [CustomerAccount]\n",
+            "key: [customeraccount, Name]\n",
+            [
+                (
+                    "key changed",
+                    True,
+                    None,
+                    "CustomerAccount",
+                    "customeraccount, Name",
+                    "rows are identified by other fields",
+                )
+            ],
+            id="key",
+        ),
+    ],
+)
+def test_company_and_key_changes_are_breaking(
+    repo: Path, old: str, new: str, expected: list[tuple[object, ...]]
+) -> None:
+    edit(repo, old, new)
+    run = run_diff(repo, "HEAD", output_format="json")
+    found = [
+        (item["kind"], item["breaking"], item["row"], item["old"], item["new"], item["reason"])
+        for item in json.loads(run.report)["changes"]
+    ]
+    assert (run.breaking, found) == (True, expected)
+
+
+def test_a_key_that_differs_only_in_case_is_no_change(repo: Path) -> None:
+    edit(repo, "key: [CustomerAccount]\n", "key: [CUSTOMERACCOUNT]\n")
+    assert changes(repo) == (False, [])

@@ -196,7 +196,7 @@ def test_lookup_keys_are_quoted_and_percent_encoded(maps: Any, key: str, bound: 
             "<record>",
             ["not", "a", "record"],
             "Customers to accounts: field '<record>': value ['not', 'a', 'record'] is not a "
-            "mapping of field names to values",
+            "record (a JSON object)",
         ),
     ],
 )

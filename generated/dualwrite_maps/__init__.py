@@ -9,7 +9,7 @@ package imports only the standard library, so it can be copied into any project.
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Final
+from typing import Any, Final
 
 from . import (
     cds_contacts_v2_to_contacts,
@@ -25,7 +25,7 @@ from . import (
     payment_schedule_to_msdyn_paymentschedules,
     terms_of_payment_to_msdyn_paymentterms,
 )
-from ._runtime import MappingError
+from ._runtime import MappingError, company_directory
 
 TEMPLATES: Final[dict[str, ModuleType]] = {
     "cds_contacts_v2_to_contacts": cds_contacts_v2_to_contacts,
@@ -42,9 +42,31 @@ TEMPLATES: Final[dict[str, ModuleType]] = {
     "terms_of_payment_to_msdyn_paymentterms": terms_of_payment_to_msdyn_paymentterms,
 }
 
+
+def finance_templates(entity: str, record: dict[str, Any]) -> list[ModuleType]:
+    """The template modules dual-write syncs this F&O record of ``entity`` with, in spec order."""
+    return [
+        module
+        for module in TEMPLATES.values()
+        if module.FINANCE_ENTITY == entity and module.matches_source_filter(record)
+    ]
+
+
+def dataverse_templates(table: str, record: dict[str, Any]) -> list[ModuleType]:
+    """The template modules dual-write syncs this Dataverse record of ``table`` back with."""
+    return [
+        module
+        for module in TEMPLATES.values()
+        if module.DATAVERSE_TABLE == table and module.matches_reverse_source_filter(record)
+    ]
+
+
 __all__ = [
     "TEMPLATES",
     "MappingError",
+    "company_directory",
+    "dataverse_templates",
+    "finance_templates",
     "cds_contacts_v2_to_contacts",
     "customer_groups_to_msdyn_customergroups",
     "customer_payment_method_to_msdyn_customerpaymentmethods",

@@ -1,82 +1,20 @@
-"""Binding: a spec's names and values checked against the entity schemas.
+"""Binding and validation: a spec and the entity schemas in, a validated ``TableMap`` out.
 
-The result, a ``TableMap``, is the validated model every later stage trusts: each
-field is a schema column with its wire name, each default and value-map value is
-typed and canonical (F&O enum members in the schema's spelling), and every rule of
-the spec language that needs a schema has been checked here.
+This is the one place the rules of the spec language that need a schema are checked,
+each reported at its location; planning trusts the result and never reports.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from generator.bind.filters import CompiledFilter, compile_filter
-from generator.diagnostics import Diagnostics, Location, suggestion
+from generator import messages
+from generator.bind.company_keys import CompanyKeyChecker
+from generator.bind.filters import BoundFilter, bind_filter
+from generator.bind.model import DataverseField, Default, Row, TableMap, ValueMap
+from generator.bind.values import ValueChecker, compatible, describe
+from generator.diagnostics import Diagnostics, Location, Message, suggestion
 from generator.source.entity_schema import Column, EntitySchema, Kind, untyped_column
 from generator.source.located_yaml import Scalar, ScalarValue
-from generator.source.spec import MapSpec, MapType, Name, RowSpec, ValueMapSpec, scalar_text
-
-
-@dataclass(frozen=True)
-class DataverseField:
-    column: Column
-    # For ``nav.key`` lookups: the key column of the target table.
-    lookup_key: str | None = None
-
-
-@dataclass(frozen=True)
-class ValueMap:
-    """(finance value, dataverse value) pairs, canonical and typed."""
-
-    pairs: tuple[tuple[ScalarValue, ScalarValue], ...]
-    keep_unmapped: bool
-
-
-@dataclass(frozen=True)
-class Default:
-    value: ScalarValue
-
-
-@dataclass(frozen=True)
-class Row:
-    spec: RowSpec
-    finance: Column | None
-    dataverse: DataverseField | None
-    # The default as written into each destination (enum members canonicalised).
-    default_to_dataverse: Default | None
-    default_to_finance: Default | None
-    value_map: ValueMap | None
-
-    @property
-    def map_type(self) -> MapType:
-        return self.spec.map_type
-
-
-@dataclass(frozen=True)
-class TableMap:
-    spec: MapSpec
-    finance_schema: EntitySchema | None
-    dataverse_schema: EntitySchema | None
-    rows: tuple[Row, ...]
-    source_filter: CompiledFilter | None
-    reverse_filter: CompiledFilter | None
-
-
-def _compatible(source: Column, target: Column) -> bool:
-    """Whether copying a value of ``source`` into ``target`` keeps its type."""
-    if Kind.ANY in (source.kind, target.kind):
-        return True
-    if source.kind is target.kind:
-        return True
-    return source.kind is Kind.INTEGER and target.kind is Kind.NUMBER
-
-
-def _describe(column: Column) -> str:
-    if column.is_enum:
-        return f"enum {column.enum_type}"
-    if column.options:
-        return "option set"
-    return column.kind.value
+from generator.source.spec import MapSpec, MapType, Name, RowSpec, ValueMapSpec
 
 
 class _Resolver:
@@ -86,20 +24,22 @@ class _Resolver:
         finance_schema: EntitySchema | None,
         dataverse_schema: EntitySchema | None,
         schemas_by_entity_set: dict[str, EntitySchema],
-        value_maps: dict[str, ValueMapSpec],
         diagnostics: Diagnostics,
     ) -> None:
         self.spec = spec
         self.finance_schema = finance_schema
         self.dataverse_schema = dataverse_schema
         self.schemas_by_entity_set = schemas_by_entity_set
-        self.value_maps = value_maps
         self.diagnostics = diagnostics
+        self.values = ValueChecker(diagnostics)
+        self.scope = CompanyKeyChecker(
+            spec, finance_schema, dataverse_schema, schemas_by_entity_set, diagnostics
+        )
         self.failed = False
 
-    def error(self, location: Location, message: str) -> None:
+    def error(self, location: Location, message: Message, **fields: object) -> None:
         self.failed = True
-        self.diagnostics.error(location, message)
+        self.diagnostics.report(message, location, **fields)
 
     # --- names -------------------------------------------------------------------------
 
@@ -110,38 +50,39 @@ class _Resolver:
         if len(matches) == 1:
             return matches[0]
         if matches:
-            spelled = ", ".join(column.name for column in matches)
             self.error(
-                name.location, f"{what} {name.text!r} is ambiguous in {schema.path}: {spelled}"
+                name.location,
+                messages.FIELD_AMBIGUOUS,
+                what=what,
+                name=name.text,
+                path=schema.path,
+                spellings=", ".join(column.name for column in matches),
             )
         else:
             self.error(
                 name.location,
-                f"unknown {what} {name.text!r}: {schema.entity_set} has no such column"
-                f"{suggestion(name.text, schema.column_names())}",
+                messages.FIELD_UNKNOWN,
+                what=what,
+                name=name.text,
+                entity=schema.entity_set,
+                hint=suggestion(name.text, schema.column_names()),
             )
         return None
-
-    def finance_field(self, name: Name) -> Column | None:
-        return self.column(self.finance_schema, name, "finance field")
 
     def dataverse_field(self, name: Name) -> DataverseField | None:
         column_name, dot, key = name.text.partition(".")
         if not dot:
             column = self.column(self.dataverse_schema, name, "dataverse field")
             if column is not None and column.kind is Kind.LOOKUP:
-                self.error(
-                    name.location,
-                    f"{column.name!r} is a lookup: name the target's key column, "
-                    f"as in {column.name}.<key column>",
-                )
+                self.error(name.location, messages.LOOKUP_WITHOUT_KEY, name=column.name)
                 return None
             return DataverseField(column) if column else None
         if self.dataverse_schema is None:
             self.error(
                 name.location,
-                f"lookup {name.text!r} has no target: table {self.spec.dataverse.name.text} "
-                "has no schema to declare one",
+                messages.LOOKUP_NO_SCHEMA,
+                name=name.text,
+                table=self.spec.dataverse.name.text,
             )
             return None
         column = self.column(self.dataverse_schema, Name(column_name, name.location), "lookup")
@@ -150,97 +91,60 @@ class _Resolver:
         if column.lookup is None:
             self.error(
                 name.location,
-                f"lookup {name.text!r} has no target: {column.name!r} has no x-lookup in "
-                f"{self.dataverse_schema.path}",
+                messages.LOOKUP_NO_TARGET,
+                name=name.text,
+                column=column.name,
+                path=self.dataverse_schema.path,
             )
             return None
         if not key or "." in key:
-            self.error(name.location, f"lookup {name.text!r} must be <column>.<key column>")
+            self.error(name.location, messages.LOOKUP_SHAPE, name=name.text)
             return None
         target = self.schemas_by_entity_set.get(column.lookup.target)
-        if target is not None:
-            matches = target.find(key)
-            if len(matches) != 1:
-                self.error(
-                    name.location.shifted(len(column_name) + 1),
-                    f"lookup key {key!r} is not a column of {target.entity_set}"
-                    f"{suggestion(key, target.column_names())}",
-                )
-                return None
-            key = matches[0].name
-        return DataverseField(column, key)
+        if target is None:
+            # Without the target's schema nothing says the entity set or its key exist.
+            self.error(
+                name.location,
+                messages.LOOKUP_TARGET_UNKNOWN,
+                target=column.lookup.target,
+                column=column.name,
+                hint=suggestion(column.lookup.target, self.schemas_by_entity_set),
+            )
+            return None
+        matches = target.find(key)
+        if len(matches) != 1:
+            self.error(
+                name.location.shifted(len(column_name) + 1),
+                messages.LOOKUP_KEY_UNKNOWN,
+                key=key,
+                target=target.entity_set,
+                hint=suggestion(key, target.column_names()),
+            )
+            return None
+        target_company = self.scope.target_company(target, matches[0].name, name.location)
+        if target_company is None:
+            return None
+        return DataverseField(column, matches[0].name, target_company or None)
 
     # --- values ------------------------------------------------------------------------
-
-    def value_for(self, column: Column, scalar: Scalar, role: str) -> tuple[bool, ScalarValue]:
-        """Check that ``scalar`` fits ``column``; give its canonical value."""
-        value = scalar.value
-        if value is None or column.kind is Kind.ANY:
-            return True, value
-        problem: str | None = None
-        if column.is_enum:
-            member = None
-            if isinstance(value, str):
-                member = column.enum_member(value)
-            elif type(value) is int:
-                member = column.enum_member_by_value(value)
-            if member is not None:
-                return True, member
-            members = [name for name, _ in column.enum_values]
-            problem = (
-                f"{scalar_text(value)} is not a member of enum {column.enum_type} of "
-                f"{column.name!r}{suggestion(str(value), members)}; members: {', '.join(members)}"
-            )
-        elif column.kind in (Kind.STRING, Kind.LOOKUP):
-            if isinstance(value, str):
-                return True, value
-        elif column.kind is Kind.BOOLEAN:
-            if isinstance(value, bool):
-                return True, value
-        elif column.kind is Kind.INTEGER:
-            if type(value) is int:
-                if column.options and value not in dict(column.options):
-                    options = ", ".join(
-                        f"{number} ({label})" if label else str(number)
-                        for number, label in column.options
-                    )
-                    problem = f"{value} is not an option of {column.name!r}; options: {options}"
-                else:
-                    return True, value
-        elif column.kind is Kind.NUMBER and type(value) in (int, float):
-            return True, value
-        if problem is None:
-            problem = (
-                f"{scalar_text(value)} does not fit column {column.name!r} "
-                f"({_describe(column)})"
-            )
-        self.error(scalar.location, f"{role} {problem}")
-        return False, None
 
     def default(self, column: Column | None, scalar: Scalar | None) -> Default | None:
         if column is None or scalar is None:
             return None
-        ok, value = self.value_for(column, scalar, "default")
+        ok, value = self.values.value_for(column, scalar, "default")
         return Default(value) if ok else None
 
     def value_map(self, row: RowSpec, finance: Column, dataverse: Column) -> ValueMap | None:
-        spec = row.values
-        if row.values_reference is not None:
-            spec = self.value_maps.get(row.values_reference.text)
-            if spec is None:
-                self.error(
-                    row.values_reference.location,
-                    f"unknown value map {row.values_reference.text!r}"
-                    f"{suggestion(row.values_reference.text, self.value_maps)}",
-                )
-                return None
+        spec: ValueMapSpec | None = row.values
         if spec is None:
             return None
         pairs: list[tuple[ScalarValue, ScalarValue]] = []
         ok = True
         for pair in spec.pairs:
-            finance_ok, finance_value = self.value_for(finance, pair.finance, "value-map value")
-            dataverse_ok, dataverse_value = self.value_for(
+            finance_ok, finance_value = self.values.value_for(
+                finance, pair.finance, "value-map value"
+            )
+            dataverse_ok, dataverse_value = self.values.value_for(
                 dataverse, pair.dataverse, "value-map value"
             )
             ok = ok and finance_ok and dataverse_ok
@@ -248,90 +152,74 @@ class _Resolver:
         if not ok:
             return None
         location = row.values_reference.location if row.values_reference else spec.location
-        if not self.one_to_one(row.map_type, pairs, location):
+        if not self.values.one_to_one(row.map_type, pairs, location):
             return None
-        return ValueMap(tuple(pairs), row.keep_unmapped)
+        if row.keep_unmapped and not self.keep_fits(row, finance, dataverse):
+            return None
+        return ValueMap(spec.name, tuple(pairs), row.keep_unmapped)
 
-    def one_to_one(
-        self, map_type: MapType, pairs: list[tuple[ScalarValue, ScalarValue]], location: Location
-    ) -> bool:
-        sides = []
-        if map_type.to_dataverse:
-            sides.append((0, "finance", "finance and operations"))
-        if map_type.to_finance:
-            sides.append((1, "dataverse", "Dataverse"))
-        ok = True
-        for index, _, label in sides:
-            seen: dict[object, int] = {}
-            for number, pair in enumerate(pairs):
-                value = pair[index]
-                key = (isinstance(value, bool), value)
-                if key in seen:
-                    direction = (
-                        "is not one-to-one"
-                        if map_type.to_dataverse and map_type.to_finance
-                        else "is ambiguous"
-                    )
-                    self.error(
-                        location,
-                        f"value map {direction}: {label} value {scalar_text(value)} appears in "
-                        f"pairs {seen[key] + 1} and {number + 1}",
-                    )
-                    ok = False
-                else:
-                    seen[key] = number
-        return ok
+    def keep_fits(self, row: RowSpec, finance: Column, dataverse: Column) -> bool:
+        """``unmapped: keep`` writes unlisted source values as they are: the types must agree."""
+        directions = []
+        if row.map_type.to_dataverse:
+            directions.append((finance, dataverse))
+        if row.map_type.to_finance:
+            directions.append((dataverse, finance))
+        for source, target in directions:
+            if not compatible(source, target):
+                self.error(
+                    row.map_type_location,
+                    messages.KEEP_WRONG_TYPE,
+                    source=source.name,
+                    source_type=describe(source),
+                    target=target.name,
+                    target_type=describe(target),
+                )
+                return False
+        return True
 
     # --- rows --------------------------------------------------------------------------
 
-    def row(self, row: RowSpec) -> Row | None:
+    def row_shape(self, row: RowSpec) -> bool:
         map_type = row.map_type
+        if row.values_reference is not None and row.values is None:
+            # An unknown value-map name, already reported where the spec set was loaded.
+            self.failed = True
+            return False
         if row.finance is None and row.dataverse is None:
-            self.error(row.location, "a row can't have none on both sides")
+            self.error(row.location, messages.ROW_NONE_BOTH)
+        elif row.finance is None and map_type is not MapType.TO_DATAVERSE_TRANSFORMED:
+            self.error(row.map_type_location, messages.ROW_NONE_FINANCE, symbol=map_type.value)
+        elif row.dataverse is None and map_type is not MapType.TO_FINANCE_TRANSFORMED:
+            self.error(row.map_type_location, messages.ROW_NONE_DATAVERSE, symbol=map_type.value)
+        elif (row.finance is None or row.dataverse is None) and row.default is None:
+            self.error(row.location, messages.ROW_NONE_NO_DEFAULT)
+        elif row.values is not None and not map_type.transformed:
+            self.error(row.map_type_location, messages.ROW_VALUES_PLAIN, symbol=map_type.value)
+        else:
+            return True
+        return False
+
+    def row(self, row: RowSpec) -> Row | None:
+        if not self.row_shape(row):
             return None
-        if row.finance is None and map_type is not MapType.TO_DATAVERSE_TRANSFORMED:
-            self.error(
-                row.map_type_location,
-                f"a row with none as finance field must use map type >> "
-                f"(the Dataverse field receives the default), not {map_type.value}",
-            )
-            return None
-        if row.dataverse is None and map_type is not MapType.TO_FINANCE_TRANSFORMED:
-            self.error(
-                row.map_type_location,
-                f"a row with none as dataverse field must use map type << "
-                f"(the finance field receives the default), not {map_type.value}",
-            )
-            return None
-        if (row.finance is None or row.dataverse is None) and row.default is None:
-            self.error(
-                row.location, "a row with none on one side needs a default for the other side"
-            )
-            return None
-        if (row.values or row.values_reference) and not map_type.transformed:
-            self.error(
-                row.map_type_location,
-                f"a value map needs a transforming map type (><, >>, <<), not {map_type.value}",
-            )
-            return None
-        finance = self.finance_field(row.finance) if row.finance else None
+        map_type = row.map_type
+        finance = (
+            self.column(self.finance_schema, row.finance, "finance field") if row.finance else None
+        )
         dataverse = self.dataverse_field(row.dataverse) if row.dataverse else None
         if (row.finance and finance is None) or (row.dataverse and dataverse is None):
             return None
-        if dataverse and dataverse.lookup_key and (row.values or row.values_reference):
-            self.error(row.map_type_location, "value maps on lookup columns are not supported")
+        if dataverse and dataverse.lookup_key and row.values is not None:
+            self.error(row.map_type_location, messages.LOOKUP_VALUE_MAP)
             return None
         if dataverse and dataverse.lookup_key and finance and row.default is not None:
-            self.error(
-                row.default.location,
-                "a default on a lookup row that names both fields is not supported; "
-                "use a none row for a constant lookup",
-            )
+            self.error(row.default.location, messages.LOOKUP_DEFAULT)
             return None
         value_map = None
         if finance and dataverse:
             value_map = self.value_map(row, finance, dataverse.column)
-            if (row.values or row.values_reference) and value_map is None:
+            if row.values is not None and value_map is None:
                 return None
             if value_map is None and not self.copyable(row, finance, dataverse):
                 return None
@@ -344,10 +232,8 @@ class _Resolver:
         if row.default is not None and default_to_dataverse is None and default_to_finance is None:
             return None
         if value_map is None and map_type.transformed and finance and dataverse:
-            self.diagnostics.warning(
-                row.map_type_location,
-                f"map type {map_type.value} transforms, but the row has no value map: "
-                "it copies values unchanged",
+            self.diagnostics.report(
+                messages.TRANSFORM_WITHOUT_MAP, row.map_type_location, symbol=map_type.value
             )
         return Row(row, finance, dataverse, default_to_dataverse, default_to_finance, value_map)
 
@@ -357,8 +243,10 @@ class _Resolver:
                 return True
             self.error(
                 row.location,
-                f"lookup {dataverse.column.name}.{dataverse.lookup_key} is keyed by a string, "
-                f"but {finance.name!r} is {_describe(finance)}",
+                messages.LOOKUP_KEY_TYPE,
+                lookup=f"{dataverse.column.name}.{dataverse.lookup_key}",
+                name=finance.name,
+                type=describe(finance),
             )
             return False
         directions = []
@@ -367,15 +255,15 @@ class _Resolver:
         if row.map_type.to_finance:
             directions.append((dataverse.column, finance))
         for source, target in directions:
-            mismatch = not _compatible(source, target) or (
-                source.is_enum != target.is_enum and Kind.ANY not in (source.kind, target.kind)
-            )
-            if mismatch:
+            if not compatible(source, target):
                 self.error(
                     row.map_type_location,
-                    f"{source.name!r} ({_describe(source)}) can't be copied to "
-                    f"{target.name!r} ({_describe(target)}); "
-                    + (
+                    messages.COPY_WRONG_TYPE,
+                    source=source.name,
+                    source_type=describe(source),
+                    target=target.name,
+                    target_type=describe(target),
+                    fix=(
                         "add a value map"
                         if row.map_type.transformed
                         else "add a value map and use a transforming map type (><, >>, <<)"
@@ -384,15 +272,38 @@ class _Resolver:
                 return False
         return True
 
+    def written_once(self, rows: list[Row]) -> None:
+        """Two rows that write one field in one direction would overwrite each other."""
+        for label, targets in (
+            ("finance to Dataverse", _dataverse_target),
+            ("Dataverse to finance", _finance_target),
+        ):
+            writers: dict[str, Row] = {}
+            for row in rows:
+                target = targets(row)
+                if target is None:
+                    continue
+                earlier = writers.setdefault(target, row)
+                if earlier is not row:
+                    self.error(
+                        row.spec.location,
+                        messages.WRITTEN_TWICE,
+                        target=target,
+                        direction=label,
+                        row=row.spec.index + 1,
+                        earlier=earlier.spec.index + 1,
+                        line=earlier.spec.location.line,
+                    )
+
     def filter(
         self, scalar: Scalar | None, schema: EntitySchema | None, finance: bool
-    ) -> CompiledFilter | None:
+    ) -> BoundFilter | None:
         if scalar is None:
             return None
-        compiled = compile_filter(scalar, schema, self.diagnostics, finance)
-        if compiled is None:
+        bound = bind_filter(scalar, schema, self.diagnostics, finance)
+        if bound is None:
             self.failed = True
-        return compiled
+        return bound
 
     def resolve(self) -> TableMap | None:
         rows = []
@@ -402,11 +313,16 @@ class _Resolver:
                 self.failed = True
             else:
                 rows.append(row)
+        self.written_once(rows)
+        company = self.scope.company()
+        if company is not None:
+            self.company_not_mapped(rows, company.lookup)
+        key = self.scope.key(rows, company)
         source_filter = self.filter(self.spec.finance.filter, self.finance_schema, finance=True)
         reverse_filter = self.filter(
             self.spec.dataverse.filter, self.dataverse_schema, finance=False
         )
-        if self.failed:
+        if self.failed or self.values.failed or self.scope.failed:
             return None
         return TableMap(
             self.spec,
@@ -415,24 +331,48 @@ class _Resolver:
             tuple(rows),
             source_filter,
             reverse_filter,
+            company,
+            key,
         )
+
+    def company_not_mapped(self, rows: list[Row], lookup: Column) -> None:
+        """The compiler maps the company pair itself; a row that maps it too would clash."""
+        assert lookup.lookup is not None
+        bind = f"{lookup.lookup.navigation_property}@odata.bind"
+        for row in rows:
+            finance = row.finance.name if row.finance else None
+            if _dataverse_target(row) == bind or (
+                finance is not None and finance.casefold() == "dataareaid"
+            ):
+                self.error(row.spec.location, messages.COMPANY_ROW)
+
+
+def _dataverse_target(row: Row) -> str | None:
+    if not row.map_type.to_dataverse or row.dataverse is None:
+        return None
+    lookup = row.dataverse.column.lookup
+    if lookup is not None:
+        return f"{lookup.navigation_property}@odata.bind"
+    return row.dataverse.column.name
+
+
+def _finance_target(row: Row) -> str | None:
+    if not row.map_type.to_finance or row.finance is None:
+        return None
+    return row.finance.name
 
 
 def resolve(
     spec: MapSpec,
     finance_schemas: dict[str, EntitySchema],
     dataverse_schemas: dict[str, EntitySchema],
-    value_maps: dict[str, ValueMapSpec],
     diagnostics: Diagnostics,
 ) -> TableMap | None:
     """Bind ``spec`` to its schemas; None if any problem was reported."""
-    finance_schema = finance_schemas.get(spec.finance.name.text)
-    dataverse_schema = dataverse_schemas.get(spec.dataverse.name.text)
     return _Resolver(
         spec,
-        finance_schema,
-        dataverse_schema,
+        finance_schemas.get(spec.finance.name.text),
+        dataverse_schemas.get(spec.dataverse.name.text),
         dataverse_schemas,
-        value_maps,
         diagnostics,
     ).resolve()

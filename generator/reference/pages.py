@@ -1,83 +1,50 @@
-"""Reference pages: one Markdown page per table map, in the shape of Microsoft's mapping reference.
+"""Reference pages: specs in, one Markdown page per table map (and an index page) out.
 
-The pages are written so that ``python -m generator import`` reads them back into the
-same spec rows: values that Markdown would make ambiguous are quoted as JSON strings,
-null is ``blank`` (as the reference prints it), and ``|`` and map-type symbols are escaped.
+The pages have the shape of Microsoft's mapping reference. Every cell and line is written
+with ``generator.reference.page_format``, whose readers the importer uses, so
+``python -m generator import`` reads a page back into the rows of its spec.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.backends.python.render import make_environment
-from generator.bind.resolve import TableMap
-from generator.source.located_yaml import ScalarValue, core_schema_value
-from generator.source.spec import NONE_FIELD, MapSpec, RowSpec, ValueMapSpec
-
-BLANK = "blank"
-
-
-def cell_value(value: ScalarValue) -> str:
-    """A default or value-map value as a table cell that reads back as the same value."""
-    if value is None:
-        return BLANK
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and not math.isfinite(value):
-        # YAML's spelling, which the importer types back to the same float.
-        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
-    if isinstance(value, int | float):
-        return repr(value)
-    ambiguous = (
-        value == BLANK
-        or value != value.strip()
-        or not value
-        or core_schema_value(value) != value
-        or value.startswith('"')
-        or any(not character.isprintable() for character in value)
-    )
-    text = json.dumps(value, ensure_ascii=False) if ambiguous else value
-    return escape(text)
-
-
-def escape(text: str) -> str:
-    """Escape what would end a table cell or be read as Markdown."""
-    for character in "\\|<>#":
-        text = text.replace(character, "\\" + character)
-    return text
-
-
-def map_type_cell(symbol: str) -> str:
-    return "".join(f"\\{character}" if character in "<>" else character for character in symbol)
-
-
-def code(text: str) -> str:
-    """Inline code that survives backticks inside ``text``."""
-    fence = "``" if "`" in text else "`"
-    pad = " " if "`" in text else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-@dataclass(frozen=True)
-class PageRow:
-    finance: str
-    map_type: str
-    dataverse: str
-    default: str
-
-    @property
-    def line(self) -> str:
-        return f"{self.finance} | {self.map_type} | {self.dataverse} | {self.default}".rstrip()
+from generator.reference.page_format import (
+    COMPANY_LABEL,
+    ENTITY_LABEL,
+    GENERATED_BY,
+    KEEP_SENTENCE,
+    KEY_LABEL,
+    MAP_TABLE_HEADER,
+    REVERSE_FILTER_LABEL,
+    SOURCE_FILTER_LABEL,
+    TABLE_LABEL,
+    VALUE_MAP_TABLE_HEADER,
+    VALUE_MAPS_HEADING,
+    code_span,
+    company_cell,
+    escape,
+    field_cell,
+    key_cell,
+    label_line,
+    map_table_header,
+    map_type_cell,
+    separator_line,
+    table_line,
+    value_cell,
+    value_map_title,
+)
+from generator.source.located_yaml import Scalar
+from generator.source.spec import NONE_FIELD, MapSpec, RowSpec
 
 
 @dataclass(frozen=True)
 class PageValueMap:
     heading: str
     keep_unmapped: bool
-    pairs: tuple[tuple[str, str], ...]
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,45 +56,47 @@ class Page:
     description: str
     finance_entity: str
     dataverse_table: str
-    source_filter: str | None
-    reverse_filter: str | None
-    rows: tuple[PageRow, ...]
+    labels: tuple[str, ...]
+    rows: tuple[str, ...]
     value_maps: tuple[PageValueMap, ...]
-    row_count: int
 
 
-def _field(name: str | None) -> str:
-    return escape(name) if name is not None else NONE_FIELD
+def _filter(label: str, scalar: Scalar | None) -> list[str]:
+    return [] if scalar is None else [label_line(label, code_span(str(scalar.value)))]
 
 
-def _value_map(row: RowSpec, named: dict[str, ValueMapSpec]) -> ValueMapSpec | None:
-    if row.values_reference is not None:
-        return named.get(row.values_reference.text)
-    return row.values
+def _value_map(row: RowSpec) -> PageValueMap | None:
+    if row.values is None:
+        return None
+    finance = row.finance.text if row.finance else NONE_FIELD
+    dataverse = row.dataverse.text if row.dataverse else NONE_FIELD
+    return PageValueMap(
+        escape(value_map_title(finance, row.map_type.value, dataverse)),
+        row.keep_unmapped,
+        tuple(
+            table_line([value_cell(pair.finance.value), value_cell(pair.dataverse.value)])
+            for pair in row.values.pairs
+        ),
+    )
 
 
-def page(spec: MapSpec, named: dict[str, ValueMapSpec]) -> Page:
+def page(spec: MapSpec) -> Page:
     rows = []
     value_maps = []
     for row in spec.rows:
-        finance = row.finance.text if row.finance else None
-        dataverse = row.dataverse.text if row.dataverse else None
-        default = cell_value(row.default.value) if row.default is not None else ""
         rows.append(
-            PageRow(_field(finance), map_type_cell(row.map_type.value), _field(dataverse), default)
-        )
-        values = _value_map(row, named)
-        if values is not None:
-            value_maps.append(
-                PageValueMap(
-                    f"{_field(finance)} {map_type_cell(row.map_type.value)} {_field(dataverse)}",
-                    row.keep_unmapped,
-                    tuple(
-                        (cell_value(pair.finance.value), cell_value(pair.dataverse.value))
-                        for pair in values.pairs
-                    ),
-                )
+            table_line(
+                [
+                    field_cell(row.finance.text if row.finance else None),
+                    map_type_cell(row.map_type.value),
+                    field_cell(row.dataverse.text if row.dataverse else None),
+                    value_cell(row.default.value) if row.default is not None else "",
+                ]
             )
+        )
+        value_map = _value_map(row)
+        if value_map is not None:
+            value_maps.append(value_map)
     return Page(
         module=spec.module,
         spec_path=spec.path,
@@ -136,21 +105,35 @@ def page(spec: MapSpec, named: dict[str, ValueMapSpec]) -> Page:
         description=spec.description,
         finance_entity=spec.finance.name.text,
         dataverse_table=spec.dataverse.name.text,
-        source_filter=code(str(spec.finance.filter.value)) if spec.finance.filter else None,
-        reverse_filter=code(str(spec.dataverse.filter.value)) if spec.dataverse.filter else None,
+        labels=(
+            label_line(ENTITY_LABEL, escape(spec.finance.name.text)),
+            label_line(TABLE_LABEL, escape(spec.dataverse.name.text)),
+            label_line(COMPANY_LABEL, company_cell(spec.company.striped)),
+            label_line(KEY_LABEL, key_cell([name.text for name in spec.key])),
+            *_filter(SOURCE_FILTER_LABEL, spec.finance.filter),
+            *_filter(REVERSE_FILTER_LABEL, spec.dataverse.filter),
+        ),
         rows=tuple(rows),
         value_maps=tuple(value_maps),
-        row_count=len(rows),
     )
 
 
 _ENVIRONMENT = make_environment(Path(__file__).parent / "templates")
 _ENVIRONMENT.filters["escape_markdown"] = escape
+_ENVIRONMENT.globals.update(
+    generated_by=GENERATED_BY,
+    map_header=map_table_header(),
+    map_separator=separator_line(len(MAP_TABLE_HEADER)),
+    value_maps_heading=VALUE_MAPS_HEADING,
+    keep_sentence=KEEP_SENTENCE,
+    value_map_header=table_line(VALUE_MAP_TABLE_HEADER),
+    value_map_separator=separator_line(len(VALUE_MAP_TABLE_HEADER)),
+)
 
 
-def render_docs(maps: list[TableMap], named: dict[str, ValueMapSpec]) -> dict[str, str]:
-    """File name inside docs/maps -> text, for every map and the index page."""
-    pages = sorted((page(table_map.spec, named) for table_map in maps), key=lambda p: p.module)
+def render_docs(specs: tuple[MapSpec, ...] | list[MapSpec]) -> dict[str, str]:
+    """File name inside docs/maps -> text, for every spec and the index page."""
+    pages = sorted((page(spec) for spec in specs), key=lambda item: item.module)
     files = {
         f"{item.module}.md": _ENVIRONMENT.get_template("docs_page.md.jinja").render(page=item)
         for item in pages

@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import CompileError, Diagnostics, Location
+from generator import messages
+from generator.diagnostics import CompileError, Diagnostics, Location, Message
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -108,14 +109,13 @@ class _Converter:
         self.diagnostics = diagnostics
         self.seen: set[int] = set()
 
-    def fail(self, location: Location, message: str) -> CompileError:
-        self.diagnostics.error(location, message)
-        return CompileError(message)
+    def fail(self, location: Location, message: Message, **fields: Any) -> CompileError:
+        return CompileError(self.diagnostics.report(message, location, **fields).message)
 
     def convert(self, node: yaml.Node) -> Node:
         location = _mark_location(self.path, node.start_mark)
         if id(node) in self.seen:
-            raise self.fail(location, "YAML anchors and aliases are not supported in specs")
+            raise self.fail(location, messages.YAML_ALIAS)
         self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, location)
@@ -125,11 +125,11 @@ class _Converter:
         if isinstance(node, yaml.MappingNode):
             self.untagged(node, "tag:yaml.org,2002:map", location)
             return self.mapping(node, location)
-        raise self.fail(location, f"unsupported YAML node {type(node).__name__}")
+        raise self.fail(location, messages.YAML_NODE, kind=type(node).__name__)
 
     def untagged(self, node: yaml.Node, default: str, location: Location) -> None:
         if node.tag != default:
-            raise self.fail(location, f"YAML tags such as {node.tag!r} are not supported in specs")
+            raise self.fail(location, messages.YAML_TAG, tag=node.tag)
 
     def scalar(self, node: yaml.ScalarNode, location: Location) -> Scalar:
         self.untagged(node, "tag:yaml.org,2002:str", location)
@@ -143,12 +143,13 @@ class _Converter:
         for key_node, value_node in node.value:
             key = self.convert(key_node)
             if not isinstance(key, Scalar):
-                raise self.fail(key.location, "mapping keys must be plain scalars")
+                raise self.fail(key.location, messages.YAML_KEY_NOT_SCALAR)
             if key.value in first_seen:
-                self.diagnostics.error(
+                self.diagnostics.report(
+                    messages.YAML_DUPLICATE_KEY,
                     key.location,
-                    f"duplicate key {key.value!r} (first defined at line "
-                    f"{first_seen[key.value].line}); YAML would silently keep only the last",
+                    key=key.value,
+                    line=first_seen[key.value].line,
                 )
             else:
                 first_seen[key.value] = key.location
@@ -162,55 +163,52 @@ def _check_shape(text: str) -> None:
     count = 0
     for event in yaml.parse(text, Loader=_UntypedLoader):
         if isinstance(event, yaml.AliasEvent):
-            raise _ShapeError(
-                event.start_mark, "YAML anchors and aliases are not supported in specs"
-            )
+            raise _ShapeError(event.start_mark, messages.YAML_ALIAS)
         if isinstance(event, yaml.NodeEvent) and getattr(event, "anchor", None):
-            raise _ShapeError(
-                event.start_mark, "YAML anchors and aliases are not supported in specs"
-            )
+            raise _ShapeError(event.start_mark, messages.YAML_ALIAS)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _ShapeError(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+                raise _ShapeError(event.start_mark, messages.YAML_TOO_DEEP, limit=MAX_DEPTH)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         if isinstance(event, yaml.NodeEvent):
             count += 1
             if count > MAX_NODES:
-                raise _ShapeError(event.start_mark, f"more than {MAX_NODES} YAML nodes")
+                raise _ShapeError(event.start_mark, messages.YAML_TOO_MANY_NODES, limit=MAX_NODES)
 
 
 class _ShapeError(Exception):
-    def __init__(self, mark: Any, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, mark: Any, message: Message, **fields: Any) -> None:
+        super().__init__(message.code)
         self.mark = mark
         self.message = message
+        self.fields = fields
 
 
 def load(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
     """Parse one YAML document; problems go to ``diagnostics`` and give None."""
     if len(text.encode("utf-8")) > MAX_BYTES:
-        diagnostics.error(Location(path, 1, 1), f"file is larger than {MAX_BYTES} bytes")
+        diagnostics.report(messages.YAML_TOO_LARGE, Location(path, 1, 1), limit=MAX_BYTES)
         return None
     try:
         _check_shape(text)
         composed = yaml.compose(text, Loader=_UntypedLoader)
     except _ShapeError as problem:
-        diagnostics.error(_mark_location(path, problem.mark), problem.message)
+        diagnostics.report(problem.message, _mark_location(path, problem.mark), **problem.fields)
         return None
     except yaml.MarkedYAMLError as problem:
         mark = problem.problem_mark or problem.context_mark
         message = problem.problem or problem.context or "invalid YAML"
         if problem.context and problem.problem:
             message = f"{problem.problem} ({problem.context})"
-        diagnostics.error(_mark_location(path, mark), f"YAML syntax error: {message}")
+        diagnostics.report(messages.YAML_SYNTAX, _mark_location(path, mark), problem=message)
         return None
     except yaml.YAMLError as problem:
-        diagnostics.error(Location(path, 1, 1), f"YAML error: {problem}")
+        diagnostics.report(messages.YAML_SYNTAX, Location(path, 1, 1), problem=problem)
         return None
     if composed is None:
-        diagnostics.error(Location(path, 1, 1), "the file is empty")
+        diagnostics.report(messages.YAML_EMPTY, Location(path, 1, 1))
         return None
     try:
         return _Converter(path, diagnostics).convert(composed)
@@ -223,7 +221,7 @@ def load_bytes(raw: bytes, path: str, diagnostics: Diagnostics) -> Node | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as problem:
-        diagnostics.error(Location(path, 1, 1), f"not UTF-8: {problem}")
+        diagnostics.report(messages.NOT_UTF8, Location(path, 1, 1), problem=problem)
         return None
     return load(text, path, diagnostics)
 

@@ -13,17 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
-from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from generator.diagnostics import CompileError, Diagnostics, Location, suggestion
+from generator import messages
+from generator.diagnostics import CompileError, Diagnostics, Location, Message, suggestion
 from generator.source.located_yaml import (
     Mapping,
     Node,
     Scalar,
     ScalarValue,
     Sequence,
-    load,
     load_bytes,
 )
 
@@ -84,6 +83,8 @@ class RowSpec:
     map_type_location: Location
     dataverse: Name | None
     default: Scalar | None
+    # A named value map is expanded into ``values`` by the loader (generator.source.project);
+    # ``values_reference`` keeps where its name was written.
     values: ValueMapSpec | None
     values_reference: Name | None
     keep_unmapped: bool
@@ -93,6 +94,14 @@ class RowSpec:
 class SideSpec:
     name: Name
     filter: Scalar | None
+
+
+@dataclass(frozen=True)
+class CompanySpec:
+    """``company: striped`` (company-specific on both sides) or ``company: global``."""
+
+    striped: bool
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -106,28 +115,31 @@ class MapSpec:
     dataverse: SideSpec
     rows: tuple[RowSpec, ...]
     location: Location
+    company: CompanySpec | None  # required to compile; optional to read (older revisions)
+    # The integration key: finance fields that, with the company on striped maps, identify a row.
+    key: tuple[Name, ...]
+    key_location: Location
 
 
-TOP_LEVEL_KEYS = ("template", "description", "finance", "dataverse", "fields")
+TOP_LEVEL_KEYS = ("template", "description", "company", "key", "finance", "dataverse", "fields")
+COMPANY_SCOPES = ("striped", "global")
 FINANCE_KEYS = ("entity", "filter")
 DATAVERSE_KEYS = ("table", "filter")
 OPTION_KEYS = ("default", "values", "unmapped")
 UNMAPPED_POLICIES = ("error", "keep")
-RESERVED_MODULES = ("models",)
+# Names the generated package binds itself: a module of the same name would shadow them.
+RESERVED_MODULES = ("annotations", "models")
 _MODULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 IDENTIFIER_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
 _IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
 
-def module_name_problem(stem: str) -> str | None:
-    """Why a spec file name can't name a Python module, or None if it can."""
+def module_name_problem(stem: str) -> Message | None:
+    """Why a spec file name can't name a Python module (a message taking ``name``), or None."""
     if not _MODULE_NAME.match(stem):
-        return (
-            f"spec file name {stem!r} is not a valid module name: use lower-case letters, "
-            "digits and underscores, starting with a letter"
-        )
+        return messages.SPEC_MODULE_NAME
     if keyword.iskeyword(stem) or stem in RESERVED_MODULES:
-        return f"spec file name {stem!r} is reserved in the generated package"
+        return messages.SPEC_MODULE_RESERVED
     return None
 
 
@@ -136,31 +148,33 @@ class _Reader:
         self.path = path
         self.diagnostics = diagnostics
 
-    def fail(self, location: Location, message: str) -> CompileError:
-        self.diagnostics.error(location, message)
-        return CompileError(message)
+    def fail(self, location: Location, message: Message, **fields: Any) -> CompileError:
+        return CompileError(self.diagnostics.report(message, location, **fields).message)
 
     def mapping(self, node: Node, what: str, keys: tuple[str, ...]) -> Mapping:
         if not isinstance(node, Mapping):
-            raise self.fail(node.location, f"{what} must be a mapping")
+            raise self.fail(node.location, messages.SPEC_NOT_MAPPING, what=what)
         for key in node.key_nodes():
             if key.value not in keys:
-                self.diagnostics.error(
+                self.diagnostics.report(
+                    messages.SPEC_UNKNOWN_KEY,
                     key.location,
-                    f"unknown key {key.value!r} in {what}{suggestion(str(key.value), keys)}; "
-                    f"expected {', '.join(keys)}",
+                    key=key.value,
+                    what=what,
+                    hint=suggestion(str(key.value), keys),
+                    expected=", ".join(keys),
                 )
         return node
 
     def required(self, parent: Mapping, key: str, what: str) -> Node:
         node = parent.get(key)
         if node is None:
-            raise self.fail(parent.location, f"{what} is missing the key {key!r}")
+            raise self.fail(parent.location, messages.SPEC_MISSING_KEY, what=what, key=key)
         return node
 
     def string(self, node: Node, what: str) -> str:
         if not isinstance(node, Scalar) or not isinstance(node.value, str) or not node.value:
-            raise self.fail(node.location, f"{what} must be a non-empty string")
+            raise self.fail(node.location, messages.SPEC_NOT_STRING, what=what)
         return node.value
 
     def name(self, node: Node, what: str) -> Name:
@@ -170,10 +184,7 @@ class _Reader:
         """An entity or table name: it names schema files and generated types."""
         name = self.name(node, what)
         if not _IDENTIFIER.match(name.text):
-            raise self.fail(
-                node.location,
-                f"{what} {name.text!r} is not an OData name (letters, digits and underscores)",
-            )
+            raise self.fail(node.location, messages.SPEC_NOT_IDENTIFIER, what=what, name=name.text)
         return name
 
     def filter(self, parent: Mapping) -> Scalar | None:
@@ -194,10 +205,14 @@ class _Reader:
         finance = self.attempt(lambda: self.side(root, "finance", "entity", FINANCE_KEYS))
         dataverse = self.attempt(lambda: self.side(root, "dataverse", "table", DATAVERSE_KEYS))
         rows = self.attempt(lambda: self.rows(root))
-        if None in (template, description, finance, dataverse, rows):
+        company = self.attempt(lambda: self.company(root))
+        key = self.attempt(lambda: self.key(root))
+        scope_failed = company is None and root.get("company") is not None
+        if None in (template, description, finance, dataverse, rows, key) or scope_failed:
             raise CompileError("the spec has errors")
         assert template is not None and description is not None and rows is not None
         assert finance is not None and dataverse is not None
+        assert key is not None
         return MapSpec(
             self.path,
             module,
@@ -208,7 +223,34 @@ class _Reader:
             dataverse,
             rows,
             root.location,
+            company,
+            key[0],
+            key[1],
         )
+
+    def company(self, root: Mapping) -> CompanySpec | None:
+        node = root.get("company")
+        if node is None:
+            return None
+        scope = self.string(node, "'company'")
+        if scope not in COMPANY_SCOPES:
+            raise self.fail(
+                node.location,
+                messages.SPEC_COMPANY_SCOPE,
+                scope=scope,
+                hint=suggestion(scope, COMPANY_SCOPES),
+            )
+        return CompanySpec(scope == "striped", node.location)
+
+    def key(self, root: Mapping) -> tuple[tuple[Name, ...], Location]:
+        node = root.get("key")
+        if node is None:
+            # Without a key the map still syncs; it only gets no row addresses.
+            return (), root.location
+        if not isinstance(node, Sequence) or not node.items:
+            raise self.fail(node.location, messages.SPEC_KEY_SHAPE)
+        names = tuple(self.name(item, "a key field") for item in node.items)
+        return names, node.location
 
     def optional_string(self, parent: Mapping, key: str) -> str:
         node = parent.get(key)
@@ -228,7 +270,7 @@ class _Reader:
     def rows(self, root: Mapping) -> tuple[RowSpec, ...]:
         fields = self.required(root, "fields", "the spec")
         if not isinstance(fields, Sequence) or not fields.items:
-            raise self.fail(fields.location, "'fields' must be a non-empty list of rows")
+            raise self.fail(fields.location, messages.SPEC_NO_ROWS)
         rows = []
         for index, item in enumerate(fields.items):
             row = self.attempt(partial(self.row, index, item))
@@ -238,7 +280,7 @@ class _Reader:
 
     def field_name(self, node: Node, side: str) -> Name | None:
         if not isinstance(node, Scalar) or not isinstance(node.value, str) or not node.value:
-            raise self.fail(node.location, f"the {side} field must be a name or none")
+            raise self.fail(node.location, messages.SPEC_FIELD_NOT_NAME, side=side)
         if node.value == NONE_FIELD:
             return None
         return Name(node.value, node.location)
@@ -246,11 +288,7 @@ class _Reader:
     def row(self, index: int, node: Node) -> RowSpec:
         if not isinstance(node, Sequence) or len(node.items) not in (3, 4):
             size = f"{len(node.items)} elements" if isinstance(node, Sequence) else "not a list"
-            raise self.fail(
-                node.location,
-                f"a row must be [finance field, map type, dataverse field] with an optional "
-                f"4th element (default or options), got {size}",
-            )
+            raise self.fail(node.location, messages.SPEC_ROW_SHAPE, size=size)
         finance_node, type_node, dataverse_node = node.items[:3]
         finance = self.field_name(finance_node, "finance")
         dataverse = self.field_name(dataverse_node, "dataverse")
@@ -268,7 +306,7 @@ class _Reader:
                 default_node = options.get("default")
                 if default_node is not None:
                     if not isinstance(default_node, Scalar):
-                        raise self.fail(default_node.location, "a default must be a scalar")
+                        raise self.fail(default_node.location, messages.SPEC_DEFAULT_NOT_SCALAR)
                     default = default_node
                 values_node = options.get("values")
                 if values_node is not None:
@@ -282,12 +320,13 @@ class _Reader:
                     if policy not in UNMAPPED_POLICIES:
                         raise self.fail(
                             unmapped.location,
-                            f"'unmapped' must be error or keep, not {policy!r}"
-                            f"{suggestion(policy, UNMAPPED_POLICIES)}",
+                            messages.SPEC_UNMAPPED_POLICY,
+                            policy=policy,
+                            hint=suggestion(policy, UNMAPPED_POLICIES),
                         )
                     keep = policy == "keep"
             else:
-                raise self.fail(extra.location, "the 4th element must be a default or options")
+                raise self.fail(extra.location, messages.SPEC_FOURTH_ELEMENT)
         return RowSpec(
             index,
             node.location,
@@ -309,14 +348,18 @@ class _Reader:
                     return member
             raise self.fail(
                 node.location,
-                f"unknown map type {node.value!r}{suggestion(node.value, symbols)}; "
-                f"expected one of {' '.join(symbols)}",
+                messages.SPEC_UNKNOWN_MAP_TYPE,
+                symbol=node.value,
+                hint=suggestion(node.value, symbols),
+                expected=" ".join(symbols),
             )
-        raise self.fail(node.location, f"the map type must be one of {' '.join(symbols)}")
+        raise self.fail(
+            node.location, messages.SPEC_MAP_TYPE_NOT_SYMBOL, expected=" ".join(symbols)
+        )
 
     def pairs(self, node: Node, name: str | None) -> ValueMapSpec:
         if not isinstance(node, Sequence) or not node.items:
-            raise self.fail(node.location, "a value map must be a non-empty list of pairs")
+            raise self.fail(node.location, messages.SPEC_VALUE_MAP_EMPTY)
         pairs = []
         for item in node.items:
             if (
@@ -324,58 +367,60 @@ class _Reader:
                 or len(item.items) != 2
                 or not all(isinstance(side, Scalar) for side in item.items)
             ):
-                raise self.fail(
-                    item.location, "a value-map pair must be [finance value, dataverse value]"
-                )
+                raise self.fail(item.location, messages.SPEC_VALUE_PAIR_SHAPE)
             finance, dataverse = item.items
             assert isinstance(finance, Scalar) and isinstance(dataverse, Scalar)
             pairs.append(Pair(finance, dataverse))
         return ValueMapSpec(name, tuple(pairs), node.location)
 
 
-def read_spec(path: Path, display: str, diagnostics: Diagnostics) -> MapSpec | None:
-    """Read the spec at ``path``; its module is the file name. Problems give None."""
-    return parse_spec(path.read_bytes(), display, path.stem, diagnostics)
-
-
 def parse_spec(raw: bytes, display: str, module: str, diagnostics: Diagnostics) -> MapSpec | None:
     """Parse spec bytes from anywhere (a file, a git revision); problems give None."""
     problem = module_name_problem(module)
     if not display.isprintable():
-        problem = f"spec path {display!r} has characters that can't appear in a generated header"
+        diagnostics.report(messages.SPEC_PATH_UNPRINTABLE, Location(repr(display)), path=display)
+        return None
     if problem:
-        diagnostics.error(Location(display, 1, 1), problem)
+        diagnostics.report(problem, Location(display, 1, 1), name=module)
         return None
     document = load_bytes(raw, display, diagnostics)
     if document is None:
         return None
     try:
-        return _Reader(display, diagnostics).read(document, module, hashlib.sha256(raw).hexdigest())
+        # Hashed with LF line endings, so a CRLF checkout of the spec names the same bytes.
+        sha256 = hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
+        return _Reader(display, diagnostics).read(document, module, sha256)
     except CompileError:
         return None
 
 
-def read_value_maps(path: Path, display: str, diagnostics: Diagnostics) -> dict[str, ValueMapSpec]:
-    """The named value maps: a mapping of name -> list of [finance, dataverse] pairs."""
-    return parse_value_maps(path.read_text(encoding="utf-8"), display, diagnostics)
+@dataclass(frozen=True)
+class NamedValueMaps:
+    """The value maps of value_maps.yaml, by name."""
+
+    maps: dict[str, ValueMapSpec]
+    # False when some of the file could not be read: a name missing here may be defined there.
+    complete: bool
 
 
-def parse_value_maps(text: str, display: str, diagnostics: Diagnostics) -> dict[str, ValueMapSpec]:
-    document = load(text, display, diagnostics)
+def parse_value_maps(raw: bytes, display: str, diagnostics: Diagnostics) -> NamedValueMaps:
+    """value_maps.yaml's bytes: a mapping of name -> list of [finance, dataverse] pairs."""
+    document = load_bytes(raw, display, diagnostics)
     if document is None:
-        return {}
-    reader = _Reader(display, diagnostics)
+        return NamedValueMaps({}, complete=False)
     if not isinstance(document, Mapping):
-        diagnostics.error(document.location, "value_maps.yaml must map names to lists of pairs")
-        return {}
+        diagnostics.report(messages.VALUE_MAPS_NOT_MAPPING, document.location)
+        return NamedValueMaps({}, complete=False)
+    reader = _Reader(display, diagnostics)
     named: dict[str, ValueMapSpec] = {}
+    complete = True
     for key, value in document.entries:
         try:
             name = reader.string(key, "a value-map name")
             named[name] = reader.pairs(value, name)
         except CompileError:
-            continue
-    return named
+            complete = False
+    return NamedValueMaps(named, complete)
 
 
 def scalar_text(value: ScalarValue) -> str:

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from generator.source.spec import (
+    COMPANY_SCOPES,
     DATAVERSE_KEYS,
     FINANCE_KEYS,
     IDENTIFIER_PATTERN,
@@ -36,6 +37,11 @@ _DESCRIPTIONS = {
     "finance": "The finance and operations side.",
     "dataverse": "The Dataverse side.",
     "fields": "The rows, in the documentation's order.",
+    "company": (
+        "striped: company-specific on both sides (dataAreaId in the F&O key, a cdm_companies "
+        "lookup in Dataverse); global: cross-company on both sides."
+    ),
+    "key": "The integration key: finance fields that, with the company on striped maps, identify a row.",
     "entity": "OData entity set; its schema is specs/entities/finance/<entity>.yaml.",
     "table": "Web API entity set; its schema is specs/entities/dataverse/<table>.yaml.",
     "filter": "Source filter (F&O query syntax) or reversed source filter (OData $filter).",
@@ -76,9 +82,11 @@ def spec_json_schema() -> dict[str, Any]:
     }
     schema = _object(
         TOP_LEVEL_KEYS,
-        ("template", "finance", "dataverse", "fields"),
+        ("template", "company", "finance", "dataverse", "fields"),
         template={"type": "string", "minLength": 1},
         description={"type": "string"},
+        company={"enum": list(COMPANY_SCOPES)},
+        key={"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
         finance=_object(FINANCE_KEYS, ("entity",), entity=name, filter=side),
         dataverse=_object(DATAVERSE_KEYS, ("table",), table=name, filter=side),
         fields={"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/row"}},

@@ -16,12 +16,12 @@ from datamodel_code_generator import generate
 from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import PythonVersion
 
-from generator.backends.python.render import REGENERATE, format_python
-from generator.plan.planner import (
+from generator.backends.python.names import (
     dataverse_payload_type_name,
     dataverse_type_name,
     finance_type_name,
 )
+from generator.backends.python.render import REGENERATE, format_python
 from generator.source.entity_schema import Column, EntitySchema, Kind
 
 _JSON_TYPES = {
@@ -67,8 +67,8 @@ def model_schema(finance: list[EntitySchema], dataverse: list[EntitySchema]) -> 
     """One JSON Schema whose $defs are every record shape, every property optional and nullable."""
     definitions: dict[str, Any] = {}
     for schema in finance:
-        definitions[finance_type_name(schema)] = _record(
-            finance_type_name(schema),
+        definitions[finance_type_name(schema.entity_set)] = _record(
+            finance_type_name(schema.entity_set),
             f"A {schema.entity_set} record, as F&O OData reads and writes it. {schema.description}",
             {c.name: _property(c, _JSON_TYPES.get(c.kind)) for c in schema.columns},
         )
@@ -87,14 +87,14 @@ def model_schema(finance: list[EntitySchema], dataverse: list[EntitySchema]) -> 
             else:
                 read[column.name] = _property(column, _JSON_TYPES.get(column.kind))
                 write[column.name] = _property(column, _JSON_TYPES.get(column.kind))
-        definitions[dataverse_type_name(schema)] = _record(
-            dataverse_type_name(schema),
+        definitions[dataverse_type_name(schema.entity_set)] = _record(
+            dataverse_type_name(schema.entity_set),
             f"A record of {schema.entity_set} as the Web API returns it, lookups expanded. "
             f"{schema.description}",
             read,
         )
-        definitions[dataverse_payload_type_name(schema)] = _record(
-            dataverse_payload_type_name(schema),
+        definitions[dataverse_payload_type_name(schema.entity_set)] = _record(
+            dataverse_payload_type_name(schema.entity_set),
             f"A Web API payload for {schema.entity_set}, lookups bound with @odata.bind.",
             write,
         )

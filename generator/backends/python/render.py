@@ -1,12 +1,14 @@
-"""Rendering: plans through Jinja2 templates, then black with the pinned version.
+"""The Python backend's renderer: module plans in, black-formatted module text out.
 
-The output of this module is the exact text of each generated file; nothing here
-depends on the clock, the machine or the working directory.
+The output is the exact text of each generated file; nothing here depends on the clock,
+the machine or the working directory.
 """
 
 from __future__ import annotations
 
+import re
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -14,12 +16,17 @@ from black import format_str
 from black.mode import Mode, TargetVersion
 from black.parsing import InvalidInput
 
-from generator.plan.planner import ModulePlan, py_literal
+from generator.backends.python import imports, keys, names, predicates
+from generator.plan.model import DataverseQuery, DirectionPlan, ModulePlan
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME_SOURCE = Path(__file__).parent / "runtime.py"
 BLACK_MODE = Mode(line_length=100, target_versions={TargetVersion.PY311})
 REGENERATE = "python -m generator generate"
+
+
+class InternalError(Exception):
+    """A bug in the compiler itself, not in the user's specs."""
 
 
 def docstring(text: str, indent: int = 0) -> str:
@@ -39,7 +46,7 @@ def docstring(text: str, indent: int = 0) -> str:
 
 def make_environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     """The Jinja2 set-up every output shares: strict, unescaped, whitespace-controlled."""
-    environment = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -47,12 +54,22 @@ def make_environment(folder: Path = TEMPLATES) -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    return environment
 
 
 _ENVIRONMENT = make_environment()
-_ENVIRONMENT.filters["literal"] = py_literal
-_ENVIRONMENT.filters["docstring"] = docstring
+_ENVIRONMENT.filters.update(
+    literal=names.py_literal,
+    docstring=docstring,
+    kind=lambda value: type(value).__name__,
+    converter_function=names.converter_function,
+    converter_table=names.converter_table,
+    table_annotation=names.table_annotation,
+    binder=names.binder,
+    reader=names.reader,
+    value_type=names.value_type,
+    key_test=names.key_test,
+    table_key=names.table_key,
+)
 
 
 def format_python(source: str, name: str) -> str:
@@ -63,12 +80,76 @@ def format_python(source: str, name: str) -> str:
         raise InternalError(f"generated {name} is not valid Python: {problem}") from problem
 
 
-class InternalError(Exception):
-    """A bug in the compiler itself, not in the user's specs."""
+@dataclass(frozen=True)
+class _Function:
+    name: str
+    docstring: str
+    input_type: str
+    output_type: str
+    plan: DirectionPlan
+    takes_companies: bool
+
+
+# Characters that would end or split a query option if the query is appended after "?".
+_QUERY_SPECIAL = re.compile(r"[%&#+]")
+
+
+def query_lines(query: DataverseQuery) -> list[str]:
+    """DATAVERSE_QUERY as string pieces, one column per line so a review diff shows which."""
+    lines: list[str] = []
+    expand = [f"{navigation}($select={','.join(keys)})" for navigation, keys in query.expand]
+    for option, items in (("$select=", list(query.select)), ("$expand=", expand)):
+        if items:
+            lead = "&" if lines else ""
+            lines.append(f"{lead}{option}{items[0]}")
+            lines.extend(f",{item}" for item in items[1:])
+    if query.filter is not None:
+        encoded = _QUERY_SPECIAL.sub(lambda match: f"%{ord(match.group()):02X}", query.filter)
+        lines.append(f"{'&' if lines else ''}$filter={encoded}")
+    return lines
 
 
 def render_module(plan: ModulePlan) -> str:
-    source = _ENVIRONMENT.get_template("module.py.jinja").render(plan=plan)
+    finance_record = names.finance_record(plan)
+    dataverse_record = names.dataverse_record(plan)
+    payload = names.dataverse_payload(plan)
+    functions = [
+        _Function(
+            "finance_to_dataverse",
+            f"Map a {plan.finance_entity} record to a Web API payload for {plan.dataverse_table}.",
+            finance_record,
+            payload,
+            plan.to_dataverse,
+            takes_companies=True,
+        ),
+        _Function(
+            "dataverse_to_finance",
+            f"Map a record of {plan.dataverse_table}, read with DATAVERSE_QUERY, to a "
+            f"{plan.finance_entity} OData payload.",
+            dataverse_record,
+            finance_record,
+            plan.to_finance,
+            takes_companies=False,
+        ),
+    ]
+    source = _ENVIRONMENT.get_template("module.py.jinja").render(
+        plan=plan,
+        imports=imports.collect(plan),
+        docstring=f"{plan.template}.\n\n{plan.description}" if plan.description else plan.template,
+        query_lines=query_lines(plan.dataverse_query),
+        finance_record=finance_record,
+        dataverse_record=dataverse_record,
+        source_predicate=(
+            predicates.expression(plan.source_filter.predicate) if plan.source_filter else "True"
+        ),
+        reverse_predicate=(
+            predicates.expression(plan.reverse_filter.predicate) if plan.reverse_filter else "True"
+        ),
+        functions=functions,
+        finance_key=keys.finance_key(plan) if plan.key else [],
+        dataverse_key=keys.dataverse_key(plan) if plan.key else [],
+        key_example=keys.examples(plan) if plan.key else {},
+    )
     return format_python(source, f"{plan.module}.py")
 
 
@@ -79,7 +160,7 @@ def render_init(modules: list[str], specs_dir: str) -> str:
 
 def render_runtime() -> str:
     header = (
-        "# Generated by tablemap: a copy of generator/runtime.py.\n"
+        "# Generated by tablemap: a copy of generator/backends/python/runtime.py.\n"
         f"# Do not edit: change the generator and run `{REGENERATE}`.\n"
     )
     return format_python(header + RUNTIME_SOURCE.read_text(encoding="utf-8"), "_runtime.py")

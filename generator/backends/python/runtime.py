@@ -1,15 +1,21 @@
 """Run-time support shared by the generated mapper modules.
 
 This file is copied verbatim into the generated package as ``_runtime.py``, so it
-imports nothing but the standard library. The compiler imports it too, so that
-constants it computes at generate time (lookup bindings of defaults) are exactly
-what the generated code would compute.
+imports nothing but the standard library.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import re
+from collections.abc import Callable, Mapping
 from urllib.parse import quote
+
+# F&O's DataAreaId: up to 4 letters or digits. Anything else (a quote, a "/") could make a
+# bind or key address point into another company, so it is refused, never encoded.
+_COMPANY_CODE = re.compile(r"[A-Za-z0-9]{1,4}")
+_GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+COMPANY_FIELD = "dataAreaId"
 
 
 class MappingError(ValueError):
@@ -21,42 +27,217 @@ class MappingError(ValueError):
         self.template = template
         self.field = field
         self.value = value
-        super().__init__(f"{template}: field {field!r}: value {value!r} {reason}")
+        super().__init__(f"{template}: field {field!r}: value {_shown(value)} {reason}")
+
+
+def _shown(value: object) -> str:
+    # A 10,000-character value would bury the message; the whole value stays on .value.
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
 
 
 def ensure_record(record: object, template: str) -> None:
-    """Reject anything but a mapping before any field is read."""
-    if not isinstance(record, Mapping):
-        raise MappingError(
-            template, "<record>", record, "is not a mapping of field names to values"
-        )
+    """Reject anything but a JSON object (a dict) before any field is read."""
+    if not isinstance(record, dict):
+        raise MappingError(template, "<record>", record, "is not a record (a JSON object)")
 
 
-def odata_bind(entity_set: str, key: str, value: object, template: str, field: str) -> str | None:
-    """The ``@odata.bind`` reference to the row of ``entity_set`` whose ``key`` is ``value``.
+def lookup_binder(template: str, entity_set: str, key: str) -> Callable[[object, str], str | None]:
+    """A function writing the ``@odata.bind`` reference to the ``entity_set`` row keyed ``key``.
 
     Single quotes are doubled (OData string literals) and everything that could end
     the literal or the URL segment (``/ ? # % &``, spaces, non-ASCII) is percent-encoded.
+    An empty string is no reference, as dual-write treats it: F&O writes "" for an
+    empty field, and a bind to ``key=''`` would fail or match the wrong row.
     """
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise MappingError(template, field, value, "is not a string, so it can't key a lookup")
-    literal = quote(value.replace("'", "''"), safe="'")
-    return f"/{entity_set}({key}='{literal}')"
+    prefix = f"/{entity_set}({key}="
+
+    def bind(value: object, field: str) -> str | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise MappingError(template, field, value, "is not a string, so it can't key a lookup")
+        return prefix + _string_literal(value) + ")"
+
+    return bind
 
 
-def expanded_key(expanded: object, key: str, template: str, field: str) -> str | None:
-    """The key column of an expanded lookup, as ``$expand=<nav>($select=<key>)`` returns it."""
-    if expanded is None:
-        return None
-    if isinstance(expanded, Mapping) and key in expanded:
-        value = expanded[key]
-        if value is None or isinstance(value, str):
-            return value
+def _string_literal(value: str) -> str:
+    return "'" + quote(value.replace("'", "''"), safe="'") + "'"
+
+
+def company_code(template: str, value: object) -> str:
+    """The record's legal entity as F&O's dataAreaId holds it, checked."""
+    if isinstance(value, str) and _COMPANY_CODE.fullmatch(value):
+        return value
     raise MappingError(
-        template, field, expanded, f"is not an expanded lookup with a string column {key!r}"
+        template, COMPANY_FIELD, value, "is not a company code (1 to 4 letters or digits)"
     )
+
+
+def company_binder(template: str, entity_set: str, code_column: str) -> Callable[[object], str]:
+    """A function writing the company lookup from dataAreaId (codes are upper-case there)."""
+    prefix = f"/{entity_set}({code_column}='"
+
+    def bind(value: object) -> str:
+        return prefix + company_code(template, value).upper() + "')"
+
+    return bind
+
+
+def company_reader(template: str, navigation: str, code_column: str) -> Callable[[object], str]:
+    """A function reading dataAreaId (lower-case, as F&O returns it) from the expanded company."""
+
+    def read(expanded: object) -> str:
+        code = expanded.get(code_column) if isinstance(expanded, dict) else None
+        if isinstance(code, str) and _COMPANY_CODE.fullmatch(code):
+            return code.lower()
+        raise MappingError(
+            template,
+            navigation,
+            expanded,
+            f"is not an expanded company with a code in {code_column!r}",
+        )
+
+    return read
+
+
+def company_id(template: str, record: Mapping[str, object], companies: object, field: str) -> str:
+    """The cdm_companyid of the record's own company, from the directory a service read once.
+
+    ``field`` is what needs it (a key, a lookup), so the error says why the company matters.
+    """
+    if COMPANY_FIELD not in record:
+        raise MappingError(
+            template,
+            field,
+            record.get(field),
+            f"needs the record's company, but it has no {COMPANY_FIELD}",
+        )
+    code = company_code(template, record[COMPANY_FIELD])
+    if not isinstance(companies, dict):
+        raise MappingError(
+            template,
+            "companies",
+            companies,
+            f"is not a dict of company codes to cdm_companyid GUIDs, which {field!r} needs",
+        )
+    found = companies.get(code, companies.get(code.upper(), companies.get(code.lower())))
+    if found is None:
+        folded = code.casefold()
+        found = next(
+            (v for k, v in companies.items() if isinstance(k, str) and k.casefold() == folded),
+            None,
+        )
+    if found is None:
+        raise MappingError(
+            template, COMPANY_FIELD, code, f"is not in companies, so {field!r} can't be addressed"
+        )
+    if not isinstance(found, str) or not _GUID.fullmatch(found):
+        raise MappingError(
+            template, "companies", found, f"is not a GUID (the cdm_companyid of {code})"
+        )
+    return found
+
+
+def company_directory(response: object) -> dict[str, str]:
+    """``companies`` from the JSON of ``GET cdm_companies?$select=cdm_companyid,cdm_companycode``."""
+    rows = response.get("value") if isinstance(response, dict) else None
+    if not isinstance(rows, list):
+        raise ValueError("expected the Web API's {'value': [...]} response of cdm_companies")
+    directory: dict[str, str] = {}
+    for row in rows:
+        code = row.get("cdm_companycode") if isinstance(row, dict) else None
+        guid = row.get("cdm_companyid") if isinstance(row, dict) else None
+        if not isinstance(code, str) or not isinstance(guid, str) or not _GUID.fullmatch(guid):
+            raise ValueError(f"not a company row with cdm_companycode and cdm_companyid: {row!r}")
+        directory[code] = guid
+    return directory
+
+
+def company_lookup_binder(
+    template: str, entity_set: str, key: str, company_column: str
+) -> Callable[[object, str, Mapping[str, object], object], str | None]:
+    """Like ``lookup_binder``, for a company-specific table: the record's company completes the key."""
+    prefix = f"/{entity_set}({key}="
+    company_part = f",_{company_column}_value="
+
+    def bind(
+        value: object, field: str, record: Mapping[str, object], companies: object
+    ) -> str | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise MappingError(template, field, value, "is not a string, so it can't key a lookup")
+        company = company_id(template, record, companies, field)
+        return prefix + _string_literal(value) + company_part + company + ")"
+
+    return bind
+
+
+def key_literal(template: str, value: object, field: str, bare: bool, prefix: str = "") -> str:
+    """One key value of an OData address: strings quoted and encoded, numbers and GUIDs bare.
+
+    ``prefix`` qualifies an enum literal (``Microsoft.Dynamics.DataEntities.<Enum>``).
+    """
+    if value is None or value == "":
+        raise MappingError(
+            template, field, value, "is a key field: it must be present and not empty"
+        )
+    if bare:
+        finite = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+        if finite and not isinstance(value, bool):
+            return repr(value)
+        if isinstance(value, str) and _GUID.fullmatch(value):
+            return value
+        raise MappingError(template, field, value, "is not a number or a GUID, as this key needs")
+    if not isinstance(value, str):
+        raise MappingError(template, field, value, "is not a string, as this key needs")
+    return prefix + _string_literal(value)
+
+
+def reference_id(template: str, references: object, column: str) -> str:
+    """The GUID of the row a key's lookup column points at: alternate keys can't nest."""
+    found = references.get(column) if isinstance(references, dict) else None
+    if isinstance(found, str) and _GUID.fullmatch(found):
+        return found
+    raise MappingError(
+        template,
+        column,
+        found,
+        "is part of the alternate key: pass the looked-up row's GUID in references",
+    )
+
+
+def finance_company_literal(template: str, record: Mapping[str, object]) -> str:
+    """dataAreaId as an F&O key value: lower-case, quoted."""
+    if COMPANY_FIELD not in record:
+        raise MappingError(
+            template, COMPANY_FIELD, None, "is a key field: it must be present and not empty"
+        )
+    return "'" + company_code(template, record[COMPANY_FIELD]).lower() + "'"
+
+
+def expanded_key_reader(template: str, navigation: str, key: str) -> Callable[[object], str | None]:
+    """A function reading ``key`` of an expanded lookup, as ``$expand=<nav>($select=<key>)``
+    returns it."""
+
+    def read(expanded: object) -> str | None:
+        if expanded is None:
+            # No reference: F&O holds an empty lookup field as "", as dual-write writes it.
+            return ""
+        if isinstance(expanded, dict) and key in expanded:
+            value = expanded[key]
+            if value is None or isinstance(value, str):
+                return value
+        raise MappingError(
+            template,
+            navigation,
+            expanded,
+            f"is not an expanded lookup with a string column {key!r}",
+        )
+
+    return read
 
 
 def fold(value: object) -> object:
@@ -83,8 +264,14 @@ def odata_ne(left: object, right: object) -> bool:
 
 
 def _ordered(left: object, right: object) -> bool:
-    # Ordering comparisons with null, or across types, are false in OData.
-    return left is not None and right is not None and _comparable(left, right)
+    # Ordering comparisons with null, or across types, are false in OData; so are
+    # comparisons of values that have no order (a list, a dict).
+    return (
+        left is not None
+        and right is not None
+        and _comparable(left, right)
+        and isinstance(left, str | int | float)
+    )
 
 
 def odata_gt(left: object, right: object) -> bool:

@@ -1,0 +1,49 @@
+"""Python predicates: a filter's predicate tree in, one Python boolean expression over ``record`` out."""
+
+from __future__ import annotations
+
+from generator.backends.python.names import py_literal
+from generator.bind.filters import AllOf, AnyOf, Negation, ODataComparison, Predicate, RangeEquals
+
+
+def expression(predicate: Predicate) -> str:
+    if isinstance(predicate, RangeEquals):
+        value = predicate.value
+        if isinstance(value, str):
+            # F&O query ranges compare strings without regard to case.
+            return f"fold(record.get({predicate.column!r})) == {py_literal(value.casefold())}"
+        return f"record.get({predicate.column!r}) == {py_literal(value)}"
+    if isinstance(predicate, ODataComparison):
+        return (
+            f"odata_{predicate.operator}(record.get({predicate.column!r}), "
+            f"{py_literal(predicate.value)})"
+        )
+    if isinstance(predicate, Negation):
+        return f"not {_operand(predicate.operand, 'not')}"
+    if not predicate.operands:
+        return "False" if isinstance(predicate, AnyOf) else "True"
+    word = "and" if isinstance(predicate, AllOf) else "or"
+    return f" {word} ".join(_operand(operand, word) for operand in predicate.operands)
+
+
+def _operand(predicate: Predicate, parent: str) -> str:
+    text = expression(predicate)
+    grouped = isinstance(predicate, AllOf | AnyOf) and len(predicate.operands) > 1
+    needs_parentheses = grouped and (
+        parent == "not" or ("and" if isinstance(predicate, AllOf) else "or") != parent
+    )
+    return f"({text})" if needs_parentheses else text
+
+
+def helpers(predicate: Predicate) -> set[str]:
+    """The run-time helpers ``expression(predicate)`` calls."""
+    if isinstance(predicate, RangeEquals):
+        return {"fold"} if isinstance(predicate.value, str) else set()
+    if isinstance(predicate, ODataComparison):
+        return {f"odata_{predicate.operator}"}
+    if isinstance(predicate, Negation):
+        return helpers(predicate.operand)
+    found: set[str] = set()
+    for operand in predicate.operands:
+        found |= helpers(operand)
+    return found

