@@ -70,6 +70,9 @@ SPEC_VALUE_MAP_EMPTY = Message("TM117", E, "a value map must be a non-empty list
 SPEC_VALUE_PAIR_SHAPE = Message(
     "TM118", E, "a value-map pair must be [finance value, dataverse value]"
 )
+SPEC_OVERFLOW_POLICY = Message(
+    "TM121", E, "'overflow' must be error or truncate, not {policy!r}{hint}"
+)
 SPEC_COMPANY_SCOPE = Message("TM119", E, "'company' must be striped or global, not {scope!r}{hint}")
 SPEC_KEY_SHAPE = Message("TM120", E, "'key' must be a non-empty list of finance field names")
 VALUE_MAPS_NOT_MAPPING = Message("TM190", E, "value_maps.yaml must map names to lists of pairs")
@@ -375,12 +378,6 @@ IMPORT_GUESS_COMPANY = Message(
     "guess: company {scope}: the document does not say whether the map is company-specific; "
     "it is striped when the key of {entity} has dataAreaId, and global otherwise",
 )
-IMPORT_GUESS_KEY = Message(
-    "TM619",
-    W,
-    "guess: key {fields}: the document does not give the integration key; it is the finance "
-    "fields mapped to an alternate key of {table}",
-)
 
 # --- TM7xx: the review diff ---------------------------------------------------------------
 DIFF_NO_GIT = Message("TM701", E, "can't run git: {problem}")
@@ -440,7 +437,7 @@ METADATA_MISSING_ENTITY = Message(
 METADATA_COLUMN_GONE = Message(
     "TM811",
     E,
-    "column {column!r} is mapped here but {entity} in {document} has no such column{hint}; "
+    "column {column!r} is used here but {entity} in {document} has no such column{hint}; "
     "fix the spec or the environment, then import again",
 )
 METADATA_BAD_NAME = Message(
@@ -505,10 +502,15 @@ BULK_COLUMN_TYPE = Message(
     "TM907", E, "column {column!r} is {got}, but the entity schema says {expected}"
 )
 BULK_OUTPUT = Message("TM908", E, "can't write the output: {problem}; nothing was written")
-BULK_UNSUPPORTED = Message(
-    "TM909", E, "the SQL backend can't run this map yet: it has {what}"
-)
+BULK_UNSUPPORTED = Message("TM909", E, "the SQL backend can't run this map yet: it has {what}")
 BULK_ENGINE = Message("TM910", E, "the {engine} engine failed: {problem}")
+BULK_NEEDS_COMPANIES = Message(
+    "TM911",
+    E,
+    "{module} {direction} binds company-specific lookups: give the company directory with "
+    "--companies FILE (the JSON of GET cdm_companies?$select=cdm_companyid,cdm_companycode)",
+)
+BULK_BAD_COMPANIES = Message("TM912", E, "can't use the company directory: {problem}")
 
 
 def catalog() -> list[Message]:

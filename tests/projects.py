@@ -62,7 +62,7 @@ type: object
 x-entity-set: transactioncurrencies
 x-alternate-keys: [[isocurrencycode]]
 properties:
-  isocurrencycode: {type: string, maxLength: 5}
+  isocurrencycode: {type: string}
 """
 
 _counter = itertools.count()

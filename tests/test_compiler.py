@@ -122,7 +122,7 @@ def errors_of(tmp_path: Path, files: dict[str, str]) -> list[str]:
         pytest.param(
             {
                 "specs/maps/x.yaml": "template: T\ntemplate: U\nfinance: {entity: Customers}\n"
-                "dataverse: {table: accounts}\nfields:\n  - [Name, '=', name]\n"
+                "dataverse: {table: accounts}\nfields:\n  - [Name, '=', name]\ncompany: global\n"
             },
             "specs/maps/x.yaml:2:1: error[TM010]: duplicate key 'template' (first defined at line 1); "
             "YAML would silently keep only the last",
@@ -149,11 +149,11 @@ def test_compile_error(tmp_path: Path, files: dict[str, str], expected: str) -> 
 def test_unknown_top_level_key_is_reported_with_a_suggestion(tmp_path: Path) -> None:
     files = {
         "specs/maps/x.yaml": "template: T\ntemplat3: U\nfinance: {entity: Customers}\n"
-        "dataverse: {table: accounts}\nfields:\n  - [Name, '=', name]\n"
+        "dataverse: {table: accounts}\nfields:\n  - [Name, '=', name]\ncompany: global\n"
     }
     assert errors_of(tmp_path, files) == [
         "specs/maps/x.yaml:2:1: error[TM105]: unknown key 'templat3' in a spec (did you mean "
-        "'template'?); expected template, description, finance, dataverse, fields"
+        "'template'?); expected template, description, company, key, finance, dataverse, fields"
     ]
 
 
@@ -211,13 +211,13 @@ def test_a_map_without_schemas_compiles_with_json_typed_fields(tmp_path: Path) -
         pytest.param(
             spec('- [Name, "=", name, {defualt: x}]\n'),
             f"{SPEC}:7:24: error[TM105]: unknown key 'defualt' in row options (did you mean "
-            "'default'?); expected default, values, unmapped",
+            "'default'?); expected default, values, unmapped, overflow",
             id="unknown-row-option",
         ),
         pytest.param(
             spec('- [Name, "=", name]\n')
             | spec('- [Name, "=", name]\n', name="nested/customers_to_accounts"),
-            "specs/maps/nested/customers_to_accounts.yaml:1:1: error[TM581]: produces module "
+            "specs/maps/nested/customers_to_accounts.yaml: error[TM581]: produces module "
             "'customers_to_accounts', as specs/maps/customers_to_accounts.yaml does: "
             "rename one of them",
             id="two-specs-one-module",

@@ -140,8 +140,6 @@ template: Name affixes to msdyn_nameaffixes
 description: This template synchronizes data between Finance and Operations apps and Dataverse.
 # guess: company striped: the document does not say whether the map is company-specific; it is striped when the key of NameAffixes has dataAreaId, and global otherwise
 company: striped
-# guess: key [AFFIX]: the document does not give the integration key; it is the finance fields mapped to an alternate key of msdyn_nameaffixes
-key: [AFFIX]
 finance:
   # guess: entity NameAffixes is made from the heading "Name affixes to msdyn_nameaffixes"; check it against specs/entities/finance/NameAffixes.yaml
   entity: NameAffixes
@@ -162,8 +160,6 @@ template: Customers V3 to contacts
 description: This template synchronizes data between Finance and Operations apps and Dataverse.
 # guess: company striped: the document does not say whether the map is company-specific; it is striped when the key of CustomersV3 has dataAreaId, and global otherwise
 company: striped
-# guess: key [PARTYNUMBER]: the document does not give the integration key; it is the finance fields mapped to an alternate key of contacts
-key: [PARTYNUMBER]
 finance:
   # guess: entity CustomersV3 is made from the heading "Customers V3 to contacts"; check it against specs/entities/finance/CustomersV3.yaml
   entity: CustomersV3
@@ -188,8 +184,6 @@ template: Loyalty Cards
 description: This template synchronizes customer loyalty card information between Finance and Operations and other Dynamics 365 apps.
 # guess: company striped: the document does not say whether the map is company-specific; it is striped when the key of LoyaltyCards has dataAreaId, and global otherwise
 company: striped
-# guess: key [CARDNUMBER]: the document does not give the integration key; it is the finance fields mapped to an alternate key of msdyn_loyaltycards
-key: [CARDNUMBER]
 finance:
   # guess: entity LoyaltyCards is made from the heading "Loyalty Cards"; check it against specs/entities/finance/LoyaltyCards.yaml
   entity: LoyaltyCards
@@ -215,8 +209,6 @@ def test_seed_003_plain_text_map_in_full() -> None:
         "line 211: guess: company striped: the document does not say whether the map is "
         "company-specific; it is striped when the key of NameAffixes has dataAreaId, and global "
         "otherwise",
-        "line 211: guess: key [AFFIX]: the document does not give the integration key; it is the "
-        "finance fields mapped to an alternate key of msdyn_nameaffixes",
         'line 211: guess: entity NameAffixes is made from the heading "Name affixes to '
         'msdyn_nameaffixes"; check it against specs/entities/finance/NameAffixes.yaml',
         'line 211: guess: table msdyn_nameaffixes is made from the heading "Name affixes to '
@@ -273,7 +265,7 @@ def test_value_maps_in_the_map_type_cell() -> None:
         "CDS Contacts V2 (contacts)",
         "This template synchronizes data between finance and operations apps and Dataverse.",
         True,
-        ("CONTACTPERSONPARTYNUMBER",),
+        (),
         "CDSContactsV2",
         "contacts",
         "(AssociatedContactType = 1)",
@@ -346,10 +338,9 @@ SETTLED = {
 def settled(imported: ImportedSpec) -> ImportedSpec:
     company, key = SETTLED[imported.module]
     lines = [
-        f"company: {company}" if line.startswith("company: ") else line
+        f"company: {company}\nkey: {key}" if line.startswith("company: ") else line
         for line in imported.text.splitlines()
     ]
-    lines = [f"key: {key}" if line.startswith("key: ") else line for line in lines]
     return ImportedSpec(imported.module, "\n".join(lines) + "\n", imported.warnings)
 
 
@@ -491,7 +482,7 @@ TAXGROUP|\\<\\<|none
     assert parsed(first).finance.filter is not None
     assert header(parsed(second))[2:6] == (
         True,
-        ("TAXGROUP",),
+        (),
         "SalesTaxGroups",
         "msdyn_salestaxgroups",
     )
@@ -513,7 +504,7 @@ none | >> | exchangerate | 1.0000000000 |
         "Currencies to transactioncurrencies",
         "",
         True,
-        ("CURRENCYCODE",),
+        (),
         "Currencies",
         "transactioncurrencies",
         None,
@@ -547,20 +538,18 @@ LAST | > | msdyn_last |
         "  # could not import: PAIRS | ><<br>`a` : b | msdyn_pairs |",
         '  - [LAST, ">", msdyn_last]',
     ]
-    assert imported.warnings[3:] == (
+    assert imported.warnings[2:] == (
         "line 8: could not import (unknown map type '=>'): ODD | => | msdyn_odd |",
         "line 9: could not import (2 cells, need at least 3): SHORT | = |",
         "line 10: could not import (5 cells, the header has 4): LONG | = | msdyn_long | 1 | extra",
         "line 11: could not import (value-map pair '`a` : b': 'b' is neither in backticks nor "
         "'blank'): PAIRS | ><<br>`a` : b | msdyn_pairs |",
     )
-    # The table name was given; the company, key and entity are guessed.
-    assert imported.warnings[:3] == (
+    # The table name was given; the company and entity are guessed.
+    assert imported.warnings[:2] == (
         "line 1: guess: company striped: the document does not say whether the map is "
         "company-specific; it is striped when the key of BrokenMap has dataAreaId, and global "
         "otherwise",
-        "line 1: guess: key [GOOD]: the document does not give the integration key; it is the "
-        "finance fields mapped to an alternate key of msdyn_broken",
         'line 1: guess: entity BrokenMap is made from the heading "Broken map"; check it against '
         "specs/entities/finance/BrokenMap.yaml",
     )
@@ -732,3 +721,29 @@ def test_import_exit_status(
     assert cli.main(["import", "missing.md"]) == 2
     assert cli.main(["import", "."]) == 2
     assert not Path("specs").exists()
+
+
+def test_folders_and_files_that_cant_be_written_are_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "page.md"
+    source.write_text(PAGE, encoding="utf-8")
+    in_the_way = tmp_path / "file"
+    in_the_way.write_text("", encoding="utf-8")
+    (headline,) = headlines(run_import(source, in_the_way).diagnostics)
+    assert headline == f"{in_the_way}: error[TM603]: can't create the folder: File exists"
+
+    open_file = Path.open
+
+    def full_disk(path: Path, mode: str = "r", *arguments: Any, **options: Any) -> Any:
+        if mode == "xb":
+            raise OSError(28, "No space left on device")
+        return open_file(path, mode, *arguments, **options)
+
+    monkeypatch.setattr(Path, "open", full_disk)
+    run = run_import(source, tmp_path / "maps")
+    target = tmp_path / "maps" / "name_affixes_to_msdyn_nameaffixes.yaml"
+    assert headlines(run.diagnostics)[0] == (
+        f"{target}: error[TM604]: can't write it: No space left on device"
+    )
+    assert run.report == "1 table map in page.md: 0 written, 0 unchanged, 0 skipped\n"

@@ -16,14 +16,18 @@ from generator.reference.page_format import (
     SOURCE_FILTER_LABEL,
     TABLE_LABEL,
     code_span,
+    company_cell,
     escape,
     field_cell,
     is_keep_sentence,
+    key_cell,
     label_line,
     map_table_header,
     map_type_cell,
     read_code_span,
+    read_company_cell,
     read_field_cell,
+    read_key_cell,
     read_label_line,
     read_map_table_header,
     read_map_type,
@@ -77,6 +81,18 @@ def test_code_span_puts_line_breaks_on_one_line() -> None:
 @given(ONE_LINE.map(str.strip).filter(bool))
 def test_field_cell(name: str) -> None:
     assert read_field_cell(field_cell(name)) == name
+
+
+@given(st.lists(ONE_LINE.map(str.strip).filter(bool), min_size=1, max_size=4))
+def test_key_cell(names: list[str]) -> None:
+    assert read_key_cell(key_cell(names)) == tuple(names)
+
+
+def test_company_cell() -> None:
+    assert [read_company_cell(company_cell(striped)) for striped in (True, False)] == [
+        "striped",
+        "global",
+    ]
 
 
 def test_field_cell_of_none() -> None:

@@ -35,11 +35,29 @@ def module(name: str) -> Any:
     return importlib.import_module(f"dualwrite_maps.{name}")
 
 
-def plain_values(column: Column) -> st.SearchStrategy[Any]:
+def plain_values(*columns: Column, max_length: int | None = None) -> st.SearchStrategy[Any]:
+    """Values every one of ``columns`` takes: what a round trip can carry unchanged."""
+    column = columns[0]
+    lengths = [c.constraints.max_length for c in columns if c.constraints.max_length] + (
+        [max_length] if max_length else []
+    )
+    lows = [low for low, _ in (c.bounds for c in columns) if low is not None]
+    highs = [high for _, high in (c.bounds for c in columns) if high is not None]
+    low, high = (max(lows) if lows else None), (min(highs) if highs else None)
+    formats: dict[str | None, st.SearchStrategy[Any]] = {
+        "uuid": st.uuids().map(str),
+        "date": st.dates().map(lambda day: day.isoformat()),
+        "date-time": st.sampled_from(["2024-03-15T12:00:00Z", "1900-01-01T00:00:00+01:00"]),
+    }
+    text = formats.get(column.constraints.format, st.text(max_size=min(lengths, default=None)))
     by_kind: dict[Kind, st.SearchStrategy[Any]] = {
-        Kind.STRING: st.text(),
-        Kind.INTEGER: st.integers(-(2**31), 2**31 - 1),
-        Kind.NUMBER: st.floats(allow_nan=False, allow_infinity=False),
+        Kind.STRING: text,
+        Kind.INTEGER: st.integers(
+            -(2**31) if low is None else int(low), 2**31 - 1 if high is None else int(high)
+        ),
+        Kind.NUMBER: st.floats(
+            min_value=low, max_value=high, allow_nan=False, allow_infinity=False
+        ),
         Kind.BOOLEAN: st.booleans(),
         Kind.ANY: st.one_of(st.text(), st.integers(), st.booleans()),
     }
@@ -65,7 +83,9 @@ def finance_values(row: Row) -> st.SearchStrategy[Any]:
         null_trips = all(dataverse is not None for _, dataverse in pairs)
         values = [finance for finance, _ in pairs] + ([None] if null_trips else [])
         return st.sampled_from(values)
-    return plain_values(row.finance)
+    if row.dataverse.lookup_key is not None:
+        return plain_values(row.finance, max_length=row.dataverse.key_max_length)
+    return plain_values(row.finance, row.dataverse.column)
 
 
 def dataverse_values(row: Row) -> st.SearchStrategy[Any]:
@@ -77,8 +97,9 @@ def dataverse_values(row: Row) -> st.SearchStrategy[Any]:
         return st.sampled_from(values)
     if row.dataverse.lookup_key is not None:
         key = row.dataverse.lookup_key
-        return st.one_of(st.none(), st.text().map(lambda text: {key: text}))
-    return plain_values(row.dataverse.column)
+        finance_keys = plain_values(row.finance, max_length=row.dataverse.key_max_length)
+        return st.one_of(st.none(), finance_keys.map(lambda text: {key: text}))
+    return plain_values(row.dataverse.column, row.finance)
 
 
 def dataverse_key(row: Row) -> str:

@@ -1,13 +1,11 @@
-"""``schema import``: both dialects, the merge with what a person wrote, errors, the round trip.
+"""``schema import``: both dialects, the merge with what a person wrote, what it refuses.
 
 The $metadata documents and option-set files under tests/metadata were written for these
-tests; the expected schemas sit in tests/metadata/expected. The large-document test is
-marked ``slow`` (``make bench`` runs it).
+tests; the expected schemas sit in tests/metadata/expected.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -15,17 +13,20 @@ from pathlib import Path
 
 import pytest
 import yaml
-from benchmarks.bench_schema_import import ENTITIES, measure, write_document
-from metadata.csdl_writer import DATAVERSE, FINANCE, write_csdl, write_option_sets
+from metadata.harness import (
+    DATA,
+    DATAVERSE_DOC,
+    EXPECTED,
+    FINANCE_DOC,
+    files,
+    headlines,
+    run,
+    schema,
+)
 
+from generator import cli
 from generator.metadata import command
-from generator.metadata.command import ImportResult, add_schema_parser, run_schema_import
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "metadata"
-EXPECTED = DATA / "expected"
-FINANCE_DOC = DATA / "finance_metadata.xml"
-DATAVERSE_DOC = DATA / "dataverse_metadata.xml"
 OPTIONS = (
     f"--options={DATA / 'account_picklists.json'}",
     f"--options={DATA / 'account_booleans.json'}",
@@ -46,30 +47,6 @@ fields:
   - [CREDITLIMIT, "=", creditlimit]
   - [SALESCURRENCYCODE, "=", transactioncurrencyid.isocurrencycode]
 """
-
-
-def run(root: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> ImportResult:
-    parser = argparse.ArgumentParser()
-    add_schema_parser(parser.add_subparsers(dest="command"))
-    arguments = parser.parse_args(["schema", "import", *argv])
-    monkeypatch.chdir(root)
-    return run_schema_import(arguments)
-
-
-def headlines(result: ImportResult) -> list[str]:
-    return [diagnostic.headline() for diagnostic in result.diagnostics.sorted()]
-
-
-def schema(root: Path, dialect: str, name: str) -> str:
-    return (root / "specs" / "entities" / dialect / f"{name}.yaml").read_text(encoding="utf-8")
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted((root / "specs").rglob("*"))
-        if path.is_file()
-    }
 
 
 # --- the two dialects ---------------------------------------------------------------------
@@ -180,14 +157,17 @@ def test_a_mapped_column_the_metadata_lacks_is_an_error_at_the_spec(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "specs" / "maps").mkdir(parents=True)
-    spec = SPEC.replace("[CREDITLIMIT,", "[CREDITLIMITS,")
+    spec = SPEC.replace("[CREDITLIMIT,", "[CREDITLIMITS,").replace("(PartyType", "(PartyKind")
     (tmp_path / "specs" / "maps" / "customers_to_accounts.yaml").write_text(spec)
     result = run(tmp_path, monkeypatch, str(FINANCE_DOC), "--all-columns")
     assert result.status == 1
+    gone = f"is used here but CustomersV3 in {FINANCE_DOC.as_posix()} has no such column"
+    again = "; fix the spec or the environment, then import again"
     assert headlines(result) == [
-        "specs/maps/customers_to_accounts.yaml:12:6: error[TM811]: column 'CREDITLIMITS' is "
-        f"mapped here but CustomersV3 in {FINANCE_DOC.as_posix()} has no such column (did you mean "
-        "'CreditLimit'?); fix the spec or the environment, then import again"
+        f"specs/maps/customers_to_accounts.yaml:6:13: error[TM811]: column 'PartyKind' {gone}"
+        + again,
+        "specs/maps/customers_to_accounts.yaml:12:6: error[TM811]: column 'CREDITLIMITS' "
+        f"{gone} (did you mean 'CreditLimit'?){again}",
     ]
     assert list(files(tmp_path)) == ["specs/maps/customers_to_accounts.yaml"]
 
@@ -317,70 +297,104 @@ def test_a_failed_rename_puts_every_schema_back(
     assert files(tmp_path) == before
 
 
-# --- the shipped schemas round-trip -------------------------------------------------------
+# --- what the import warns about or refuses -----------------------------------------------
 
 
-def shipped(dialect: str) -> dict[str, dict[str, object]]:
-    folder = ROOT / "specs" / "entities" / dialect
-    return {path.stem: yaml.safe_load(path.read_text()) for path in sorted(folder.glob("*.yaml"))}
-
-
-def write_service(root: Path) -> list[str]:
-    """$metadata for both services, and option-set files, written from the shipped schemas."""
-    (root / "finance.xml").write_text(write_csdl(list(shipped("finance").values()), FINANCE))
-    tables = list(shipped("dataverse").values())
-    (root / "dataverse.xml").write_text(write_csdl(tables, DATAVERSE))
-    options = []
-    for table in tables:
-        for index, document in enumerate(write_option_sets(table)):
-            path = root / f"{table['title']}_{index}.json"
-            path.write_text(json.dumps(document))
-            options.append(f"--options={path.name}")
-    return options
-
-
-def test_importing_metadata_written_from_the_shipped_schemas_changes_nothing(
+def test_option_sets_it_cannot_use_are_warnings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copytree(ROOT / "specs" / "entities", tmp_path / "specs" / "entities")
-    before = files(tmp_path)
-    options = write_service(tmp_path)
-    for document, extra in (("finance.xml", []), ("dataverse.xml", options)):
-        result = run(tmp_path, monkeypatch, document, *extra)
-        assert headlines(result) == []
-        lines = result.summary.splitlines()[:-1]
-        assert [line for line in lines if not line.endswith(": unchanged")] == []
-    assert files(tmp_path) == before
-
-
-def test_a_fresh_import_gives_back_the_shipped_schemas(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    options = write_service(tmp_path)
-    for dialect, document, extra in (
-        ("finance", "finance.xml", []),
-        ("dataverse", "dataverse.xml", options),
-    ):
-        result = run(tmp_path, monkeypatch, document, *shipped(dialect), *extra)
-        assert headlines(result) == []
-        for name, expected in shipped(dialect).items():
-            assert yaml.safe_load(schema(tmp_path, dialect, name)) == expected, name
-
-
-# --- streaming a large document -----------------------------------------------------------
-
-
-@pytest.mark.slow
-def test_three_entities_from_a_150_mb_document_in_bounded_memory(tmp_path: Path) -> None:
-    document = tmp_path / "metadata.xml"
-    size = write_document(document, megabytes=150)
-    result = measure(document, tmp_path / "project")
-    print(
-        f"\n{size / 1e6:.1f} MB document: {result.seconds:.1f} s ({result.cpu_seconds:.1f} s of "
-        f"CPU), peak RSS {result.peak_mb:.0f} MB"
+    context = "https://contoso.crm.dynamics.com/api/data/v9.2/$metadata#EntityDefinitions('{}')"
+    picklist = {"LogicalName": "accountnumber", "OptionSet": {"Options": [{"Value": 1}]}}
+    (tmp_path / "account.json").write_text(
+        json.dumps({"@odata.context": context.format("account"), "value": [picklist]})
     )
-    assert result.status == 0, result.output
-    assert result.peak_mb < 300
-    for name in ENTITIES:
-        imported = yaml.safe_load(schema(tmp_path / "project", "finance", name))
-        assert (imported["x-entity-set"], len(imported["properties"])) == (name, 62)
+    (tmp_path / "contact.json").write_text(
+        json.dumps({"@odata.context": context.format("contact"), "value": []})
+    )
+    result = run(
+        tmp_path, monkeypatch, str(DATAVERSE_DOC), "accounts", "--options", "account.json",
+        "contact.json",
+    )  # fmt: skip
+    assert headlines(result) == [
+        "account.json: warning[TM826]: option set for column 'accountnumber' of accounts, whose "
+        "type is string, not an option set's Edm.Int32 or Edm.Boolean; ignored",
+        "contact.json: warning[TM824]: option sets for table 'contact', which this run does not "
+        "import; ignored",
+    ]
+    assert "enum" not in yaml.safe_load(schema(tmp_path, "dataverse", "accounts"))["properties"]
+    finance = run(tmp_path, monkeypatch, str(FINANCE_DOC), "CustomerGroups", "--options=a.json")
+    assert headlines(finance) == [
+        f"{FINANCE_DOC.as_posix()}: warning[TM823]: option sets apply to Dataverse metadata, not "
+        "to this finance and operations document; ignored"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("container", "names", "expected"),
+    [
+        (
+            '<EntitySet Name="Orders" EntityType="Microsoft.Dynamics.DataEntities.Order"/>',
+            ["Orders"],
+            "error[TM809]: malformed CSDL: entity type 'Microsoft.Dynamics.DataEntities.Order' "
+            "is used but never defined",
+        ),
+        (
+            '<EntitySet Name="Orders"/>',
+            ["Orders"],
+            "error[TM808]: malformed CSDL: an <EntitySet> has no Name or EntityType",
+        ),
+        (
+            "",
+            [],
+            "error[TM813]: nothing to import from this finance and operations document: name the "
+            "entities or tables (schema import metadata.xml NAME ...), or add specs that use them",
+        ),
+    ],
+    ids=["undefined-type", "malformed", "nothing-to-import"],
+)
+def test_malformed_csdl_and_nothing_to_import(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    container: str,
+    names: list[str],
+    expected: str,
+) -> None:
+    (tmp_path / "metadata.xml").write_text(
+        '<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">'
+        '<edmx:DataServices><Schema Namespace="Microsoft.Dynamics.DataEntities" '
+        'xmlns="http://docs.oasis-open.org/odata/ns/edm">'
+        f'<EntityContainer Name="Resources">{container}</EntityContainer>'
+        "</Schema></edmx:DataServices></edmx:Edmx>"
+    )
+    result = run(tmp_path, monkeypatch, "metadata.xml", *names)
+    assert headlines(result) == [f"metadata.xml: {expected}"]
+
+
+def test_an_existing_schema_it_cannot_merge_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    existing = tmp_path / "specs" / "entities" / "finance" / "CustomerGroups.yaml"
+    existing.parent.mkdir(parents=True)
+    existing.write_text("title: CustomerGroups\nproperties: [dataAreaId]\n")
+    result = run(tmp_path, monkeypatch, str(FINANCE_DOC), "CustomerGroups")
+    assert headlines(result) == [
+        "specs/entities/finance/CustomerGroups.yaml: error[TM814]: can't update this schema: "
+        "'properties' is not a mapping; fix it or move it away, then import again"
+    ]
+    assert existing.read_text() == "title: CustomerGroups\nproperties: [dataAreaId]\n"
+
+
+def test_the_command_line_prints_the_summary_and_exits_1_on_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["schema", "import", str(FINANCE_DOC), "CustomerGroups"]) == 0
+    output = capsys.readouterr()
+    assert (output.out.splitlines()[0], output.err) == (
+        "specs/entities/finance/CustomerGroups.yaml: created, 5 columns",
+        "",
+    )
+    assert cli.main(["schema", "import", str(FINANCE_DOC), "CustomerGroup"]) == 1
+    output = capsys.readouterr()
+    assert output.out == ""
+    assert output.err.splitlines()[-1] == "1 error, 0 warnings"

@@ -679,6 +679,36 @@ def test_exit_status(
             ],
             id="key",
         ),
+        pytest.param(
+            "company: striped\n",
+            "",
+            [
+                (
+                    "company changed",
+                    True,
+                    None,
+                    "striped",
+                    None,
+                    "rows are identified without a declared company scope",
+                )
+            ],
+            id="company-removed",
+        ),
+        pytest.param(
+            "key: [CustomerAccount]\n",
+            "",
+            [
+                (
+                    "key changed",
+                    True,
+                    None,
+                    "CustomerAccount",
+                    None,
+                    "rows are identified by other fields",
+                )
+            ],
+            id="key-removed",
+        ),
     ],
 )
 def test_company_and_key_changes_are_breaking(

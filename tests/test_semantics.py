@@ -122,12 +122,12 @@ def test_dataverse_to_finance_reads_expanded_lookups_and_writes_member_names(map
     }
 
 
-def test_empty_lookup_binds_null_both_ways(maps: Any) -> None:
-    assert (
-        maps.finance_to_dataverse({"CurrencyCode": None})["transactioncurrencyid@odata.bind"]
-        is None
-    )
-    assert maps.dataverse_to_finance({"transactioncurrencyid": None})["CurrencyCode"] is None
+def test_an_empty_lookup_is_no_reference_both_ways(maps: Any) -> None:
+    # F&O writes "" for an empty field; dual-write treats it, like null, as no reference.
+    for empty in (None, ""):
+        payload = maps.finance_to_dataverse({"CurrencyCode": empty})
+        assert payload["transactioncurrencyid@odata.bind"] is None
+    assert maps.dataverse_to_finance({"transactioncurrencyid": None})["CurrencyCode"] == ""
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ def test_every_spec_validates_and_names_the_schema(path: Path) -> None:
             {
                 "templat": "T",
                 "template": "T",
+                "company": "global",
                 "finance": {"entity": "E"},
                 "dataverse": {"table": "t"},
                 "fields": [["A", "=", "a"]],
@@ -52,6 +53,7 @@ def test_every_spec_validates_and_names_the_schema(path: Path) -> None:
         (
             {
                 "template": "T",
+                "company": "global",
                 "finance": {"entity": "E"},
                 "dataverse": {"table": "t"},
                 "fields": [["A", "=>", "a"]],
@@ -61,6 +63,7 @@ def test_every_spec_validates_and_names_the_schema(path: Path) -> None:
         (
             {
                 "template": "T",
+                "company": "global",
                 "finance": {"entity": "E"},
                 "dataverse": {"table": "t"},
                 "fields": [["A", "><", "a", {"unmapped": "drop"}]],

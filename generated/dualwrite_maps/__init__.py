@@ -48,7 +48,7 @@ def finance_templates(entity: str, record: dict[str, Any]) -> list[ModuleType]:
     return [
         module
         for module in TEMPLATES.values()
-        if module.FINANCE_ENTITY == entity and module.matches_source_filter(record)
+        if entity == module.FINANCE_ENTITY and module.matches_source_filter(record)
     ]
 
 
@@ -57,21 +57,21 @@ def dataverse_templates(table: str, record: dict[str, Any]) -> list[ModuleType]:
     return [
         module
         for module in TEMPLATES.values()
-        if module.DATAVERSE_TABLE == table and module.matches_reverse_source_filter(record)
+        if table == module.DATAVERSE_TABLE and module.matches_reverse_source_filter(record)
     ]
 
 
 __all__ = [
     "TEMPLATES",
     "MappingError",
-    "company_directory",
-    "dataverse_templates",
-    "finance_templates",
     "cds_contacts_v2_to_contacts",
+    "company_directory",
     "customer_groups_to_msdyn_customergroups",
     "customer_payment_method_to_msdyn_customerpaymentmethods",
     "customers_v3_to_accounts",
     "customers_v3_to_contacts",
+    "dataverse_templates",
+    "finance_templates",
     "loyalty_card_to_msdyn_loyaltycards",
     "name_affixes_to_msdyn_nameaffixes",
     "payment_day_lines_cds_v2_to_msdyn_paymentdaylines",

@@ -13,6 +13,7 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_string,
     company_binder,
     company_id,
     company_lookup_binder,
@@ -132,13 +133,24 @@ def finance_to_dataverse(
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "ContactPersonPartyNumber" in record:
-        payload["msdyn_partynumber"] = record["ContactPersonPartyNumber"]
+        payload["msdyn_partynumber"] = checked_string(
+            TEMPLATE,
+            "ContactPersonPartyNumber",
+            record["ContactPersonPartyNumber"],
+            "msdyn_partynumber",
+        )
     if "FirstName" in record:
-        payload["firstname"] = record["FirstName"]
+        payload["firstname"] = checked_string(
+            TEMPLATE, "FirstName", record["FirstName"], "firstname", max_length=50
+        )
     if "MiddleName" in record:
-        payload["middlename"] = record["MiddleName"]
+        payload["middlename"] = checked_string(
+            TEMPLATE, "MiddleName", record["MiddleName"], "middlename", max_length=50
+        )
     if "LastName" in record:
-        payload["lastname"] = record["LastName"]
+        payload["lastname"] = checked_string(
+            TEMPLATE, "LastName", record["LastName"], "lastname", max_length=50
+        )
     if "AssociatedContactNumber" in record:
         payload["msdyn_vendorcontactid@odata.bind"] = (
             _bind_msdyn_vendors_by_msdyn_vendoraccountnumber(
@@ -146,27 +158,79 @@ def finance_to_dataverse(
             )
         )
     if "PrimaryAddressCity" in record:
-        payload["address1_city"] = record["PrimaryAddressCity"]
+        payload["address1_city"] = checked_string(
+            TEMPLATE,
+            "PrimaryAddressCity",
+            record["PrimaryAddressCity"],
+            "address1_city",
+            max_length=80,
+        )
     if "PrimaryAddressCountyId" in record:
-        payload["address1_county"] = record["PrimaryAddressCountyId"]
+        payload["address1_county"] = checked_string(
+            TEMPLATE,
+            "PrimaryAddressCountyId",
+            record["PrimaryAddressCountyId"],
+            "address1_county",
+            max_length=50,
+        )
     if "PrimaryAddressStateId" in record:
-        payload["address1_stateorprovince"] = record["PrimaryAddressStateId"]
+        payload["address1_stateorprovince"] = checked_string(
+            TEMPLATE,
+            "PrimaryAddressStateId",
+            record["PrimaryAddressStateId"],
+            "address1_stateorprovince",
+            max_length=50,
+        )
     if "PrimaryAddressStreet" in record:
-        payload["address1_line1"] = record["PrimaryAddressStreet"]
+        payload["address1_line1"] = checked_string(
+            TEMPLATE,
+            "PrimaryAddressStreet",
+            record["PrimaryAddressStreet"],
+            "address1_line1",
+            max_length=250,
+        )
     if "PrimaryAddressZipCode" in record:
-        payload["address1_postalcode"] = record["PrimaryAddressZipCode"]
+        payload["address1_postalcode"] = checked_string(
+            TEMPLATE,
+            "PrimaryAddressZipCode",
+            record["PrimaryAddressZipCode"],
+            "address1_postalcode",
+            max_length=20,
+        )
     if "PrimaryPhoneNumber" in record:
-        payload["telephone1"] = record["PrimaryPhoneNumber"]
+        payload["telephone1"] = checked_string(
+            TEMPLATE,
+            "PrimaryPhoneNumber",
+            record["PrimaryPhoneNumber"],
+            "telephone1",
+            max_length=50,
+        )
     if "PrimaryEmailAddress" in record:
-        payload["emailaddress1"] = record["PrimaryEmailAddress"]
+        payload["emailaddress1"] = checked_string(
+            TEMPLATE,
+            "PrimaryEmailAddress",
+            record["PrimaryEmailAddress"],
+            "emailaddress1",
+            max_length=100,
+        )
     if "EmploymentDepartment" in record:
-        payload["department"] = record["EmploymentDepartment"]
+        payload["department"] = checked_string(
+            TEMPLATE,
+            "EmploymentDepartment",
+            record["EmploymentDepartment"],
+            "department",
+            max_length=100,
+        )
     if "Notes" in record:
-        payload["description"] = record["Notes"]
+        payload["description"] = checked_string(
+            TEMPLATE, "Notes", record["Notes"], "description", max_length=2000
+        )
     if "Gender" in record:
         payload["gendercode"] = _gender_to_dataverse(record["Gender"], "Gender")
     if "PrimaryURL" in record:
-        payload["websiteurl"] = record["PrimaryURL"]
+        payload["websiteurl"] = checked_string(
+            TEMPLATE, "PrimaryURL", record["PrimaryURL"], "websiteurl", max_length=200
+        )
     if "MaritalStatus" in record:
         payload["familystatuscode"] = _marital_status_to_dataverse(
             record["MaritalStatus"], "MaritalStatus"
@@ -176,10 +240,14 @@ def finance_to_dataverse(
             record["IsReceivingDirectMail"], "IsReceivingDirectMail"
         )
     if "SpouseName" in record:
-        payload["spousesname"] = record["SpouseName"]
+        payload["spousesname"] = checked_string(
+            TEMPLATE, "SpouseName", record["SpouseName"], "spousesname", max_length=100
+        )
     payload["msdyn_contactforvendor"] = True
     if "ContactPersonId" in record:
-        payload["msdyn_contactpersonid"] = record["ContactPersonId"]
+        payload["msdyn_contactpersonid"] = checked_string(
+            TEMPLATE, "ContactPersonId", record["ContactPersonId"], "msdyn_contactpersonid"
+        )
     return payload
 
 
@@ -192,40 +260,70 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCDSContactPersonsV
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_partynumber" in record:
-        payload["ContactPersonPartyNumber"] = record["msdyn_partynumber"]
+        payload["ContactPersonPartyNumber"] = checked_string(
+            TEMPLATE, "msdyn_partynumber", record["msdyn_partynumber"], "ContactPersonPartyNumber"
+        )
     payload["AssociatedContactType"] = "Vendor"
     if "firstname" in record:
-        payload["FirstName"] = record["firstname"]
+        payload["FirstName"] = checked_string(
+            TEMPLATE, "firstname", record["firstname"], "FirstName"
+        )
     if "middlename" in record:
-        payload["MiddleName"] = record["middlename"]
+        payload["MiddleName"] = checked_string(
+            TEMPLATE, "middlename", record["middlename"], "MiddleName"
+        )
     if "lastname" in record:
-        payload["LastName"] = record["lastname"]
+        payload["LastName"] = checked_string(TEMPLATE, "lastname", record["lastname"], "LastName")
     if "msdyn_vendorcontactid" in record:
-        payload["AssociatedContactNumber"] = _read_msdyn_vendorcontactid_msdyn_vendoraccountnumber(
-            record["msdyn_vendorcontactid"]
+        payload["AssociatedContactNumber"] = checked_string(
+            TEMPLATE,
+            "msdyn_vendorcontactid",
+            _read_msdyn_vendorcontactid_msdyn_vendoraccountnumber(record["msdyn_vendorcontactid"]),
+            "AssociatedContactNumber",
         )
     if "address1_city" in record:
-        payload["PrimaryAddressCity"] = record["address1_city"]
+        payload["PrimaryAddressCity"] = checked_string(
+            TEMPLATE, "address1_city", record["address1_city"], "PrimaryAddressCity"
+        )
     if "address1_county" in record:
-        payload["PrimaryAddressCountyId"] = record["address1_county"]
+        payload["PrimaryAddressCountyId"] = checked_string(
+            TEMPLATE, "address1_county", record["address1_county"], "PrimaryAddressCountyId"
+        )
     if "address1_stateorprovince" in record:
-        payload["PrimaryAddressStateId"] = record["address1_stateorprovince"]
+        payload["PrimaryAddressStateId"] = checked_string(
+            TEMPLATE,
+            "address1_stateorprovince",
+            record["address1_stateorprovince"],
+            "PrimaryAddressStateId",
+        )
     if "address1_line1" in record:
-        payload["PrimaryAddressStreet"] = record["address1_line1"]
+        payload["PrimaryAddressStreet"] = checked_string(
+            TEMPLATE, "address1_line1", record["address1_line1"], "PrimaryAddressStreet"
+        )
     if "address1_postalcode" in record:
-        payload["PrimaryAddressZipCode"] = record["address1_postalcode"]
+        payload["PrimaryAddressZipCode"] = checked_string(
+            TEMPLATE, "address1_postalcode", record["address1_postalcode"], "PrimaryAddressZipCode"
+        )
     if "telephone1" in record:
-        payload["PrimaryPhoneNumber"] = record["telephone1"]
+        payload["PrimaryPhoneNumber"] = checked_string(
+            TEMPLATE, "telephone1", record["telephone1"], "PrimaryPhoneNumber"
+        )
     if "emailaddress1" in record:
-        payload["PrimaryEmailAddress"] = record["emailaddress1"]
+        payload["PrimaryEmailAddress"] = checked_string(
+            TEMPLATE, "emailaddress1", record["emailaddress1"], "PrimaryEmailAddress"
+        )
     if "department" in record:
-        payload["EmploymentDepartment"] = record["department"]
+        payload["EmploymentDepartment"] = checked_string(
+            TEMPLATE, "department", record["department"], "EmploymentDepartment"
+        )
     if "description" in record:
-        payload["Notes"] = record["description"]
+        payload["Notes"] = checked_string(TEMPLATE, "description", record["description"], "Notes")
     if "gendercode" in record:
         payload["Gender"] = _gender_to_finance(record["gendercode"], "gendercode")
     if "websiteurl" in record:
-        payload["PrimaryURL"] = record["websiteurl"]
+        payload["PrimaryURL"] = checked_string(
+            TEMPLATE, "websiteurl", record["websiteurl"], "PrimaryURL"
+        )
     if "familystatuscode" in record:
         payload["MaritalStatus"] = _marital_status_to_finance(
             record["familystatuscode"], "familystatuscode"
@@ -235,9 +333,13 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCDSContactPersonsV
             record["donotemail"], "donotemail"
         )
     if "spousesname" in record:
-        payload["SpouseName"] = record["spousesname"]
+        payload["SpouseName"] = checked_string(
+            TEMPLATE, "spousesname", record["spousesname"], "SpouseName"
+        )
     if "msdyn_contactpersonid" in record:
-        payload["ContactPersonId"] = record["msdyn_contactpersonid"]
+        payload["ContactPersonId"] = checked_string(
+            TEMPLATE, "msdyn_contactpersonid", record["msdyn_contactpersonid"], "ContactPersonId"
+        )
     return payload
 
 

@@ -12,6 +12,7 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_string,
     company_binder,
     company_id,
     company_lookup_binder,
@@ -85,9 +86,13 @@ def finance_to_dataverse(
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "CustomerGroupId" in record:
-        payload["msdyn_groupid"] = record["CustomerGroupId"]
+        payload["msdyn_groupid"] = checked_string(
+            TEMPLATE, "CustomerGroupId", record["CustomerGroupId"], "msdyn_groupid"
+        )
     if "Description" in record:
-        payload["msdyn_description"] = record["Description"]
+        payload["msdyn_description"] = checked_string(
+            TEMPLATE, "Description", record["Description"], "msdyn_description"
+        )
     if "IsSalesTaxIncludedInPrice" in record:
         payload["msdyn_issalestaxincludedinprice"] = _noyes_boolean_to_dataverse(
             record["IsSalesTaxIncludedInPrice"], "IsSalesTaxIncludedInPrice"
@@ -117,22 +122,32 @@ def dataverse_to_finance(record: DataverseMsdynCustomergroups) -> FinanceCustome
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_groupid" in record:
-        payload["CustomerGroupId"] = record["msdyn_groupid"]
+        payload["CustomerGroupId"] = checked_string(
+            TEMPLATE, "msdyn_groupid", record["msdyn_groupid"], "CustomerGroupId"
+        )
     if "msdyn_description" in record:
-        payload["Description"] = record["msdyn_description"]
+        payload["Description"] = checked_string(
+            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
+        )
     if "msdyn_issalestaxincludedinprice" in record:
         payload["IsSalesTaxIncludedInPrice"] = _noyes_boolean_to_finance(
             record["msdyn_issalestaxincludedinprice"], "msdyn_issalestaxincludedinprice"
         )
     if "msdyn_paymenttermid" in record:
-        payload["PaymentTermId"] = _read_msdyn_paymenttermid_msdyn_name(
-            record["msdyn_paymenttermid"]
+        payload["PaymentTermId"] = checked_string(
+            TEMPLATE,
+            "msdyn_paymenttermid",
+            _read_msdyn_paymenttermid_msdyn_name(record["msdyn_paymenttermid"]),
+            "PaymentTermId",
         )
     if "msdyn_clearingperiodpaymenttermname" in record:
-        payload["ClearingPeriodPaymentTermName"] = (
+        payload["ClearingPeriodPaymentTermName"] = checked_string(
+            TEMPLATE,
+            "msdyn_clearingperiodpaymenttermname",
             _read_msdyn_clearingperiodpaymenttermname_msdyn_name(
                 record["msdyn_clearingperiodpaymenttermname"]
-            )
+            ),
+            "ClearingPeriodPaymentTermName",
         )
     return payload
 

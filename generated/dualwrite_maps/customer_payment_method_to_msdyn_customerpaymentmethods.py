@@ -12,6 +12,8 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_integer,
+    checked_string,
     company_binder,
     company_id,
     company_reader,
@@ -165,13 +167,20 @@ def finance_to_dataverse(
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "Name" in record:
-        payload["msdyn_name"] = record["Name"]
+        payload["msdyn_name"] = checked_string(TEMPLATE, "Name", record["Name"], "msdyn_name")
     if "AccountType" in record:
         payload["msdyn_accounttype"] = _account_type_to_dataverse(
             record["AccountType"], "AccountType"
         )
     if "DiscountGracePeriodDays" in record:
-        payload["msdyn_discountgraceperioddays"] = record["DiscountGracePeriodDays"]
+        payload["msdyn_discountgraceperioddays"] = checked_integer(
+            TEMPLATE,
+            "DiscountGracePeriodDays",
+            record["DiscountGracePeriodDays"],
+            "msdyn_discountgraceperioddays",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "BridgingPostingEnabled" in record:
         payload["msdyn_bridgingpostingenabled"] = _noyes_boolean_to_dataverse(
             record["BridgingPostingEnabled"], "BridgingPostingEnabled"
@@ -179,11 +188,27 @@ def finance_to_dataverse(
     if "IsSEPA" in record:
         payload["msdyn_issepa"] = _noyes_boolean_to_dataverse(record["IsSEPA"], "IsSEPA")
     if "LastFileNumber" in record:
-        payload["msdyn_lastfilenumber"] = record["LastFileNumber"]
+        payload["msdyn_lastfilenumber"] = checked_integer(
+            TEMPLATE,
+            "LastFileNumber",
+            record["LastFileNumber"],
+            "msdyn_lastfilenumber",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "LastFileNumberToday" in record:
-        payload["msdyn_lastfilenumbertoday"] = record["LastFileNumberToday"]
+        payload["msdyn_lastfilenumbertoday"] = checked_integer(
+            TEMPLATE,
+            "LastFileNumberToday",
+            record["LastFileNumberToday"],
+            "msdyn_lastfilenumbertoday",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "Description" in record:
-        payload["msdyn_description"] = record["Description"]
+        payload["msdyn_description"] = checked_string(
+            TEMPLATE, "Description", record["Description"], "msdyn_description"
+        )
     if "PaymentType" in record:
         payload["msdyn_paymenttype"] = _payment_type_to_dataverse(
             record["PaymentType"], "PaymentType"
@@ -222,13 +247,20 @@ def dataverse_to_finance(
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_name" in record:
-        payload["Name"] = record["msdyn_name"]
+        payload["Name"] = checked_string(TEMPLATE, "msdyn_name", record["msdyn_name"], "Name")
     if "msdyn_accounttype" in record:
         payload["AccountType"] = _account_type_to_finance(
             record["msdyn_accounttype"], "msdyn_accounttype"
         )
     if "msdyn_discountgraceperioddays" in record:
-        payload["DiscountGracePeriodDays"] = record["msdyn_discountgraceperioddays"]
+        payload["DiscountGracePeriodDays"] = checked_integer(
+            TEMPLATE,
+            "msdyn_discountgraceperioddays",
+            record["msdyn_discountgraceperioddays"],
+            "DiscountGracePeriodDays",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_bridgingpostingenabled" in record:
         payload["BridgingPostingEnabled"] = _noyes_boolean_to_finance(
             record["msdyn_bridgingpostingenabled"], "msdyn_bridgingpostingenabled"
@@ -236,11 +268,27 @@ def dataverse_to_finance(
     if "msdyn_issepa" in record:
         payload["IsSEPA"] = _noyes_boolean_to_finance(record["msdyn_issepa"], "msdyn_issepa")
     if "msdyn_lastfilenumber" in record:
-        payload["LastFileNumber"] = record["msdyn_lastfilenumber"]
+        payload["LastFileNumber"] = checked_integer(
+            TEMPLATE,
+            "msdyn_lastfilenumber",
+            record["msdyn_lastfilenumber"],
+            "LastFileNumber",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_lastfilenumbertoday" in record:
-        payload["LastFileNumberToday"] = record["msdyn_lastfilenumbertoday"]
+        payload["LastFileNumberToday"] = checked_integer(
+            TEMPLATE,
+            "msdyn_lastfilenumbertoday",
+            record["msdyn_lastfilenumbertoday"],
+            "LastFileNumberToday",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_description" in record:
-        payload["Description"] = record["msdyn_description"]
+        payload["Description"] = checked_string(
+            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
+        )
     if "msdyn_paymenttype" in record:
         payload["PaymentType"] = _payment_type_to_finance(
             record["msdyn_paymenttype"], "msdyn_paymenttype"

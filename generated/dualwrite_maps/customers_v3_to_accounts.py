@@ -13,6 +13,9 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_integer,
+    checked_number,
+    checked_string,
     company_binder,
     company_id,
     company_lookup_binder,
@@ -89,7 +92,7 @@ DATAVERSE_QUERY: Final = (
 _bind_company: Final = company_binder(TEMPLATE, "cdm_companies", "cdm_companycode")
 _read_company: Final = company_reader(TEMPLATE, "msdyn_company", "cdm_companycode")
 _bind_accounts_by_accountnumber: Final = company_lookup_binder(
-    TEMPLATE, "accounts", "accountnumber", "msdyn_company"
+    TEMPLATE, "accounts", "accountnumber", "msdyn_company", max_length=20
 )
 _bind_contacts_by_msdyn_contactpersonid: Final = company_lookup_binder(
     TEMPLATE, "contacts", "msdyn_contactpersonid", "msdyn_company"
@@ -113,7 +116,7 @@ _bind_msdyn_vendors_by_msdyn_vendoraccountnumber: Final = company_lookup_binder(
     TEMPLATE, "msdyn_vendors", "msdyn_vendoraccountnumber", "msdyn_company"
 )
 _bind_transactioncurrencies_by_isocurrencycode: Final = lookup_binder(
-    TEMPLATE, "transactioncurrencies", "isocurrencycode"
+    TEMPLATE, "transactioncurrencies", "isocurrencycode", max_length=5
 )
 _read_msdyn_billingaccount_accountnumber: Final = expanded_key_reader(
     TEMPLATE, "msdyn_billingaccount", "accountnumber"
@@ -203,41 +206,146 @@ def finance_to_dataverse(
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "CustomerAccount" in record:
-        payload["accountnumber"] = record["CustomerAccount"]
+        payload["accountnumber"] = checked_string(
+            TEMPLATE, "CustomerAccount", record["CustomerAccount"], "accountnumber", max_length=20
+        )
     if "InvoiceAddressCity" in record:
-        payload["address2_city"] = record["InvoiceAddressCity"]
+        payload["address2_city"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressCity",
+            record["InvoiceAddressCity"],
+            "address2_city",
+            max_length=80,
+        )
     if "InvoiceAddressCounty" in record:
-        payload["address2_county"] = record["InvoiceAddressCounty"]
+        payload["address2_county"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressCounty",
+            record["InvoiceAddressCounty"],
+            "address2_county",
+            max_length=50,
+        )
     if "InvoiceAddressLatitude" in record:
-        payload["address2_latitude"] = record["InvoiceAddressLatitude"]
+        payload["address2_latitude"] = checked_number(
+            TEMPLATE,
+            "InvoiceAddressLatitude",
+            record["InvoiceAddressLatitude"],
+            "address2_latitude",
+            minimum=-90,
+            maximum=90,
+        )
     if "InvoiceAddressLongitude" in record:
-        payload["address2_longitude"] = record["InvoiceAddressLongitude"]
+        payload["address2_longitude"] = checked_number(
+            TEMPLATE,
+            "InvoiceAddressLongitude",
+            record["InvoiceAddressLongitude"],
+            "address2_longitude",
+            minimum=-180,
+            maximum=180,
+        )
     if "InvoiceAddressState" in record:
-        payload["address2_stateorprovince"] = record["InvoiceAddressState"]
+        payload["address2_stateorprovince"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressState",
+            record["InvoiceAddressState"],
+            "address2_stateorprovince",
+            max_length=50,
+        )
     if "InvoiceAddressStreet" in record:
-        payload["address2_line1"] = record["InvoiceAddressStreet"]
+        payload["address2_line1"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressStreet",
+            record["InvoiceAddressStreet"],
+            "address2_line1",
+            max_length=250,
+        )
     if "InvoiceAddressZipCode" in record:
-        payload["address2_postalcode"] = record["InvoiceAddressZipCode"]
+        payload["address2_postalcode"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressZipCode",
+            record["InvoiceAddressZipCode"],
+            "address2_postalcode",
+            max_length=20,
+        )
     if "CreditLimit" in record:
-        payload["creditlimit"] = record["CreditLimit"]
+        payload["creditlimit"] = checked_number(
+            TEMPLATE,
+            "CreditLimit",
+            record["CreditLimit"],
+            "creditlimit",
+            minimum=0,
+            maximum=100000000000000,
+        )
     if "DeliveryAddressCity" in record:
-        payload["address1_city"] = record["DeliveryAddressCity"]
+        payload["address1_city"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressCity",
+            record["DeliveryAddressCity"],
+            "address1_city",
+            max_length=80,
+        )
     if "DeliveryAddressCounty" in record:
-        payload["address1_county"] = record["DeliveryAddressCounty"]
+        payload["address1_county"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressCounty",
+            record["DeliveryAddressCounty"],
+            "address1_county",
+            max_length=50,
+        )
     if "DeliveryAddressLatitude" in record:
-        payload["address1_latitude"] = record["DeliveryAddressLatitude"]
+        payload["address1_latitude"] = checked_number(
+            TEMPLATE,
+            "DeliveryAddressLatitude",
+            record["DeliveryAddressLatitude"],
+            "address1_latitude",
+            minimum=-90,
+            maximum=90,
+        )
     if "DeliveryAddressLongitude" in record:
-        payload["address1_longitude"] = record["DeliveryAddressLongitude"]
+        payload["address1_longitude"] = checked_number(
+            TEMPLATE,
+            "DeliveryAddressLongitude",
+            record["DeliveryAddressLongitude"],
+            "address1_longitude",
+            minimum=-180,
+            maximum=180,
+        )
     if "DeliveryAddressZipCode" in record:
-        payload["address1_postalcode"] = record["DeliveryAddressZipCode"]
+        payload["address1_postalcode"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressZipCode",
+            record["DeliveryAddressZipCode"],
+            "address1_postalcode",
+            max_length=20,
+        )
     if "PrimaryContactEmail" in record:
-        payload["emailaddress1"] = record["PrimaryContactEmail"]
+        payload["emailaddress1"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactEmail",
+            record["PrimaryContactEmail"],
+            "emailaddress1",
+            max_length=100,
+        )
     if "PrimaryContactPhone" in record:
-        payload["telephone1"] = record["PrimaryContactPhone"]
+        payload["telephone1"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactPhone",
+            record["PrimaryContactPhone"],
+            "telephone1",
+            max_length=50,
+        )
     if "PrimaryContactTwitter" in record:
-        payload["primarytwitterid"] = record["PrimaryContactTwitter"]
+        payload["primarytwitterid"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactTwitter",
+            record["PrimaryContactTwitter"],
+            "primarytwitterid",
+            max_length=128,
+        )
     if "PrimaryContactURL" in record:
-        payload["websiteurl"] = record["PrimaryContactURL"]
+        payload["websiteurl"] = checked_string(
+            TEMPLATE, "PrimaryContactURL", record["PrimaryContactURL"], "websiteurl", max_length=200
+        )
     if "SalesCurrencyCode" in record:
         payload["transactioncurrencyid@odata.bind"] = (
             _bind_transactioncurrencies_by_isocurrencycode(
@@ -245,19 +353,28 @@ def finance_to_dataverse(
             )
         )
     if "SalesMemo" in record:
-        payload["description"] = record["SalesMemo"]
+        payload["description"] = checked_string(
+            TEMPLATE, "SalesMemo", record["SalesMemo"], "description", max_length=2000
+        )
     if "CreditLimitIsMandatory" in record:
         payload["msdyn_creditlimitismandatory"] = _noyes_boolean_to_dataverse(
             record["CreditLimitIsMandatory"], "CreditLimitIsMandatory"
         )
     if "CreditRating" in record:
-        payload["msdyn_creditrating"] = record["CreditRating"]
+        payload["msdyn_creditrating"] = checked_string(
+            TEMPLATE, "CreditRating", record["CreditRating"], "msdyn_creditrating"
+        )
     if "CustomerGroupId" in record:
         payload["msdyn_customergroupid@odata.bind"] = _bind_msdyn_customergroups_by_msdyn_groupid(
             record["CustomerGroupId"], "CustomerGroupId", record, companies
         )
     if "IdentificationNumber" in record:
-        payload["msdyn_identificationnumber"] = record["IdentificationNumber"]
+        payload["msdyn_identificationnumber"] = checked_string(
+            TEMPLATE,
+            "IdentificationNumber",
+            record["IdentificationNumber"],
+            "msdyn_identificationnumber",
+        )
     if "InvoiceAccount" in record:
         payload["msdyn_billingaccount@odata.bind"] = _bind_accounts_by_accountnumber(
             record["InvoiceAccount"], "InvoiceAccount", record, companies
@@ -275,9 +392,13 @@ def finance_to_dataverse(
             record["OnHoldStatus"], "OnHoldStatus"
         )
     if "PartyCountry" in record:
-        payload["msdyn_partycountry"] = record["PartyCountry"]
+        payload["msdyn_partycountry"] = checked_string(
+            TEMPLATE, "PartyCountry", record["PartyCountry"], "msdyn_partycountry"
+        )
     if "PartyState" in record:
-        payload["msdyn_partystateprovince"] = record["PartyState"]
+        payload["msdyn_partystateprovince"] = checked_string(
+            TEMPLATE, "PartyState", record["PartyState"], "msdyn_partystateprovince"
+        )
     if "PaymentDay" in record:
         payload["msdyn_paymentday@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
             record["PaymentDay"], "PaymentDay", record, companies
@@ -297,43 +418,121 @@ def finance_to_dataverse(
             record["PaymentTerms"], "PaymentTerms", record, companies
         )
     if "PaymentTermsBaseDays" in record:
-        payload["msdyn_paymenttermsbasedays"] = record["PaymentTermsBaseDays"]
+        payload["msdyn_paymenttermsbasedays"] = checked_integer(
+            TEMPLATE,
+            "PaymentTermsBaseDays",
+            record["PaymentTermsBaseDays"],
+            "msdyn_paymenttermsbasedays",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "PrimaryContactFacebook" in record:
-        payload["msdyn_primaryfacebookid"] = record["PrimaryContactFacebook"]
+        payload["msdyn_primaryfacebookid"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactFacebook",
+            record["PrimaryContactFacebook"],
+            "msdyn_primaryfacebookid",
+        )
     if "PrimaryContactFaxExtension" in record:
-        payload["msdyn_faxextension"] = record["PrimaryContactFaxExtension"]
+        payload["msdyn_faxextension"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactFaxExtension",
+            record["PrimaryContactFaxExtension"],
+            "msdyn_faxextension",
+        )
     if "PrimaryContactLinkedIn" in record:
-        payload["msdyn_primarylinkedinid"] = record["PrimaryContactLinkedIn"]
+        payload["msdyn_primarylinkedinid"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactLinkedIn",
+            record["PrimaryContactLinkedIn"],
+            "msdyn_primarylinkedinid",
+        )
     if "TaxExemptNumber" in record:
-        payload["msdyn_taxexemptnumber"] = record["TaxExemptNumber"]
+        payload["msdyn_taxexemptnumber"] = checked_string(
+            TEMPLATE, "TaxExemptNumber", record["TaxExemptNumber"], "msdyn_taxexemptnumber"
+        )
     if "VendorAccount" in record:
         payload["msdyn_vendor@odata.bind"] = _bind_msdyn_vendors_by_msdyn_vendoraccountnumber(
             record["VendorAccount"], "VendorAccount", record, companies
         )
     if "PrimaryContactEmailDescription" in record:
-        payload["msdyn_emailaddress1description"] = record["PrimaryContactEmailDescription"]
+        payload["msdyn_emailaddress1description"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactEmailDescription",
+            record["PrimaryContactEmailDescription"],
+            "msdyn_emailaddress1description",
+        )
     if "PrimaryContactFacebookDescription" in record:
-        payload["msdyn_primaryfacebookdescription"] = record["PrimaryContactFacebookDescription"]
+        payload["msdyn_primaryfacebookdescription"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactFacebookDescription",
+            record["PrimaryContactFacebookDescription"],
+            "msdyn_primaryfacebookdescription",
+        )
     if "PrimaryContactFaxDescription" in record:
-        payload["msdyn_faxdescription"] = record["PrimaryContactFaxDescription"]
+        payload["msdyn_faxdescription"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactFaxDescription",
+            record["PrimaryContactFaxDescription"],
+            "msdyn_faxdescription",
+        )
     if "PrimaryContactLinkedInDescription" in record:
-        payload["msdyn_primarylinkedindescrption"] = record["PrimaryContactLinkedInDescription"]
+        payload["msdyn_primarylinkedindescrption"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactLinkedInDescription",
+            record["PrimaryContactLinkedInDescription"],
+            "msdyn_primarylinkedindescrption",
+        )
     if "PrimaryContactPhoneDescription" in record:
-        payload["msdyn_telephone1description"] = record["PrimaryContactPhoneDescription"]
+        payload["msdyn_telephone1description"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactPhoneDescription",
+            record["PrimaryContactPhoneDescription"],
+            "msdyn_telephone1description",
+        )
     if "PrimaryContactPhoneExtension" in record:
-        payload["msdyn_telephone1extension"] = record["PrimaryContactPhoneExtension"]
+        payload["msdyn_telephone1extension"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactPhoneExtension",
+            record["PrimaryContactPhoneExtension"],
+            "msdyn_telephone1extension",
+        )
     if "PrimaryContactTwitterDescription" in record:
-        payload["msdyn_primarytwitteriddescription"] = record["PrimaryContactTwitterDescription"]
+        payload["msdyn_primarytwitteriddescription"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactTwitterDescription",
+            record["PrimaryContactTwitterDescription"],
+            "msdyn_primarytwitteriddescription",
+        )
     if "PrimaryContactURLDescription" in record:
-        payload["msdyn_websiteurldescription"] = record["PrimaryContactURLDescription"]
+        payload["msdyn_websiteurldescription"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactURLDescription",
+            record["PrimaryContactURLDescription"],
+            "msdyn_websiteurldescription",
+        )
     if "DeliveryAddressStreet" in record:
-        payload["address1_line1"] = record["DeliveryAddressStreet"]
+        payload["address1_line1"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressStreet",
+            record["DeliveryAddressStreet"],
+            "address1_line1",
+            max_length=250,
+        )
     if "DeliveryAddressState" in record:
-        payload["address1_stateorprovince"] = record["DeliveryAddressState"]
+        payload["address1_stateorprovince"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressState",
+            record["DeliveryAddressState"],
+            "address1_stateorprovince",
+            max_length=50,
+        )
     payload["address1_addresstypecode"] = 2
     payload["customertypecode"] = 3
     if "PartyNumber" in record:
-        payload["msdyn_partynumber"] = record["PartyNumber"]
+        payload["msdyn_partynumber"] = checked_string(
+            TEMPLATE, "PartyNumber", record["PartyNumber"], "msdyn_partynumber"
+        )
     if "ContactPersonId" in record:
         payload["primarycontactid@odata.bind"] = _bind_contacts_by_msdyn_contactpersonid(
             record["ContactPersonId"], "ContactPersonId", record, companies
@@ -348,54 +547,103 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "accountnumber" in record:
-        payload["CustomerAccount"] = record["accountnumber"]
+        payload["CustomerAccount"] = checked_string(
+            TEMPLATE, "accountnumber", record["accountnumber"], "CustomerAccount"
+        )
     if "address2_city" in record:
-        payload["InvoiceAddressCity"] = record["address2_city"]
+        payload["InvoiceAddressCity"] = checked_string(
+            TEMPLATE, "address2_city", record["address2_city"], "InvoiceAddressCity"
+        )
     if "address2_county" in record:
-        payload["InvoiceAddressCounty"] = record["address2_county"]
+        payload["InvoiceAddressCounty"] = checked_string(
+            TEMPLATE, "address2_county", record["address2_county"], "InvoiceAddressCounty"
+        )
     if "address2_stateorprovince" in record:
-        payload["InvoiceAddressState"] = record["address2_stateorprovince"]
+        payload["InvoiceAddressState"] = checked_string(
+            TEMPLATE,
+            "address2_stateorprovince",
+            record["address2_stateorprovince"],
+            "InvoiceAddressState",
+        )
     if "address2_line1" in record:
-        payload["InvoiceAddressStreet"] = record["address2_line1"]
+        payload["InvoiceAddressStreet"] = checked_string(
+            TEMPLATE, "address2_line1", record["address2_line1"], "InvoiceAddressStreet"
+        )
     if "address2_postalcode" in record:
-        payload["InvoiceAddressZipCode"] = record["address2_postalcode"]
+        payload["InvoiceAddressZipCode"] = checked_string(
+            TEMPLATE, "address2_postalcode", record["address2_postalcode"], "InvoiceAddressZipCode"
+        )
     if "creditlimit" in record:
-        payload["CreditLimit"] = record["creditlimit"]
+        payload["CreditLimit"] = checked_number(
+            TEMPLATE, "creditlimit", record["creditlimit"], "CreditLimit"
+        )
     if "address1_city" in record:
-        payload["DeliveryAddressCity"] = record["address1_city"]
+        payload["DeliveryAddressCity"] = checked_string(
+            TEMPLATE, "address1_city", record["address1_city"], "DeliveryAddressCity"
+        )
     if "address1_county" in record:
-        payload["DeliveryAddressCounty"] = record["address1_county"]
+        payload["DeliveryAddressCounty"] = checked_string(
+            TEMPLATE, "address1_county", record["address1_county"], "DeliveryAddressCounty"
+        )
     if "address1_postalcode" in record:
-        payload["DeliveryAddressZipCode"] = record["address1_postalcode"]
+        payload["DeliveryAddressZipCode"] = checked_string(
+            TEMPLATE, "address1_postalcode", record["address1_postalcode"], "DeliveryAddressZipCode"
+        )
     if "emailaddress1" in record:
-        payload["PrimaryContactEmail"] = record["emailaddress1"]
+        payload["PrimaryContactEmail"] = checked_string(
+            TEMPLATE, "emailaddress1", record["emailaddress1"], "PrimaryContactEmail"
+        )
     if "telephone1" in record:
-        payload["PrimaryContactPhone"] = record["telephone1"]
+        payload["PrimaryContactPhone"] = checked_string(
+            TEMPLATE, "telephone1", record["telephone1"], "PrimaryContactPhone"
+        )
     if "primarytwitterid" in record:
-        payload["PrimaryContactTwitter"] = record["primarytwitterid"]
+        payload["PrimaryContactTwitter"] = checked_string(
+            TEMPLATE, "primarytwitterid", record["primarytwitterid"], "PrimaryContactTwitter"
+        )
     if "websiteurl" in record:
-        payload["PrimaryContactURL"] = record["websiteurl"]
+        payload["PrimaryContactURL"] = checked_string(
+            TEMPLATE, "websiteurl", record["websiteurl"], "PrimaryContactURL"
+        )
     if "transactioncurrencyid" in record:
-        payload["SalesCurrencyCode"] = _read_transactioncurrencyid_isocurrencycode(
-            record["transactioncurrencyid"]
+        payload["SalesCurrencyCode"] = checked_string(
+            TEMPLATE,
+            "transactioncurrencyid",
+            _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"]),
+            "SalesCurrencyCode",
         )
     if "description" in record:
-        payload["SalesMemo"] = record["description"]
+        payload["SalesMemo"] = checked_string(
+            TEMPLATE, "description", record["description"], "SalesMemo"
+        )
     if "msdyn_creditlimitismandatory" in record:
         payload["CreditLimitIsMandatory"] = _noyes_boolean_to_finance(
             record["msdyn_creditlimitismandatory"], "msdyn_creditlimitismandatory"
         )
     if "msdyn_creditrating" in record:
-        payload["CreditRating"] = record["msdyn_creditrating"]
+        payload["CreditRating"] = checked_string(
+            TEMPLATE, "msdyn_creditrating", record["msdyn_creditrating"], "CreditRating"
+        )
     if "msdyn_customergroupid" in record:
-        payload["CustomerGroupId"] = _read_msdyn_customergroupid_msdyn_groupid(
-            record["msdyn_customergroupid"]
+        payload["CustomerGroupId"] = checked_string(
+            TEMPLATE,
+            "msdyn_customergroupid",
+            _read_msdyn_customergroupid_msdyn_groupid(record["msdyn_customergroupid"]),
+            "CustomerGroupId",
         )
     if "msdyn_identificationnumber" in record:
-        payload["IdentificationNumber"] = record["msdyn_identificationnumber"]
+        payload["IdentificationNumber"] = checked_string(
+            TEMPLATE,
+            "msdyn_identificationnumber",
+            record["msdyn_identificationnumber"],
+            "IdentificationNumber",
+        )
     if "msdyn_billingaccount" in record:
-        payload["InvoiceAccount"] = _read_msdyn_billingaccount_accountnumber(
-            record["msdyn_billingaccount"]
+        payload["InvoiceAccount"] = checked_string(
+            TEMPLATE,
+            "msdyn_billingaccount",
+            _read_msdyn_billingaccount_accountnumber(record["msdyn_billingaccount"]),
+            "InvoiceAccount",
         )
     if "msdyn_invoiceaddress" in record:
         payload["InvoiceAddress"] = _invoice_address_to_finance(
@@ -410,62 +658,161 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
             record["msdyn_onholdstatus"], "msdyn_onholdstatus"
         )
     if "msdyn_partycountry" in record:
-        payload["PartyCountry"] = record["msdyn_partycountry"]
+        payload["PartyCountry"] = checked_string(
+            TEMPLATE, "msdyn_partycountry", record["msdyn_partycountry"], "PartyCountry"
+        )
     if "msdyn_partystateprovince" in record:
-        payload["PartyState"] = record["msdyn_partystateprovince"]
+        payload["PartyState"] = checked_string(
+            TEMPLATE, "msdyn_partystateprovince", record["msdyn_partystateprovince"], "PartyState"
+        )
     if "msdyn_paymentday" in record:
-        payload["PaymentDay"] = _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"])
+        payload["PaymentDay"] = checked_string(
+            TEMPLATE,
+            "msdyn_paymentday",
+            _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"]),
+            "PaymentDay",
+        )
     if "msdyn_customerpaymentmethod" in record:
-        payload["PaymentMethod"] = _read_msdyn_customerpaymentmethod_msdyn_name(
-            record["msdyn_customerpaymentmethod"]
+        payload["PaymentMethod"] = checked_string(
+            TEMPLATE,
+            "msdyn_customerpaymentmethod",
+            _read_msdyn_customerpaymentmethod_msdyn_name(record["msdyn_customerpaymentmethod"]),
+            "PaymentMethod",
         )
     if "msdyn_paymentschedule" in record:
-        payload["PaymentSchedule"] = _read_msdyn_paymentschedule_msdyn_name(
-            record["msdyn_paymentschedule"]
+        payload["PaymentSchedule"] = checked_string(
+            TEMPLATE,
+            "msdyn_paymentschedule",
+            _read_msdyn_paymentschedule_msdyn_name(record["msdyn_paymentschedule"]),
+            "PaymentSchedule",
         )
     if "msdyn_paymentterm" in record:
-        payload["PaymentTerms"] = _read_msdyn_paymentterm_msdyn_name(record["msdyn_paymentterm"])
+        payload["PaymentTerms"] = checked_string(
+            TEMPLATE,
+            "msdyn_paymentterm",
+            _read_msdyn_paymentterm_msdyn_name(record["msdyn_paymentterm"]),
+            "PaymentTerms",
+        )
     if "msdyn_paymenttermsbasedays" in record:
-        payload["PaymentTermsBaseDays"] = record["msdyn_paymenttermsbasedays"]
+        payload["PaymentTermsBaseDays"] = checked_integer(
+            TEMPLATE,
+            "msdyn_paymenttermsbasedays",
+            record["msdyn_paymenttermsbasedays"],
+            "PaymentTermsBaseDays",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_primaryfacebookid" in record:
-        payload["PrimaryContactFacebook"] = record["msdyn_primaryfacebookid"]
+        payload["PrimaryContactFacebook"] = checked_string(
+            TEMPLATE,
+            "msdyn_primaryfacebookid",
+            record["msdyn_primaryfacebookid"],
+            "PrimaryContactFacebook",
+        )
     if "msdyn_faxextension" in record:
-        payload["PrimaryContactFaxExtension"] = record["msdyn_faxextension"]
+        payload["PrimaryContactFaxExtension"] = checked_string(
+            TEMPLATE,
+            "msdyn_faxextension",
+            record["msdyn_faxextension"],
+            "PrimaryContactFaxExtension",
+        )
     if "msdyn_primarylinkedinid" in record:
-        payload["PrimaryContactLinkedIn"] = record["msdyn_primarylinkedinid"]
+        payload["PrimaryContactLinkedIn"] = checked_string(
+            TEMPLATE,
+            "msdyn_primarylinkedinid",
+            record["msdyn_primarylinkedinid"],
+            "PrimaryContactLinkedIn",
+        )
     if "msdyn_taxexemptnumber" in record:
-        payload["TaxExemptNumber"] = record["msdyn_taxexemptnumber"]
+        payload["TaxExemptNumber"] = checked_string(
+            TEMPLATE, "msdyn_taxexemptnumber", record["msdyn_taxexemptnumber"], "TaxExemptNumber"
+        )
     if "msdyn_vendor" in record:
-        payload["VendorAccount"] = _read_msdyn_vendor_msdyn_vendoraccountnumber(
-            record["msdyn_vendor"]
+        payload["VendorAccount"] = checked_string(
+            TEMPLATE,
+            "msdyn_vendor",
+            _read_msdyn_vendor_msdyn_vendoraccountnumber(record["msdyn_vendor"]),
+            "VendorAccount",
         )
     if "msdyn_emailaddress1description" in record:
-        payload["PrimaryContactEmailDescription"] = record["msdyn_emailaddress1description"]
+        payload["PrimaryContactEmailDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_emailaddress1description",
+            record["msdyn_emailaddress1description"],
+            "PrimaryContactEmailDescription",
+        )
     if "msdyn_primaryfacebookdescription" in record:
-        payload["PrimaryContactFacebookDescription"] = record["msdyn_primaryfacebookdescription"]
+        payload["PrimaryContactFacebookDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_primaryfacebookdescription",
+            record["msdyn_primaryfacebookdescription"],
+            "PrimaryContactFacebookDescription",
+        )
     if "msdyn_faxdescription" in record:
-        payload["PrimaryContactFaxDescription"] = record["msdyn_faxdescription"]
+        payload["PrimaryContactFaxDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_faxdescription",
+            record["msdyn_faxdescription"],
+            "PrimaryContactFaxDescription",
+        )
     if "msdyn_primarylinkedindescrption" in record:
-        payload["PrimaryContactLinkedInDescription"] = record["msdyn_primarylinkedindescrption"]
+        payload["PrimaryContactLinkedInDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_primarylinkedindescrption",
+            record["msdyn_primarylinkedindescrption"],
+            "PrimaryContactLinkedInDescription",
+        )
     if "msdyn_telephone1description" in record:
-        payload["PrimaryContactPhoneDescription"] = record["msdyn_telephone1description"]
+        payload["PrimaryContactPhoneDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_telephone1description",
+            record["msdyn_telephone1description"],
+            "PrimaryContactPhoneDescription",
+        )
     if "msdyn_telephone1extension" in record:
-        payload["PrimaryContactPhoneExtension"] = record["msdyn_telephone1extension"]
+        payload["PrimaryContactPhoneExtension"] = checked_string(
+            TEMPLATE,
+            "msdyn_telephone1extension",
+            record["msdyn_telephone1extension"],
+            "PrimaryContactPhoneExtension",
+        )
     if "msdyn_primarytwitteriddescription" in record:
-        payload["PrimaryContactTwitterDescription"] = record["msdyn_primarytwitteriddescription"]
+        payload["PrimaryContactTwitterDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_primarytwitteriddescription",
+            record["msdyn_primarytwitteriddescription"],
+            "PrimaryContactTwitterDescription",
+        )
     if "msdyn_websiteurldescription" in record:
-        payload["PrimaryContactURLDescription"] = record["msdyn_websiteurldescription"]
+        payload["PrimaryContactURLDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_websiteurldescription",
+            record["msdyn_websiteurldescription"],
+            "PrimaryContactURLDescription",
+        )
     payload["LanguageId"] = "en-us"
     if "address1_line1" in record:
-        payload["DeliveryAddressStreet"] = record["address1_line1"]
+        payload["DeliveryAddressStreet"] = checked_string(
+            TEMPLATE, "address1_line1", record["address1_line1"], "DeliveryAddressStreet"
+        )
     if "address1_stateorprovince" in record:
-        payload["DeliveryAddressState"] = record["address1_stateorprovince"]
+        payload["DeliveryAddressState"] = checked_string(
+            TEMPLATE,
+            "address1_stateorprovince",
+            record["address1_stateorprovince"],
+            "DeliveryAddressState",
+        )
     payload["PartyType"] = "Organization"
     if "msdyn_partynumber" in record:
-        payload["PartyNumber"] = record["msdyn_partynumber"]
+        payload["PartyNumber"] = checked_string(
+            TEMPLATE, "msdyn_partynumber", record["msdyn_partynumber"], "PartyNumber"
+        )
     if "primarycontactid" in record:
-        payload["ContactPersonId"] = _read_primarycontactid_msdyn_contactpersonid(
-            record["primarycontactid"]
+        payload["ContactPersonId"] = checked_string(
+            TEMPLATE,
+            "primarycontactid",
+            _read_primarycontactid_msdyn_contactpersonid(record["primarycontactid"]),
+            "ContactPersonId",
         )
     return payload
 

@@ -12,6 +12,8 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_number,
+    checked_string,
     company_binder,
     company_id,
     company_lookup_binder,
@@ -89,7 +91,7 @@ _bind_msdyn_customergroups_by_msdyn_groupid: Final = company_lookup_binder(
     TEMPLATE, "msdyn_customergroups", "msdyn_groupid", "msdyn_company"
 )
 _bind_transactioncurrencies_by_isocurrencycode: Final = lookup_binder(
-    TEMPLATE, "transactioncurrencies", "isocurrencycode"
+    TEMPLATE, "transactioncurrencies", "isocurrencycode", max_length=5
 )
 _read_msdyn_customergroupid_msdyn_groupid: Final = expanded_key_reader(
     TEMPLATE, "msdyn_customergroupid", "msdyn_groupid"
@@ -149,19 +151,29 @@ def finance_to_dataverse(
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     payload["msdyn_sellable"] = True
     if "PartyNumber" in record:
-        payload["msdyn_partynumber"] = record["PartyNumber"]
+        payload["msdyn_partynumber"] = checked_string(
+            TEMPLATE, "PartyNumber", record["PartyNumber"], "msdyn_partynumber"
+        )
     if "CustomerAccount" in record:
-        payload["msdyn_contactpersonid"] = record["CustomerAccount"]
+        payload["msdyn_contactpersonid"] = checked_string(
+            TEMPLATE, "CustomerAccount", record["CustomerAccount"], "msdyn_contactpersonid"
+        )
     if "CustomerGroupId" in record:
         payload["msdyn_customergroupid@odata.bind"] = _bind_msdyn_customergroups_by_msdyn_groupid(
             record["CustomerGroupId"], "CustomerGroupId", record, companies
         )
     if "PersonFirstName" in record:
-        payload["firstname"] = record["PersonFirstName"]
+        payload["firstname"] = checked_string(
+            TEMPLATE, "PersonFirstName", record["PersonFirstName"], "firstname", max_length=50
+        )
     if "PersonLastName" in record:
-        payload["lastname"] = record["PersonLastName"]
+        payload["lastname"] = checked_string(
+            TEMPLATE, "PersonLastName", record["PersonLastName"], "lastname", max_length=50
+        )
     if "PersonMiddleName" in record:
-        payload["middlename"] = record["PersonMiddleName"]
+        payload["middlename"] = checked_string(
+            TEMPLATE, "PersonMiddleName", record["PersonMiddleName"], "middlename", max_length=50
+        )
     if "PersonGender" in record:
         payload["gendercode"] = _person_gender_to_dataverse(record["PersonGender"], "PersonGender")
     if "PersonMaritalStatus" in record:
@@ -169,88 +181,303 @@ def finance_to_dataverse(
             record["PersonMaritalStatus"], "PersonMaritalStatus"
         )
     if "AddressCity" in record:
-        payload["address1_city"] = record["AddressCity"]
+        payload["address1_city"] = checked_string(
+            TEMPLATE, "AddressCity", record["AddressCity"], "address1_city", max_length=80
+        )
     if "AddressCountryRegionISOCode" in record:
-        payload["address1_country"] = record["AddressCountryRegionISOCode"]
+        payload["address1_country"] = checked_string(
+            TEMPLATE,
+            "AddressCountryRegionISOCode",
+            record["AddressCountryRegionISOCode"],
+            "address1_country",
+            max_length=80,
+        )
     if "AddressCounty" in record:
-        payload["address1_county"] = record["AddressCounty"]
+        payload["address1_county"] = checked_string(
+            TEMPLATE, "AddressCounty", record["AddressCounty"], "address1_county", max_length=50
+        )
     if "AddressLatitude" in record:
-        payload["address1_latitude"] = record["AddressLatitude"]
+        payload["address1_latitude"] = checked_number(
+            TEMPLATE,
+            "AddressLatitude",
+            record["AddressLatitude"],
+            "address1_latitude",
+            minimum=-90,
+            maximum=90,
+        )
     if "AddressLongitude" in record:
-        payload["address1_longitude"] = record["AddressLongitude"]
+        payload["address1_longitude"] = checked_number(
+            TEMPLATE,
+            "AddressLongitude",
+            record["AddressLongitude"],
+            "address1_longitude",
+            minimum=-180,
+            maximum=180,
+        )
     if "AddressState" in record:
-        payload["address1_stateorprovince"] = record["AddressState"]
+        payload["address1_stateorprovince"] = checked_string(
+            TEMPLATE,
+            "AddressState",
+            record["AddressState"],
+            "address1_stateorprovince",
+            max_length=50,
+        )
     if "AddressStreet" in record:
-        payload["address1_line1"] = record["AddressStreet"]
+        payload["address1_line1"] = checked_string(
+            TEMPLATE, "AddressStreet", record["AddressStreet"], "address1_line1", max_length=250
+        )
     if "AddressZipCode" in record:
-        payload["address1_postalcode"] = record["AddressZipCode"]
+        payload["address1_postalcode"] = checked_string(
+            TEMPLATE,
+            "AddressZipCode",
+            record["AddressZipCode"],
+            "address1_postalcode",
+            max_length=20,
+        )
     if "AddressPostbox" in record:
-        payload["address1_postofficebox"] = record["AddressPostbox"]
+        payload["address1_postofficebox"] = checked_string(
+            TEMPLATE,
+            "AddressPostbox",
+            record["AddressPostbox"],
+            "address1_postofficebox",
+            max_length=20,
+        )
     payload["address1_addresstypecode"] = 3
     if "InvoiceAddressCity" in record:
-        payload["address2_city"] = record["InvoiceAddressCity"]
+        payload["address2_city"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressCity",
+            record["InvoiceAddressCity"],
+            "address2_city",
+            max_length=80,
+        )
     if "InvoiceAddressCounty" in record:
-        payload["address2_county"] = record["InvoiceAddressCounty"]
+        payload["address2_county"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressCounty",
+            record["InvoiceAddressCounty"],
+            "address2_county",
+            max_length=50,
+        )
     if "InvoiceAddressLatitude" in record:
-        payload["address2_latitude"] = record["InvoiceAddressLatitude"]
+        payload["address2_latitude"] = checked_number(
+            TEMPLATE,
+            "InvoiceAddressLatitude",
+            record["InvoiceAddressLatitude"],
+            "address2_latitude",
+            minimum=-90,
+            maximum=90,
+        )
     if "InvoiceAddressLongitude" in record:
-        payload["address2_longitude"] = record["InvoiceAddressLongitude"]
+        payload["address2_longitude"] = checked_number(
+            TEMPLATE,
+            "InvoiceAddressLongitude",
+            record["InvoiceAddressLongitude"],
+            "address2_longitude",
+            minimum=-180,
+            maximum=180,
+        )
     if "InvoiceAddressState" in record:
-        payload["address2_stateorprovince"] = record["InvoiceAddressState"]
+        payload["address2_stateorprovince"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressState",
+            record["InvoiceAddressState"],
+            "address2_stateorprovince",
+            max_length=50,
+        )
     if "InvoiceAddressStreet" in record:
-        payload["address2_line1"] = record["InvoiceAddressStreet"]
+        payload["address2_line1"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressStreet",
+            record["InvoiceAddressStreet"],
+            "address2_line1",
+            max_length=250,
+        )
     if "InvoiceAddressZipCode" in record:
-        payload["address2_postalcode"] = record["InvoiceAddressZipCode"]
+        payload["address2_postalcode"] = checked_string(
+            TEMPLATE,
+            "InvoiceAddressZipCode",
+            record["InvoiceAddressZipCode"],
+            "address2_postalcode",
+            max_length=20,
+        )
     if "DeliveryAddressCity" in record:
-        payload["address3_city"] = record["DeliveryAddressCity"]
+        payload["address3_city"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressCity",
+            record["DeliveryAddressCity"],
+            "address3_city",
+            max_length=80,
+        )
     if "DeliveryAddressCounty" in record:
-        payload["address3_county"] = record["DeliveryAddressCounty"]
+        payload["address3_county"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressCounty",
+            record["DeliveryAddressCounty"],
+            "address3_county",
+            max_length=50,
+        )
     if "DeliveryAddressLatitude" in record:
-        payload["address3_latitude"] = record["DeliveryAddressLatitude"]
+        payload["address3_latitude"] = checked_number(
+            TEMPLATE,
+            "DeliveryAddressLatitude",
+            record["DeliveryAddressLatitude"],
+            "address3_latitude",
+            minimum=-90,
+            maximum=90,
+        )
     if "DeliveryAddressLongitude" in record:
-        payload["address3_longitude"] = record["DeliveryAddressLongitude"]
+        payload["address3_longitude"] = checked_number(
+            TEMPLATE,
+            "DeliveryAddressLongitude",
+            record["DeliveryAddressLongitude"],
+            "address3_longitude",
+            minimum=-180,
+            maximum=180,
+        )
     if "DeliveryAddressState" in record:
-        payload["address3_stateorprovince"] = record["DeliveryAddressState"]
+        payload["address3_stateorprovince"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressState",
+            record["DeliveryAddressState"],
+            "address3_stateorprovince",
+            max_length=50,
+        )
     if "DeliveryAddressStreet" in record:
-        payload["address3_line1"] = record["DeliveryAddressStreet"]
+        payload["address3_line1"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressStreet",
+            record["DeliveryAddressStreet"],
+            "address3_line1",
+            max_length=250,
+        )
     if "DeliveryAddressZipCode" in record:
-        payload["address3_postalcode"] = record["DeliveryAddressZipCode"]
+        payload["address3_postalcode"] = checked_string(
+            TEMPLATE,
+            "DeliveryAddressZipCode",
+            record["DeliveryAddressZipCode"],
+            "address3_postalcode",
+            max_length=20,
+        )
     if "PrimaryContactEmail" in record:
-        payload["emailaddress1"] = record["PrimaryContactEmail"]
+        payload["emailaddress1"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactEmail",
+            record["PrimaryContactEmail"],
+            "emailaddress1",
+            max_length=100,
+        )
     if "PrimaryContactEmailDescription" in record:
-        payload["msdyn_emailaddress1description"] = record["PrimaryContactEmailDescription"]
+        payload["msdyn_emailaddress1description"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactEmailDescription",
+            record["PrimaryContactEmailDescription"],
+            "msdyn_emailaddress1description",
+        )
     if "PrimaryContactFaxDescription" in record:
-        payload["msdyn_faxdescription"] = record["PrimaryContactFaxDescription"]
+        payload["msdyn_faxdescription"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactFaxDescription",
+            record["PrimaryContactFaxDescription"],
+            "msdyn_faxdescription",
+        )
     if "PrimaryContactFaxExtension" in record:
-        payload["msdyn_faxextension"] = record["PrimaryContactFaxExtension"]
+        payload["msdyn_faxextension"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactFaxExtension",
+            record["PrimaryContactFaxExtension"],
+            "msdyn_faxextension",
+        )
     if "IdentificationNumber" in record:
-        payload["msdyn_identificationnumber"] = record["IdentificationNumber"]
+        payload["msdyn_identificationnumber"] = checked_string(
+            TEMPLATE,
+            "IdentificationNumber",
+            record["IdentificationNumber"],
+            "msdyn_identificationnumber",
+        )
     if "PartyCountry" in record:
-        payload["msdyn_partycountry"] = record["PartyCountry"]
+        payload["msdyn_partycountry"] = checked_string(
+            TEMPLATE, "PartyCountry", record["PartyCountry"], "msdyn_partycountry"
+        )
     if "PartyState" in record:
-        payload["msdyn_partystateprovince"] = record["PartyState"]
+        payload["msdyn_partystateprovince"] = checked_string(
+            TEMPLATE, "PartyState", record["PartyState"], "msdyn_partystateprovince"
+        )
     if "PrimaryContactFacebook" in record:
-        payload["msdyn_primaryfacebookid"] = record["PrimaryContactFacebook"]
+        payload["msdyn_primaryfacebookid"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactFacebook",
+            record["PrimaryContactFacebook"],
+            "msdyn_primaryfacebookid",
+        )
     if "PrimaryContactFacebookDescription" in record:
-        payload["msdyn_primaryfacebookdescription"] = record["PrimaryContactFacebookDescription"]
+        payload["msdyn_primaryfacebookdescription"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactFacebookDescription",
+            record["PrimaryContactFacebookDescription"],
+            "msdyn_primaryfacebookdescription",
+        )
     if "PrimaryContactLinkedIn" in record:
-        payload["msdyn_primaryinkedinid"] = record["PrimaryContactLinkedIn"]
+        payload["msdyn_primaryinkedinid"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactLinkedIn",
+            record["PrimaryContactLinkedIn"],
+            "msdyn_primaryinkedinid",
+        )
     if "PrimaryContactLinkedInDescription" in record:
-        payload["msdyn_primarylinkedindescrption"] = record["PrimaryContactLinkedInDescription"]
+        payload["msdyn_primarylinkedindescrption"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactLinkedInDescription",
+            record["PrimaryContactLinkedInDescription"],
+            "msdyn_primarylinkedindescrption",
+        )
     if "PrimaryContactPhone" in record:
-        payload["telephone1"] = record["PrimaryContactPhone"]
+        payload["telephone1"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactPhone",
+            record["PrimaryContactPhone"],
+            "telephone1",
+            max_length=50,
+        )
     if "PrimaryContactPhoneDescription" in record:
-        payload["msdyn_telephone1description"] = record["PrimaryContactPhoneDescription"]
+        payload["msdyn_telephone1description"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactPhoneDescription",
+            record["PrimaryContactPhoneDescription"],
+            "msdyn_telephone1description",
+        )
     if "PrimaryContactPhoneExtension" in record:
-        payload["msdyn_telephone1extension"] = record["PrimaryContactPhoneExtension"]
+        payload["msdyn_telephone1extension"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactPhoneExtension",
+            record["PrimaryContactPhoneExtension"],
+            "msdyn_telephone1extension",
+        )
     if "PrimaryContactTwitter" in record:
-        payload["msdyn_primarytwitterid"] = record["PrimaryContactTwitter"]
+        payload["msdyn_primarytwitterid"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactTwitter",
+            record["PrimaryContactTwitter"],
+            "msdyn_primarytwitterid",
+        )
     if "PrimaryContactTwitterDescription" in record:
-        payload["msdyn_primarytwitteriddescription"] = record["PrimaryContactTwitterDescription"]
+        payload["msdyn_primarytwitteriddescription"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactTwitterDescription",
+            record["PrimaryContactTwitterDescription"],
+            "msdyn_primarytwitteriddescription",
+        )
     if "PrimaryContactURL" in record:
-        payload["websiteurl"] = record["PrimaryContactURL"]
+        payload["websiteurl"] = checked_string(
+            TEMPLATE, "PrimaryContactURL", record["PrimaryContactURL"], "websiteurl", max_length=200
+        )
     if "PrimaryContactURLDescription" in record:
-        payload["msdyn_websiteurldescription"] = record["PrimaryContactURLDescription"]
+        payload["msdyn_websiteurldescription"] = checked_string(
+            TEMPLATE,
+            "PrimaryContactURLDescription",
+            record["PrimaryContactURLDescription"],
+            "msdyn_websiteurldescription",
+        )
     if "SalesCurrencyCode" in record:
         payload["transactioncurrencyid@odata.bind"] = (
             _bind_transactioncurrencies_by_isocurrencycode(
@@ -258,7 +485,9 @@ def finance_to_dataverse(
             )
         )
     if "SalesMemo" in record:
-        payload["description"] = record["SalesMemo"]
+        payload["description"] = checked_string(
+            TEMPLATE, "SalesMemo", record["SalesMemo"], "description", max_length=2000
+        )
     return payload
 
 
@@ -270,19 +499,32 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     payload["PartyType"] = "Person"
     if "msdyn_partynumber" in record:
-        payload["PartyNumber"] = record["msdyn_partynumber"]
+        payload["PartyNumber"] = checked_string(
+            TEMPLATE, "msdyn_partynumber", record["msdyn_partynumber"], "PartyNumber"
+        )
     if "msdyn_contactpersonid" in record:
-        payload["CustomerAccount"] = record["msdyn_contactpersonid"]
+        payload["CustomerAccount"] = checked_string(
+            TEMPLATE, "msdyn_contactpersonid", record["msdyn_contactpersonid"], "CustomerAccount"
+        )
     if "msdyn_customergroupid" in record:
-        payload["CustomerGroupId"] = _read_msdyn_customergroupid_msdyn_groupid(
-            record["msdyn_customergroupid"]
+        payload["CustomerGroupId"] = checked_string(
+            TEMPLATE,
+            "msdyn_customergroupid",
+            _read_msdyn_customergroupid_msdyn_groupid(record["msdyn_customergroupid"]),
+            "CustomerGroupId",
         )
     if "firstname" in record:
-        payload["PersonFirstName"] = record["firstname"]
+        payload["PersonFirstName"] = checked_string(
+            TEMPLATE, "firstname", record["firstname"], "PersonFirstName"
+        )
     if "lastname" in record:
-        payload["PersonLastName"] = record["lastname"]
+        payload["PersonLastName"] = checked_string(
+            TEMPLATE, "lastname", record["lastname"], "PersonLastName"
+        )
     if "middlename" in record:
-        payload["PersonMiddleName"] = record["middlename"]
+        payload["PersonMiddleName"] = checked_string(
+            TEMPLATE, "middlename", record["middlename"], "PersonMiddleName"
+        )
     if "gendercode" in record:
         payload["PersonGender"] = _person_gender_to_finance(record["gendercode"], "gendercode")
     if "familystatuscode" in record:
@@ -291,82 +533,202 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
         )
     payload["LanguageId"] = "en-us"
     if "address1_city" in record:
-        payload["AddressCity"] = record["address1_city"]
+        payload["AddressCity"] = checked_string(
+            TEMPLATE, "address1_city", record["address1_city"], "AddressCity"
+        )
     if "address1_country" in record:
-        payload["AddressCountryRegionISOCode"] = record["address1_country"]
+        payload["AddressCountryRegionISOCode"] = checked_string(
+            TEMPLATE, "address1_country", record["address1_country"], "AddressCountryRegionISOCode"
+        )
     if "address1_county" in record:
-        payload["AddressCounty"] = record["address1_county"]
+        payload["AddressCounty"] = checked_string(
+            TEMPLATE, "address1_county", record["address1_county"], "AddressCounty"
+        )
     payload["AddressLocationRoles"] = "Business"
     if "address1_stateorprovince" in record:
-        payload["AddressState"] = record["address1_stateorprovince"]
+        payload["AddressState"] = checked_string(
+            TEMPLATE, "address1_stateorprovince", record["address1_stateorprovince"], "AddressState"
+        )
     if "address1_line1" in record:
-        payload["AddressStreet"] = record["address1_line1"]
+        payload["AddressStreet"] = checked_string(
+            TEMPLATE, "address1_line1", record["address1_line1"], "AddressStreet"
+        )
     if "address1_postalcode" in record:
-        payload["AddressZipCode"] = record["address1_postalcode"]
+        payload["AddressZipCode"] = checked_string(
+            TEMPLATE, "address1_postalcode", record["address1_postalcode"], "AddressZipCode"
+        )
     if "address1_postofficebox" in record:
-        payload["AddressPostbox"] = record["address1_postofficebox"]
+        payload["AddressPostbox"] = checked_string(
+            TEMPLATE, "address1_postofficebox", record["address1_postofficebox"], "AddressPostbox"
+        )
     if "address2_city" in record:
-        payload["InvoiceAddressCity"] = record["address2_city"]
+        payload["InvoiceAddressCity"] = checked_string(
+            TEMPLATE, "address2_city", record["address2_city"], "InvoiceAddressCity"
+        )
     if "address2_county" in record:
-        payload["InvoiceAddressCounty"] = record["address2_county"]
+        payload["InvoiceAddressCounty"] = checked_string(
+            TEMPLATE, "address2_county", record["address2_county"], "InvoiceAddressCounty"
+        )
     if "address2_stateorprovince" in record:
-        payload["InvoiceAddressState"] = record["address2_stateorprovince"]
+        payload["InvoiceAddressState"] = checked_string(
+            TEMPLATE,
+            "address2_stateorprovince",
+            record["address2_stateorprovince"],
+            "InvoiceAddressState",
+        )
     if "address2_line1" in record:
-        payload["InvoiceAddressStreet"] = record["address2_line1"]
+        payload["InvoiceAddressStreet"] = checked_string(
+            TEMPLATE, "address2_line1", record["address2_line1"], "InvoiceAddressStreet"
+        )
     if "address2_postalcode" in record:
-        payload["InvoiceAddressZipCode"] = record["address2_postalcode"]
+        payload["InvoiceAddressZipCode"] = checked_string(
+            TEMPLATE, "address2_postalcode", record["address2_postalcode"], "InvoiceAddressZipCode"
+        )
     if "address3_city" in record:
-        payload["DeliveryAddressCity"] = record["address3_city"]
+        payload["DeliveryAddressCity"] = checked_string(
+            TEMPLATE, "address3_city", record["address3_city"], "DeliveryAddressCity"
+        )
     if "address3_county" in record:
-        payload["DeliveryAddressCounty"] = record["address3_county"]
+        payload["DeliveryAddressCounty"] = checked_string(
+            TEMPLATE, "address3_county", record["address3_county"], "DeliveryAddressCounty"
+        )
     if "address3_stateorprovince" in record:
-        payload["DeliveryAddressState"] = record["address3_stateorprovince"]
+        payload["DeliveryAddressState"] = checked_string(
+            TEMPLATE,
+            "address3_stateorprovince",
+            record["address3_stateorprovince"],
+            "DeliveryAddressState",
+        )
     if "address3_line1" in record:
-        payload["DeliveryAddressStreet"] = record["address3_line1"]
+        payload["DeliveryAddressStreet"] = checked_string(
+            TEMPLATE, "address3_line1", record["address3_line1"], "DeliveryAddressStreet"
+        )
     if "address3_postalcode" in record:
-        payload["DeliveryAddressZipCode"] = record["address3_postalcode"]
+        payload["DeliveryAddressZipCode"] = checked_string(
+            TEMPLATE, "address3_postalcode", record["address3_postalcode"], "DeliveryAddressZipCode"
+        )
     if "emailaddress1" in record:
-        payload["PrimaryContactEmail"] = record["emailaddress1"]
+        payload["PrimaryContactEmail"] = checked_string(
+            TEMPLATE, "emailaddress1", record["emailaddress1"], "PrimaryContactEmail"
+        )
     if "msdyn_emailaddress1description" in record:
-        payload["PrimaryContactEmailDescription"] = record["msdyn_emailaddress1description"]
+        payload["PrimaryContactEmailDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_emailaddress1description",
+            record["msdyn_emailaddress1description"],
+            "PrimaryContactEmailDescription",
+        )
     if "msdyn_faxdescription" in record:
-        payload["PrimaryContactFaxDescription"] = record["msdyn_faxdescription"]
+        payload["PrimaryContactFaxDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_faxdescription",
+            record["msdyn_faxdescription"],
+            "PrimaryContactFaxDescription",
+        )
     if "msdyn_faxextension" in record:
-        payload["PrimaryContactFaxExtension"] = record["msdyn_faxextension"]
+        payload["PrimaryContactFaxExtension"] = checked_string(
+            TEMPLATE,
+            "msdyn_faxextension",
+            record["msdyn_faxextension"],
+            "PrimaryContactFaxExtension",
+        )
     if "msdyn_identificationnumber" in record:
-        payload["IdentificationNumber"] = record["msdyn_identificationnumber"]
+        payload["IdentificationNumber"] = checked_string(
+            TEMPLATE,
+            "msdyn_identificationnumber",
+            record["msdyn_identificationnumber"],
+            "IdentificationNumber",
+        )
     if "msdyn_partycountry" in record:
-        payload["PartyCountry"] = record["msdyn_partycountry"]
+        payload["PartyCountry"] = checked_string(
+            TEMPLATE, "msdyn_partycountry", record["msdyn_partycountry"], "PartyCountry"
+        )
     if "msdyn_partystateprovince" in record:
-        payload["PartyState"] = record["msdyn_partystateprovince"]
+        payload["PartyState"] = checked_string(
+            TEMPLATE, "msdyn_partystateprovince", record["msdyn_partystateprovince"], "PartyState"
+        )
     if "msdyn_primaryfacebookid" in record:
-        payload["PrimaryContactFacebook"] = record["msdyn_primaryfacebookid"]
+        payload["PrimaryContactFacebook"] = checked_string(
+            TEMPLATE,
+            "msdyn_primaryfacebookid",
+            record["msdyn_primaryfacebookid"],
+            "PrimaryContactFacebook",
+        )
     if "msdyn_primaryfacebookdescription" in record:
-        payload["PrimaryContactFacebookDescription"] = record["msdyn_primaryfacebookdescription"]
+        payload["PrimaryContactFacebookDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_primaryfacebookdescription",
+            record["msdyn_primaryfacebookdescription"],
+            "PrimaryContactFacebookDescription",
+        )
     if "msdyn_primaryinkedinid" in record:
-        payload["PrimaryContactLinkedIn"] = record["msdyn_primaryinkedinid"]
+        payload["PrimaryContactLinkedIn"] = checked_string(
+            TEMPLATE,
+            "msdyn_primaryinkedinid",
+            record["msdyn_primaryinkedinid"],
+            "PrimaryContactLinkedIn",
+        )
     if "msdyn_primarylinkedindescrption" in record:
-        payload["PrimaryContactLinkedInDescription"] = record["msdyn_primarylinkedindescrption"]
+        payload["PrimaryContactLinkedInDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_primarylinkedindescrption",
+            record["msdyn_primarylinkedindescrption"],
+            "PrimaryContactLinkedInDescription",
+        )
     if "telephone1" in record:
-        payload["PrimaryContactPhone"] = record["telephone1"]
+        payload["PrimaryContactPhone"] = checked_string(
+            TEMPLATE, "telephone1", record["telephone1"], "PrimaryContactPhone"
+        )
     if "msdyn_telephone1description" in record:
-        payload["PrimaryContactPhoneDescription"] = record["msdyn_telephone1description"]
+        payload["PrimaryContactPhoneDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_telephone1description",
+            record["msdyn_telephone1description"],
+            "PrimaryContactPhoneDescription",
+        )
     if "msdyn_telephone1extension" in record:
-        payload["PrimaryContactPhoneExtension"] = record["msdyn_telephone1extension"]
+        payload["PrimaryContactPhoneExtension"] = checked_string(
+            TEMPLATE,
+            "msdyn_telephone1extension",
+            record["msdyn_telephone1extension"],
+            "PrimaryContactPhoneExtension",
+        )
     if "msdyn_primarytwitterid" in record:
-        payload["PrimaryContactTwitter"] = record["msdyn_primarytwitterid"]
+        payload["PrimaryContactTwitter"] = checked_string(
+            TEMPLATE,
+            "msdyn_primarytwitterid",
+            record["msdyn_primarytwitterid"],
+            "PrimaryContactTwitter",
+        )
     if "msdyn_primarytwitteriddescription" in record:
-        payload["PrimaryContactTwitterDescription"] = record["msdyn_primarytwitteriddescription"]
+        payload["PrimaryContactTwitterDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_primarytwitteriddescription",
+            record["msdyn_primarytwitteriddescription"],
+            "PrimaryContactTwitterDescription",
+        )
     if "websiteurl" in record:
-        payload["PrimaryContactURL"] = record["websiteurl"]
+        payload["PrimaryContactURL"] = checked_string(
+            TEMPLATE, "websiteurl", record["websiteurl"], "PrimaryContactURL"
+        )
     if "msdyn_websiteurldescription" in record:
-        payload["PrimaryContactURLDescription"] = record["msdyn_websiteurldescription"]
+        payload["PrimaryContactURLDescription"] = checked_string(
+            TEMPLATE,
+            "msdyn_websiteurldescription",
+            record["msdyn_websiteurldescription"],
+            "PrimaryContactURLDescription",
+        )
     if "transactioncurrencyid" in record:
-        payload["SalesCurrencyCode"] = _read_transactioncurrencyid_isocurrencycode(
-            record["transactioncurrencyid"]
+        payload["SalesCurrencyCode"] = checked_string(
+            TEMPLATE,
+            "transactioncurrencyid",
+            _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"]),
+            "SalesCurrencyCode",
         )
     if "description" in record:
-        payload["SalesMemo"] = record["description"]
+        payload["SalesMemo"] = checked_string(
+            TEMPLATE, "description", record["description"], "SalesMemo"
+        )
     return payload
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ._runtime import MappingError, ensure_record, key_literal
+from ._runtime import MappingError, checked_string, ensure_record, key_literal
 from .models import (
     DataverseMsdynLoyaltycards,
     DataverseMsdynLoyaltycardsPayload,
@@ -64,19 +64,39 @@ def finance_to_dataverse(
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynLoyaltycardsPayload = {}
     if "CardNumber" in record:
-        payload["msdyn_cardnumber"] = record["CardNumber"]
+        payload["msdyn_cardnumber"] = checked_string(
+            TEMPLATE, "CardNumber", record["CardNumber"], "msdyn_cardnumber"
+        )
     if "CardTenderType" in record:
         payload["msdyn_cardtendertype"] = _card_tender_type_to_dataverse(
             record["CardTenderType"], "CardTenderType"
         )
     if "PartyNumber" in record:
-        payload["msdyn_partynumber"] = record["PartyNumber"]
+        payload["msdyn_partynumber"] = checked_string(
+            TEMPLATE, "PartyNumber", record["PartyNumber"], "msdyn_partynumber"
+        )
     if "ReplacementCardNumber" in record:
-        payload["msdyn_replacementcardnumber"] = record["ReplacementCardNumber"]
+        payload["msdyn_replacementcardnumber"] = checked_string(
+            TEMPLATE,
+            "ReplacementCardNumber",
+            record["ReplacementCardNumber"],
+            "msdyn_replacementcardnumber",
+        )
     if "OMOperatingUnitNumber" in record:
-        payload["msdyn_operatingunitnumber"] = record["OMOperatingUnitNumber"]
+        payload["msdyn_operatingunitnumber"] = checked_string(
+            TEMPLATE,
+            "OMOperatingUnitNumber",
+            record["OMOperatingUnitNumber"],
+            "msdyn_operatingunitnumber",
+        )
     if "LoyaltyEnrollmentDate" in record:
-        payload["msdyn_enrollmentdate"] = record["LoyaltyEnrollmentDate"]
+        payload["msdyn_enrollmentdate"] = checked_string(
+            TEMPLATE,
+            "LoyaltyEnrollmentDate",
+            record["LoyaltyEnrollmentDate"],
+            "msdyn_enrollmentdate",
+            format="date",
+        )
     return payload
 
 
@@ -87,17 +107,32 @@ def dataverse_to_finance(record: DataverseMsdynLoyaltycards) -> FinanceLoyaltyCa
     ensure_record(record, TEMPLATE)
     payload: FinanceLoyaltyCards = {}
     if "msdyn_cardnumber" in record:
-        payload["CardNumber"] = record["msdyn_cardnumber"]
+        payload["CardNumber"] = checked_string(
+            TEMPLATE, "msdyn_cardnumber", record["msdyn_cardnumber"], "CardNumber"
+        )
     if "msdyn_cardtendertype" in record:
         payload["CardTenderType"] = _card_tender_type_to_finance(
             record["msdyn_cardtendertype"], "msdyn_cardtendertype"
         )
     if "msdyn_partynumber" in record:
-        payload["PartyNumber"] = record["msdyn_partynumber"]
+        payload["PartyNumber"] = checked_string(
+            TEMPLATE, "msdyn_partynumber", record["msdyn_partynumber"], "PartyNumber"
+        )
     if "msdyn_operatingunitnumber" in record:
-        payload["OMOperatingUnitNumber"] = record["msdyn_operatingunitnumber"]
+        payload["OMOperatingUnitNumber"] = checked_string(
+            TEMPLATE,
+            "msdyn_operatingunitnumber",
+            record["msdyn_operatingunitnumber"],
+            "OMOperatingUnitNumber",
+        )
     if "msdyn_enrollmentdate" in record:
-        payload["LoyaltyEnrollmentDate"] = record["msdyn_enrollmentdate"]
+        payload["LoyaltyEnrollmentDate"] = checked_string(
+            TEMPLATE,
+            "msdyn_enrollmentdate",
+            record["msdyn_enrollmentdate"],
+            "LoyaltyEnrollmentDate",
+            format="date",
+        )
     return payload
 
 

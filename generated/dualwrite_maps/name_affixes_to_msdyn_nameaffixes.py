@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ._runtime import MappingError, ensure_record, key_literal
+from ._runtime import MappingError, checked_string, ensure_record, key_literal
 from .models import DataverseMsdynNameaffixes, DataverseMsdynNameaffixesPayload, FinanceNameAffixes
 
 TEMPLATE: Final = "Name affixes to msdyn_nameaffixes"
@@ -50,11 +50,13 @@ def finance_to_dataverse(
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynNameaffixesPayload = {}
     if "Affix" in record:
-        payload["msdyn_affix"] = record["Affix"]
+        payload["msdyn_affix"] = checked_string(TEMPLATE, "Affix", record["Affix"], "msdyn_affix")
     if "Type" in record:
         payload["msdyn_affixtype"] = _type_to_dataverse(record["Type"], "Type")
     if "Description" in record:
-        payload["msdyn_description"] = record["Description"]
+        payload["msdyn_description"] = checked_string(
+            TEMPLATE, "Description", record["Description"], "msdyn_description"
+        )
     return payload
 
 
@@ -65,11 +67,13 @@ def dataverse_to_finance(record: DataverseMsdynNameaffixes) -> FinanceNameAffixe
     ensure_record(record, TEMPLATE)
     payload: FinanceNameAffixes = {}
     if "msdyn_affix" in record:
-        payload["Affix"] = record["msdyn_affix"]
+        payload["Affix"] = checked_string(TEMPLATE, "msdyn_affix", record["msdyn_affix"], "Affix")
     if "msdyn_affixtype" in record:
         payload["Type"] = _type_to_finance(record["msdyn_affixtype"], "msdyn_affixtype")
     if "msdyn_description" in record:
-        payload["Description"] = record["msdyn_description"]
+        payload["Description"] = checked_string(
+            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
+        )
     return payload
 
 

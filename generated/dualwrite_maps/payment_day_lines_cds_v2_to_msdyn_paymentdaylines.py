@@ -12,6 +12,9 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_integer,
+    checked_number,
+    checked_string,
     company_binder,
     company_id,
     company_lookup_binder,
@@ -109,13 +112,22 @@ def finance_to_dataverse(
             record["Name"], "Name", record, companies
         )
     if "LineNumber" in record:
-        payload["msdyn_linenumber"] = record["LineNumber"]
+        payload["msdyn_linenumber"] = checked_number(
+            TEMPLATE, "LineNumber", record["LineNumber"], "msdyn_linenumber"
+        )
     if "Frequency" in record:
         payload["msdyn_frequency"] = _frequency_to_dataverse(record["Frequency"], "Frequency")
     if "DayOfWeek" in record:
         payload["msdyn_dayofweek"] = _day_of_week_to_dataverse(record["DayOfWeek"], "DayOfWeek")
     if "DayOfMonth" in record:
-        payload["msdyn_dayofmonth"] = record["DayOfMonth"]
+        payload["msdyn_dayofmonth"] = checked_integer(
+            TEMPLATE,
+            "DayOfMonth",
+            record["DayOfMonth"],
+            "msdyn_dayofmonth",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     return payload
 
 
@@ -128,15 +140,29 @@ def dataverse_to_finance(record: DataverseMsdynPaymentdaylines) -> FinancePaymen
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_paymentday" in record:
-        payload["Name"] = _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"])
+        payload["Name"] = checked_string(
+            TEMPLATE,
+            "msdyn_paymentday",
+            _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"]),
+            "Name",
+        )
     if "msdyn_linenumber" in record:
-        payload["LineNumber"] = record["msdyn_linenumber"]
+        payload["LineNumber"] = checked_number(
+            TEMPLATE, "msdyn_linenumber", record["msdyn_linenumber"], "LineNumber"
+        )
     if "msdyn_frequency" in record:
         payload["Frequency"] = _frequency_to_finance(record["msdyn_frequency"], "msdyn_frequency")
     if "msdyn_dayofweek" in record:
         payload["DayOfWeek"] = _day_of_week_to_finance(record["msdyn_dayofweek"], "msdyn_dayofweek")
     if "msdyn_dayofmonth" in record:
-        payload["DayOfMonth"] = record["msdyn_dayofmonth"]
+        payload["DayOfMonth"] = checked_integer(
+            TEMPLATE,
+            "msdyn_dayofmonth",
+            record["msdyn_dayofmonth"],
+            "DayOfMonth",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     return payload
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from ._runtime import (
+    checked_string,
     company_binder,
     company_id,
     company_reader,
@@ -58,9 +59,11 @@ def finance_to_dataverse(
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "Name" in record:
-        payload["msdyn_name"] = record["Name"]
+        payload["msdyn_name"] = checked_string(TEMPLATE, "Name", record["Name"], "msdyn_name")
     if "Description" in record:
-        payload["msdyn_description"] = record["Description"]
+        payload["msdyn_description"] = checked_string(
+            TEMPLATE, "Description", record["Description"], "msdyn_description"
+        )
     return payload
 
 
@@ -73,9 +76,11 @@ def dataverse_to_finance(record: DataverseMsdynPaymentdays) -> FinancePaymentDay
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_name" in record:
-        payload["Name"] = record["msdyn_name"]
+        payload["Name"] = checked_string(TEMPLATE, "msdyn_name", record["msdyn_name"], "Name")
     if "msdyn_description" in record:
-        payload["Description"] = record["msdyn_description"]
+        payload["Description"] = checked_string(
+            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
+        )
     return payload
 
 

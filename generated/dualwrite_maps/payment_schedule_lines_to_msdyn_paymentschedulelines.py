@@ -12,6 +12,9 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_integer,
+    checked_number,
+    checked_string,
     company_binder,
     company_id,
     company_lookup_binder,
@@ -87,15 +90,29 @@ def finance_to_dataverse(
             record["PaymentScheduleName"], "PaymentScheduleName", record, companies
         )
     if "LineNumber" in record:
-        payload["msdyn_linenumber"] = record["LineNumber"]
+        payload["msdyn_linenumber"] = checked_number(
+            TEMPLATE, "LineNumber", record["LineNumber"], "msdyn_linenumber"
+        )
     if "PeriodsAfterDueDate" in record:
-        payload["msdyn_periodsafterduedate"] = record["PeriodsAfterDueDate"]
+        payload["msdyn_periodsafterduedate"] = checked_integer(
+            TEMPLATE,
+            "PeriodsAfterDueDate",
+            record["PeriodsAfterDueDate"],
+            "msdyn_periodsafterduedate",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "PercentOrAmount" in record:
         payload["msdyn_percentoramount"] = _percent_or_amount_to_dataverse(
             record["PercentOrAmount"], "PercentOrAmount"
         )
     if "PercentOrAmountValue" in record:
-        payload["msdyn_percentoramountvalue"] = record["PercentOrAmountValue"]
+        payload["msdyn_percentoramountvalue"] = checked_number(
+            TEMPLATE,
+            "PercentOrAmountValue",
+            record["PercentOrAmountValue"],
+            "msdyn_percentoramountvalue",
+        )
     return payload
 
 
@@ -108,19 +125,36 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedulelines) -> FinanceP
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_paymentschedule" in record:
-        payload["PaymentScheduleName"] = _read_msdyn_paymentschedule_msdyn_name(
-            record["msdyn_paymentschedule"]
+        payload["PaymentScheduleName"] = checked_string(
+            TEMPLATE,
+            "msdyn_paymentschedule",
+            _read_msdyn_paymentschedule_msdyn_name(record["msdyn_paymentschedule"]),
+            "PaymentScheduleName",
         )
     if "msdyn_linenumber" in record:
-        payload["LineNumber"] = record["msdyn_linenumber"]
+        payload["LineNumber"] = checked_number(
+            TEMPLATE, "msdyn_linenumber", record["msdyn_linenumber"], "LineNumber"
+        )
     if "msdyn_periodsafterduedate" in record:
-        payload["PeriodsAfterDueDate"] = record["msdyn_periodsafterduedate"]
+        payload["PeriodsAfterDueDate"] = checked_integer(
+            TEMPLATE,
+            "msdyn_periodsafterduedate",
+            record["msdyn_periodsafterduedate"],
+            "PeriodsAfterDueDate",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_percentoramount" in record:
         payload["PercentOrAmount"] = _percent_or_amount_to_finance(
             record["msdyn_percentoramount"], "msdyn_percentoramount"
         )
     if "msdyn_percentoramountvalue" in record:
-        payload["PercentOrAmountValue"] = record["msdyn_percentoramountvalue"]
+        payload["PercentOrAmountValue"] = checked_number(
+            TEMPLATE,
+            "msdyn_percentoramountvalue",
+            record["msdyn_percentoramountvalue"],
+            "PercentOrAmountValue",
+        )
     return payload
 
 

@@ -12,6 +12,9 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_integer,
+    checked_number,
+    checked_string,
     company_binder,
     company_id,
     company_reader,
@@ -107,9 +110,11 @@ def finance_to_dataverse(
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "Name" in record:
-        payload["msdyn_name"] = record["Name"]
+        payload["msdyn_name"] = checked_string(TEMPLATE, "Name", record["Name"], "msdyn_name")
     if "Description" in record:
-        payload["msdyn_description"] = record["Description"]
+        payload["msdyn_description"] = checked_string(
+            TEMPLATE, "Description", record["Description"], "msdyn_description"
+        )
     if "AllocationMethod" in record:
         payload["msdyn_allocationmethod"] = _allocation_method_to_dataverse(
             record["AllocationMethod"], "AllocationMethod"
@@ -119,19 +124,40 @@ def finance_to_dataverse(
             record["PaymentFrequencyUnits"], "PaymentFrequencyUnits"
         )
     if "PaymentFrequency" in record:
-        payload["msdyn_paymentfrequency"] = record["PaymentFrequency"]
+        payload["msdyn_paymentfrequency"] = checked_integer(
+            TEMPLATE,
+            "PaymentFrequency",
+            record["PaymentFrequency"],
+            "msdyn_paymentfrequency",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "NumberOfPayments" in record:
-        payload["msdyn_numberofpayments"] = record["NumberOfPayments"]
+        payload["msdyn_numberofpayments"] = checked_integer(
+            TEMPLATE,
+            "NumberOfPayments",
+            record["NumberOfPayments"],
+            "msdyn_numberofpayments",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "FixedPaymentAmount" in record:
-        payload["msdyn_fixedpaymentamount"] = record["FixedPaymentAmount"]
+        payload["msdyn_fixedpaymentamount"] = checked_number(
+            TEMPLATE, "FixedPaymentAmount", record["FixedPaymentAmount"], "msdyn_fixedpaymentamount"
+        )
     if "MinimumPaymentAmount" in record:
-        payload["msdyn_minimumpaymentamount"] = record["MinimumPaymentAmount"]
+        payload["msdyn_minimumpaymentamount"] = checked_number(
+            TEMPLATE,
+            "MinimumPaymentAmount",
+            record["MinimumPaymentAmount"],
+            "msdyn_minimumpaymentamount",
+        )
     if "SalesTaxAllocationMethod" in record:
         payload["msdyn_salestaxallocationmethod"] = _sales_tax_allocation_method_to_dataverse(
             record["SalesTaxAllocationMethod"], "SalesTaxAllocationMethod"
         )
     if "Notes" in record:
-        payload["msdyn_note"] = record["Notes"]
+        payload["msdyn_note"] = checked_string(TEMPLATE, "Notes", record["Notes"], "msdyn_note")
     return payload
 
 
@@ -144,9 +170,11 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedules) -> FinancePayme
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_name" in record:
-        payload["Name"] = record["msdyn_name"]
+        payload["Name"] = checked_string(TEMPLATE, "msdyn_name", record["msdyn_name"], "Name")
     if "msdyn_description" in record:
-        payload["Description"] = record["msdyn_description"]
+        payload["Description"] = checked_string(
+            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
+        )
     if "msdyn_allocationmethod" in record:
         payload["AllocationMethod"] = _allocation_method_to_finance(
             record["msdyn_allocationmethod"], "msdyn_allocationmethod"
@@ -156,19 +184,43 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedules) -> FinancePayme
             record["msdyn_paymentfrequencyunit"], "msdyn_paymentfrequencyunit"
         )
     if "msdyn_paymentfrequency" in record:
-        payload["PaymentFrequency"] = record["msdyn_paymentfrequency"]
+        payload["PaymentFrequency"] = checked_integer(
+            TEMPLATE,
+            "msdyn_paymentfrequency",
+            record["msdyn_paymentfrequency"],
+            "PaymentFrequency",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_numberofpayments" in record:
-        payload["NumberOfPayments"] = record["msdyn_numberofpayments"]
+        payload["NumberOfPayments"] = checked_integer(
+            TEMPLATE,
+            "msdyn_numberofpayments",
+            record["msdyn_numberofpayments"],
+            "NumberOfPayments",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_fixedpaymentamount" in record:
-        payload["FixedPaymentAmount"] = record["msdyn_fixedpaymentamount"]
+        payload["FixedPaymentAmount"] = checked_number(
+            TEMPLATE,
+            "msdyn_fixedpaymentamount",
+            record["msdyn_fixedpaymentamount"],
+            "FixedPaymentAmount",
+        )
     if "msdyn_minimumpaymentamount" in record:
-        payload["MinimumPaymentAmount"] = record["msdyn_minimumpaymentamount"]
+        payload["MinimumPaymentAmount"] = checked_number(
+            TEMPLATE,
+            "msdyn_minimumpaymentamount",
+            record["msdyn_minimumpaymentamount"],
+            "MinimumPaymentAmount",
+        )
     if "msdyn_salestaxallocationmethod" in record:
         payload["SalesTaxAllocationMethod"] = _sales_tax_allocation_method_to_finance(
             record["msdyn_salestaxallocationmethod"], "msdyn_salestaxallocationmethod"
         )
     if "msdyn_note" in record:
-        payload["Notes"] = record["msdyn_note"]
+        payload["Notes"] = checked_string(TEMPLATE, "msdyn_note", record["msdyn_note"], "Notes")
     return payload
 
 

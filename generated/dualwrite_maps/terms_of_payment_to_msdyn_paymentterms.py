@@ -13,6 +13,8 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_integer,
+    checked_string,
     company_binder,
     company_id,
     company_lookup_binder,
@@ -137,19 +139,42 @@ def finance_to_dataverse(
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "Description" in record:
-        payload["msdyn_description"] = record["Description"]
+        payload["msdyn_description"] = checked_string(
+            TEMPLATE, "Description", record["Description"], "msdyn_description"
+        )
     if "Name" in record:
-        payload["msdyn_name"] = record["Name"]
+        payload["msdyn_name"] = checked_string(TEMPLATE, "Name", record["Name"], "msdyn_name")
     if "NumberOfMonths" in record:
-        payload["msdyn_numberofmonth"] = record["NumberOfMonths"]
+        payload["msdyn_numberofmonth"] = checked_integer(
+            TEMPLATE,
+            "NumberOfMonths",
+            record["NumberOfMonths"],
+            "msdyn_numberofmonth",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "CutoffDayOfMonth" in record:
-        payload["msdyn_cutoffdayofmonth"] = record["CutoffDayOfMonth"]
+        payload["msdyn_cutoffdayofmonth"] = checked_integer(
+            TEMPLATE,
+            "CutoffDayOfMonth",
+            record["CutoffDayOfMonth"],
+            "msdyn_cutoffdayofmonth",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "IsCashPayment" in record:
         payload["msdyn_iscashpayment"] = _noyes_boolean_to_dataverse(
             record["IsCashPayment"], "IsCashPayment"
         )
     if "NumberOfDays" in record:
-        payload["msdyn_days"] = record["NumberOfDays"]
+        payload["msdyn_days"] = checked_integer(
+            TEMPLATE,
+            "NumberOfDays",
+            record["NumberOfDays"],
+            "msdyn_days",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "IsCertifiedCompanyCheck" in record:
         payload["msdyn_iscertifiedcompanycheck"] = _noyes_boolean_to_dataverse(
             record["IsCertifiedCompanyCheck"], "IsCertifiedCompanyCheck"
@@ -192,19 +217,42 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_description" in record:
-        payload["Description"] = record["msdyn_description"]
+        payload["Description"] = checked_string(
+            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
+        )
     if "msdyn_name" in record:
-        payload["Name"] = record["msdyn_name"]
+        payload["Name"] = checked_string(TEMPLATE, "msdyn_name", record["msdyn_name"], "Name")
     if "msdyn_numberofmonth" in record:
-        payload["NumberOfMonths"] = record["msdyn_numberofmonth"]
+        payload["NumberOfMonths"] = checked_integer(
+            TEMPLATE,
+            "msdyn_numberofmonth",
+            record["msdyn_numberofmonth"],
+            "NumberOfMonths",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_cutoffdayofmonth" in record:
-        payload["CutoffDayOfMonth"] = record["msdyn_cutoffdayofmonth"]
+        payload["CutoffDayOfMonth"] = checked_integer(
+            TEMPLATE,
+            "msdyn_cutoffdayofmonth",
+            record["msdyn_cutoffdayofmonth"],
+            "CutoffDayOfMonth",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_iscashpayment" in record:
         payload["IsCashPayment"] = _noyes_boolean_to_finance(
             record["msdyn_iscashpayment"], "msdyn_iscashpayment"
         )
     if "msdyn_days" in record:
-        payload["NumberOfDays"] = record["msdyn_days"]
+        payload["NumberOfDays"] = checked_integer(
+            TEMPLATE,
+            "msdyn_days",
+            record["msdyn_days"],
+            "NumberOfDays",
+            minimum=-2147483648,
+            maximum=2147483647,
+        )
     if "msdyn_iscertifiedcompanycheck" in record:
         payload["IsCertifiedCompanyCheck"] = _noyes_boolean_to_finance(
             record["msdyn_iscertifiedcompanycheck"], "msdyn_iscertifiedcompanycheck"
@@ -222,16 +270,22 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
             record["msdyn_creditcardcreditchecktype"], "msdyn_creditcardcreditchecktype"
         )
     if "msdyn_paymentdayname" in record:
-        payload["PaymentDayName"] = _read_msdyn_paymentdayname_msdyn_name(
-            record["msdyn_paymentdayname"]
+        payload["PaymentDayName"] = checked_string(
+            TEMPLATE,
+            "msdyn_paymentdayname",
+            _read_msdyn_paymentdayname_msdyn_name(record["msdyn_paymentdayname"]),
+            "PaymentDayName",
         )
     if "msdyn_paymentmethodtype" in record:
         payload["PaymentMethodType"] = _payment_method_type_to_finance(
             record["msdyn_paymentmethodtype"], "msdyn_paymentmethodtype"
         )
     if "msdyn_paymentschedulename" in record:
-        payload["PaymentScheduleName"] = _read_msdyn_paymentschedulename_msdyn_name(
-            record["msdyn_paymentschedulename"]
+        payload["PaymentScheduleName"] = checked_string(
+            TEMPLATE,
+            "msdyn_paymentschedulename",
+            _read_msdyn_paymentschedulename_msdyn_name(record["msdyn_paymentschedulename"]),
+            "PaymentScheduleName",
         )
     return payload
 

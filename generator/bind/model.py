@@ -23,6 +23,8 @@ class DataverseField:
     # For lookups into a company-specific table: the target's company lookup column, the
     # other part of its alternate key, filled from the record's own company.
     target_company: str | None = None
+    # The target key column's maxLength, which every bound value must respect.
+    key_max_length: int | None = None
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,12 @@ class _Resolver:
         target_company = self.scope.target_company(target, matches[0].name, name.location)
         if target_company is None:
             return None
-        return DataverseField(column, matches[0].name, target_company or None)
+        return DataverseField(
+            column,
+            matches[0].name,
+            target_company or None,
+            matches[0].constraints.max_length,
+        )
 
     # --- values ------------------------------------------------------------------------
 

@@ -1,32 +1,29 @@
-"""The ``bulk`` command: a module, a direction and an input file in, an output folder out.
+"""The ``bulk`` command: a module, a direction and an input in, an output folder out.
 
-The lead wires ``add_arguments`` and ``run`` into ``python -m generator``. Exit status: 0 done
-(rejected rows are output, not failure), 1 bad input or specs (nothing is left behind).
+The lead wires ``add_arguments`` and ``run`` into ``python -m generator``. Exit status: 0 when
+the run finished (rejected rows are output, not failure); 1 for bad input, a bad company
+directory or specs that don't compile, and then nothing is left behind.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-import duckdb
+import pyarrow as pa
 
 from generator import messages
-from generator.backends.sql import render_sql
-from generator.backends.sql.assignments import UnsupportedAssignment
+from generator.backends.sql.dialects import DIALECTS
 from generator.backends.sql.inputs import read_fields
-from generator.backends.sql.render import file_name
-from generator.bulk import engines
-from generator.bulk.outputs import StagedFolder, write_outputs
-from generator.bulk.parquet_source import create_source_view
-from generator.bulk.progress import Progress
-from generator.bulk.records import BadInput, fields_for, record_batches
-from generator.bulk.target import load_target
+from generator.backends.sql.parts import UnsupportedAssignment
+from generator.backends.sql.render import render_direction
+from generator.bulk.companies import BadDirectory, companies_table, empty_table, load_directory
+from generator.bulk.records import fields_for
+from generator.bulk.run import BulkFailure, Job, execute
+from generator.bulk.target import Target, load_target
 from generator.diagnostics import Diagnostics, Location
-from generator.plan.model import Direction
+from generator.plan.model import BindLookup, Direction
 
 DIRECTIONS = {"to-dataverse": Direction.TO_DATAVERSE, "to-finance": Direction.TO_FINANCE}
 
@@ -34,96 +31,111 @@ DIRECTIONS = {"to-dataverse": Direction.TO_DATAVERSE, "to-finance": Direction.TO
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("module", help="the module name of the spec (its file name)")
     parser.add_argument("--direction", required=True, choices=sorted(DIRECTIONS))
-    parser.add_argument("--input", required=True, type=Path, help=".jsonl, .csv or Parquet")
+    parser.add_argument(
+        "--input",
+        required=True,
+        type=Path,
+        help="JSON Lines (.jsonl), CSV with a header (.csv), or Parquet (a file or a folder)",
+    )
     parser.add_argument("--output", required=True, type=Path, help="the output folder")
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
-    parser.add_argument("--companies", type=Path, help="company code to cdm_companyid (JSON)")
-    parser.add_argument("--master", default="local[2]", help="Spark master URL")
+    parser.add_argument(
+        "--companies",
+        type=Path,
+        help="company directory: JSON of code -> cdm_companyid, or the cdm_companies response",
+    )
+    parser.add_argument("--master", default="local[2]", help="Spark master URL (--engine spark)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
-    parser.add_argument("--root", type=Path, default=Path("."), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--root", type=Path, default=Path("."), help="the project root (default: .)"
+    )
 
 
-def input_format(path: Path) -> str:
-    if path.is_dir() or path.suffix == ".parquet":
-        return "parquet"
-    if path.suffix == ".csv":
-        return "csv"
-    return "jsonl"
-
-
-def run(arguments: argparse.Namespace) -> int:
+def run(arguments: argparse.Namespace, target: Target | None = None) -> int:
+    """Run the command; ``target`` spares loading the project again (tests run it often)."""
     diagnostics = Diagnostics()
-    status = _run(arguments, diagnostics)
+    job = prepare(arguments, diagnostics, target)
+    if job is not None:
+        try:
+            summary = execute(job)
+        except BulkFailure as failure:
+            diagnostics.report(failure.message, failure.location, **failure.fields)
+        else:
+            if not arguments.quiet and not sys.stderr.isatty():
+                print(
+                    f"{summary['read']} read, {summary['written']} written, "
+                    f"{summary['rejected']} rejected, {summary['filtered']} filtered out",
+                    file=sys.stderr,
+                )
     for diagnostic in diagnostics.sorted():
         print(diagnostic.headline(), file=sys.stderr)
-    return status
+    return 1 if diagnostics.errors else 0
 
 
-def _run(arguments: argparse.Namespace, diagnostics: Diagnostics) -> int:
-    target = load_target(arguments.root, arguments.module, diagnostics)
+def prepare(
+    arguments: argparse.Namespace, diagnostics: Diagnostics, target: Target | None = None
+) -> Job | None:
+    """The job the arguments describe, or None with the problems reported."""
     if target is None:
-        return 1
-    direction = DIRECTIONS[arguments.direction]
+        target = load_target(arguments.root, arguments.module, diagnostics)
+    if target is None:
+        return None
     plan = target.plan
+    direction = DIRECTIONS[arguments.direction]
+    chosen = plan.to_dataverse if direction is Direction.TO_DATAVERSE else plan.to_finance
     try:
-        query = render_sql(plan, "spark" if arguments.engine == "spark" else "duckdb")[
-            file_name(plan.module, direction, arguments.engine)
-        ]
+        query = render_direction(plan, chosen, DIALECTS[arguments.engine])
     except UnsupportedAssignment as problem:
         diagnostics.report(messages.BULK_UNSUPPORTED, Location(plan.spec_path), what=str(problem))
-        return 1
-    source: Path = arguments.input
-    if not source.exists():
-        diagnostics.report(messages.BULK_NO_INPUT, Location(str(source)), path=source)
-        return 1
-    fields = fields_for(read_fields(plan, direction), target.kinds(direction))
-    progress = Progress(arguments.quiet)
-    staged = StagedFolder(arguments.output)
-    started = time.monotonic()
+        return None
+    companies = _companies(arguments, diagnostics, plan.template)
+    needs_companies = any(
+        isinstance(a, BindLookup) and a.lookup.company_column is not None
+        for a in chosen.assignments
+    )
+    if needs_companies and arguments.companies is None:
+        diagnostics.report(
+            messages.BULK_NEEDS_COMPANIES,
+            Location(plan.spec_path),
+            module=plan.module,
+            direction=arguments.direction,
+        )
+    if not arguments.input.exists():
+        diagnostics.report(
+            messages.BULK_NO_INPUT, Location(str(arguments.input)), path=arguments.input
+        )
+    if diagnostics.errors or companies is None:
+        return None
+    return Job(
+        template=plan.template,
+        summary={
+            "module": plan.module,
+            "direction": direction.value,
+            "engine": arguments.engine,
+            "input": str(arguments.input),
+        },
+        query=query,
+        source=arguments.input,
+        fields=fields_for(read_fields(plan, direction), target.kinds(direction)),
+        companies=companies,
+        output=arguments.output,
+        engine=arguments.engine,
+        format=arguments.format,
+        master=arguments.master,
+        quiet=arguments.quiet,
+    )
+
+
+def _companies(
+    arguments: argparse.Namespace, diagnostics: Diagnostics, template: str
+) -> pa.Table | None:
+    if arguments.companies is None:
+        return empty_table()
     try:
-        with tempfile.TemporaryDirectory(prefix="tablemap-bulk-") as scratch_name:
-            scratch = Path(scratch_name)
-            connection = duckdb.connect(str(scratch / "work.duckdb"))
-            connection.execute(f"SET temp_directory = '{engines.sql_path(scratch)}'")
-            kind = input_format(source)
-            if kind == "parquet":
-                create_source_view(connection, source, fields)
-            else:
-                reader = record_batches(source, kind, fields, progress.rows)
-                connection.register("input_batches", reader)
-                connection.execute("CREATE VIEW source AS SELECT * FROM input_batches")
-            result = scratch / ("result" if arguments.engine == "spark" else "result.parquet")
-            if arguments.engine == "spark":
-                engines.run_spark(connection, query, scratch, result, arguments.master)
-            else:
-                engines.run_duckdb(connection, query, result)
-            summary = write_outputs(
-                connection,
-                result,
-                staged.path,
-                plan.template,
-                arguments.format,
-                {
-                    "module": plan.module,
-                    "direction": direction.value,
-                    "engine": arguments.engine,
-                    "input": str(source),
-                },
-            )
-            connection.close()
-        progress.done(int(summary["read"]))  # type: ignore[call-overload]
-        del started
-        staged.commit()
-    except BadInput as problem:
-        staged.discard()
-        diagnostics.report(messages.BULK_UNREADABLE, Location(str(source)), format=kind, problem=problem)
-        return 1
-    except (OSError, UnicodeDecodeError, duckdb.Error) as problem:
-        staged.discard()
-        diagnostics.report(messages.BULK_UNREADABLE, Location(str(source)), format=input_format(source), problem=problem)
-        return 1
-    except BaseException:
-        staged.discard()
-        raise
-    return 0
+        return companies_table(load_directory(arguments.companies), template)
+    except BadDirectory as problem:
+        diagnostics.report(
+            messages.BULK_BAD_COMPANIES, Location(str(arguments.companies)), problem=problem
+        )
+        return None

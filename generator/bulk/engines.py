@@ -44,10 +44,13 @@ def spark_session(master: str = "local[2]") -> Any:
 def run_spark(
     connection: duckdb.DuckDBPyConnection, query: str, scratch: Path, result: Path, master: str
 ) -> None:
-    staged = scratch / "source.parquet"
-    connection.execute(f"COPY (SELECT * FROM source) TO '{sql_path(staged)}' (FORMAT parquet)")
     spark = spark_session(master)
-    spark.read.parquet(str(staged)).createOrReplaceTempView("source")
+    for relation in ("source", "companies"):
+        staged = scratch / f"{relation}.parquet"
+        connection.execute(
+            f"COPY (SELECT * FROM {relation}) TO '{sql_path(staged)}' (FORMAT parquet)"
+        )
+        spark.read.parquet(str(staged)).createOrReplaceTempView(relation)
     spark.sql(query).write.mode("overwrite").parquet(str(result))
 
 

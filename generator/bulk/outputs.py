@@ -36,10 +36,12 @@ def write_outputs(
     scan = outcomes_scan(result)
     written = f"SELECT \"row\", payload FROM {scan} WHERE status = 'written'"
     if format == "parquet":
-        connection.execute(f"COPY ({written}) TO '{sql_path(folder / 'payloads.parquet')}' (FORMAT parquet)")
+        connection.execute(
+            f"COPY ({written}) TO '{sql_path(folder / 'payloads.parquet')}' (FORMAT parquet)"
+        )
     else:
         connection.execute(
-            f"COPY (SELECT \"row\", json(payload) AS payload FROM ({written})) "
+            f'COPY (SELECT "row", json(payload) AS payload FROM ({written})) '
             f"TO '{sql_path(folder / 'payloads.jsonl')}' (FORMAT json)"
         )
     _write_rejects(connection, scan, folder / "rejects.jsonl", template)
@@ -61,7 +63,7 @@ def _write_rejects(
     connection: duckdb.DuckDBPyConnection, scan: str, path: Path, template: str
 ) -> None:
     cursor = connection.execute(
-        f"SELECT \"row\", reject_field, reject_value, reject_reason FROM {scan} "
+        f'SELECT "row", reject_field, reject_value, reject_reason FROM {scan} '
         "WHERE status = 'rejected'"
     )
     with path.open("w", encoding="utf-8") as out:

@@ -17,8 +17,7 @@ from generator.source.entity_schema import Kind
 
 _ACCEPTED = {
     Kind.STRING: ("VARCHAR",),
-    Kind.INTEGER: ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
-                   "UINTEGER"),
+    Kind.INTEGER: ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"),
     Kind.NUMBER: ("FLOAT", "DOUBLE", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "DECIMAL"),
     Kind.BOOLEAN: ("BOOLEAN",),
     Kind.ANY: ("VARCHAR",),
@@ -35,7 +34,7 @@ _SQL_TYPES = {
 def parquet_files(path: Path) -> list[Path]:
     files = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
     if not files:
-        raise BadInput(f"{path}: the folder has no .parquet files")
+        raise BadInput(path, "the folder has no .parquet files")
     return files
 
 
@@ -58,13 +57,14 @@ def create_source_view(
         try:
             rows = pq.ParquetFile(file).metadata.num_rows
         except Exception as problem:  # pyarrow raises several types for a damaged file
-            raise BadInput(f"{file}: not a readable Parquet file: {problem}") from None
+            raise BadInput(file, f"not a readable Parquet file: {problem}") from None
         offsets.append(total)
         total += rows
     names = "[" + ", ".join(_literal(file.as_posix()) for file in files) + "]"
     scan = f"read_parquet({names}, filename = true, file_row_number = true, union_by_name = true)"
     described = {
-        row[0]: str(row[1]) for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+        row[0]: str(row[1])
+        for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
     }
     absent: list[str] = []
     columns: list[str] = []
@@ -76,9 +76,14 @@ def create_source_view(
             continue
         _check_type(files[0] if len(files) == 1 else path, field, found)
         columns.append(f"CAST({_ident(field.name)} AS {_declared(field)}) AS {_ident(field.name)}")
-    offset = "CASE filename " + " ".join(
-        f"WHEN {_literal(file.as_posix())} THEN {start}" for file, start in zip(files, offsets)
-    ) + " END"
+    offset = (
+        "CASE filename "
+        + " ".join(
+            f"WHEN {_literal(file.as_posix())} THEN {start}"
+            for file, start in zip(files, offsets, strict=True)
+        )
+        + " END"
+    )
     absent_list = "CAST([" + ", ".join(_literal(name) for name in absent) + "] AS VARCHAR[])"
     connection.execute(
         "CREATE OR REPLACE VIEW source AS SELECT "
@@ -102,4 +107,4 @@ def _check_type(where: Path, field: Field, found: str) -> None:
         ok = found.split("(")[0] in _ACCEPTED[field.kind]
         expected = _SQL_TYPES[field.kind]
     if not ok:
-        raise BadInput(f"{where}: column {field.name!r} is {found}, but the schema says {expected}")
+        raise BadInput(where, f"column {field.name!r} is {found}, but the schema says {expected}")

@@ -38,7 +38,12 @@ _EXPECTED = {
 
 
 class BadInput(Exception):
-    """The input can't be read: the message names the file, the row and the column."""
+    """The input can't be read: ``path`` is the file, ``detail`` names the row and column."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,11 @@ class Field:
 
 def fields_for(read: list[ReadField], kinds: dict[str, Kind]) -> list[Field]:
     return [
-        Field(field.name, Kind.LOOKUP if field.nested_key else kinds.get(field.name, Kind.ANY),
-              field.nested_key)
+        Field(
+            field.name,
+            Kind.LOOKUP if field.nested_key else kinds.get(field.name, Kind.ANY),
+            field.nested_key,
+        )
         for field in read
     ]
 
@@ -69,8 +77,14 @@ def arrow_schema(fields: list[Field]) -> pa.Schema:
 def _type_name(value: object) -> str:
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
 def _fits(kind: Kind, value: object) -> bool:
@@ -123,8 +137,8 @@ class _Batcher:
 
     def wrong(self, row: int, column: str, expected: str, value: object) -> BadInput:
         return BadInput(
-            f"{self.path}: row {row}, column {column!r}: expected {expected}, "
-            f"got {_type_name(value)}"
+            self.path,
+            f"row {row}, column {column!r}: expected {expected}, " f"got {_type_name(value)}",
         )
 
     def full(self) -> bool:
@@ -132,7 +146,10 @@ class _Batcher:
 
     def cut(self) -> pa.RecordBatch:
         batch = pa.RecordBatch.from_arrays(
-            [pa.array(column, type=field.type) for column, field in zip(self.columns, self.schema)],
+            [
+                pa.array(column, type=field.type)
+                for column, field in zip(self.columns, self.schema, strict=True)
+            ],
             schema=self.schema,
         )
         self.columns = [[] for _ in self.schema]
@@ -140,19 +157,28 @@ class _Batcher:
 
 
 def _batches(
-    path: Path, fields: list[Field], records: Iterator[tuple[int, object]],
+    path: Path,
+    fields: list[Field],
+    records: Iterator[tuple[int, object]],
     on_rows: Callable[[int], None],
+    failures: list[BadInput],
 ) -> Iterator[pa.RecordBatch]:
     batcher = _Batcher(path, fields, arrow_schema(fields))
     count = 0
-    for row, record in records:
-        if not isinstance(record, dict):
-            raise BadInput(f"{path}: row {row}: the record is not a JSON object")
-        batcher.add(row, record)
-        count += 1
-        if batcher.full():
-            on_rows(count)
-            yield batcher.cut()
+    try:
+        for row, record in records:
+            if not isinstance(record, dict):
+                raise BadInput(path, f"row {row}: the record is not a JSON object")
+            batcher.add(row, record)
+            count += 1
+            if batcher.full():
+                on_rows(count)
+                yield batcher.cut()
+    except (BadInput, OSError, UnicodeDecodeError) as problem:
+        # The consumer (DuckDB) re-raises its own error type: keep the reader's for the message.
+        failure = problem if isinstance(problem, BadInput) else BadInput(path, f"{problem}")
+        failures.append(failure)
+        raise failure from None
     on_rows(count)
     yield batcher.cut()
 
@@ -164,9 +190,12 @@ def _json_lines(path: Path) -> Iterator[tuple[int, object]]:
             if not line.strip():
                 continue
             try:
-                yield row, json.loads(line)
+                yield row, json.loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as problem:
-                raise BadInput(f"{path}: line {number} (row {row}): not JSON: {problem}") from None
+                raise BadInput(
+                    path,
+                    f"line {number} (row {row}): not JSON: {problem.msg} at column {problem.colno}",
+                ) from None
             row += 1
 
 
@@ -177,7 +206,7 @@ def _csv_rows(path: Path, fields: list[Field]) -> Iterator[tuple[int, object]]:
             record: dict[str, object] = {}
             for name, text in raw.items():
                 if name is None or text is None:
-                    raise BadInput(f"{path}: row {row}: the row does not match the header")
+                    raise BadInput(path, f"row {row}: the row does not match the header")
                 record[name] = _csv_value(path, row, name, text, kinds.get(name, Kind.STRING))
             yield row, record
 
@@ -193,19 +222,28 @@ def _csv_value(path: Path, row: int, name: str, text: str, kind: Kind) -> object
             return float(text)
     except ValueError:
         raise BadInput(
-            f"{path}: row {row}, column {name!r}: expected {_EXPECTED[kind]}, got {text!r}"
+            path, f"row {row}, column {name!r}: expected {_EXPECTED[kind]}, got {text!r}"
         ) from None
     if kind is Kind.BOOLEAN:
         if text.casefold() not in ("true", "false"):
-            raise BadInput(f"{path}: row {row}, column {name!r}: expected true or false, got {text!r}")
+            raise BadInput(
+                path, f"row {row}, column {name!r}: expected true or false, got {text!r}"
+            )
         return text.casefold() == "true"
     return text
 
 
 def record_batches(
-    path: Path, format: str, fields: list[Field], on_rows: Callable[[int], None]
+    path: Path,
+    format: str,
+    fields: list[Field],
+    on_rows: Callable[[int], None],
+    failures: list[BadInput],
 ) -> pa.RecordBatchReader:
-    """A streaming reader of the ``source`` relation from a JSON Lines or CSV file."""
+    """A streaming reader of the ``source`` relation from a JSON Lines or CSV file.
+
+    A problem found while DuckDB pulls batches is appended to ``failures`` as well as raised.
+    """
     records = _json_lines(path) if format == "jsonl" else _csv_rows(path, fields)
-    schema = arrow_schema(fields)
-    return pa.RecordBatchReader.from_batches(schema, _batches(path, fields, records, on_rows))
+    batches = _batches(path, fields, records, on_rows, failures)
+    return pa.RecordBatchReader.from_batches(arrow_schema(fields), batches)

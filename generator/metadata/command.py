@@ -24,7 +24,7 @@ from generator.metadata.existing import read_existing
 from generator.metadata.facts import build_entity
 from generator.metadata.merge import Changes, merge
 from generator.metadata.model import Dialect, Metadata
-from generator.metadata.options import OptionSet, TableOptions, read_options
+from generator.metadata.options import OptionSet, read_options
 from generator.metadata.usage import SpecUsage, spec_usage
 from generator.metadata.writer import render
 
@@ -120,6 +120,8 @@ class _Run:
         self.result = ImportResult()
         self.diagnostics = self.result.diagnostics
         self.display = _display(arguments.metadata, root)
+        # (entity set, column) -> the option-set file that gave its options, for warnings.
+        self.option_files: dict[tuple[str, str], str] = {}
 
     def report(self, message: Message, where: Location | None = None, **fields: object) -> None:
         self.diagnostics.report(message, where or Location(self.display), **fields)
@@ -132,11 +134,12 @@ class _Run:
         wanted: dict[Dialect, dict[str, Location]] = {}
         for dialect in Dialect:
             stems = _existing_stems(self.root, self.arguments.specs, dialect)
-            wanted[dialect] = dict(usage.names[dialect]) | {
+            found = dict(usage.names[dialect]) | {
                 stem: Location(_display(path, self.root))
                 for stem, path in stems.items()
                 if stem not in usage.names[dialect]
             }
+            wanted[dialect] = dict(sorted(found.items()))
         return wanted
 
     def metadata(self, wanted: dict[Dialect, dict[str, Location]]) -> Metadata | None:
@@ -182,10 +185,8 @@ class _Run:
                 hint=hint,
             )
 
-    def options(
-        self, metadata: Metadata, names: list[str]
-    ) -> dict[str, tuple[TableOptions, dict[str, OptionSet]]]:
-        """Option sets by entity set, with the file they came from."""
+    def options(self, metadata: Metadata, names: list[str]) -> dict[str, dict[str, OptionSet]]:
+        """Option sets by entity set and column."""
         if not self.arguments.options:
             return {}
         if metadata.dialect is not Dialect.DATAVERSE:
@@ -194,7 +195,7 @@ class _Run:
         by_table = {
             type_name.rpartition(".")[2]: name for name, type_name in metadata.entity_sets.items()
         }
-        found: dict[str, tuple[TableOptions, dict[str, OptionSet]]] = {}
+        found: dict[str, dict[str, OptionSet]] = {}
         for argument in self.arguments.options:
             table = read_options(argument, self.diagnostics)
             if table is None:
@@ -205,8 +206,10 @@ class _Run:
                     messages.OPTIONS_TABLE_NOT_IMPORTED, Location(table.display), table=table.table
                 )
                 continue
-            columns = found.setdefault(entity_set, (table, {}))[1]
-            columns.update(table.columns)
+            found.setdefault(entity_set, {}).update(table.columns)
+            self.option_files.update(
+                ((entity_set, column), table.display) for column in table.columns
+            )
         return found
 
     def plan(
@@ -214,12 +217,11 @@ class _Run:
         metadata: Metadata,
         name: str,
         usage: SpecUsage,
-        options: dict[str, tuple[TableOptions, dict[str, OptionSet]]],
+        options: dict[str, dict[str, OptionSet]],
     ) -> _Planned | None:
-        source, option_sets = options.get(name, (None, {}))
-        imported, problems = build_entity(metadata, name, option_sets)
+        imported, problems = build_entity(metadata, name, options.get(name, {}))
         for problem in problems:
-            where = Location(source.display if source else self.display)
+            where = Location(self.option_files[(name, problem.column)])
             if problem.kind == "unknown":
                 self.report(
                     messages.OPTIONS_UNKNOWN_COLUMN,

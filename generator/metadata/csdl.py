@@ -32,7 +32,7 @@ from generator.metadata.model import (
 
 _EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 _EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
-ROOT = _EDMX + "Edmx"
+_ROOT = _EDMX + "Edmx"
 _INCLUDE = _EDMX + "Include"
 _SCHEMA = _EDM + "Schema"
 _ENTITY_TYPE = _EDM + "EntityType"
@@ -56,8 +56,6 @@ _ALTERNATE_KEYS = "OData.Community.Keys.V1.AlternateKeys"
 # expat's codes for a document that stops early (each can only happen at the end of the input):
 # no element found, an unclosed token, a partial character.
 _TRUNCATED = {3, 5, 6}
-_MAX_PASSES = 4
-
 Qualify = Callable[[str], str]
 
 
@@ -162,7 +160,7 @@ def _walk(events: Iterator[tuple[str, Element]], scan: _Scan) -> None:
             tag = element.tag
             stack.append(tag)
             depth += 1
-            if depth == 1 and tag != ROOT:
+            if depth == 1 and tag != _ROOT:
                 raise MetadataError("not_csdl", root=tag.rpartition("}")[2])
             if depth == 3 and tag == _SCHEMA:
                 namespace = scan.enter_schema(element)
@@ -200,10 +198,8 @@ def read_metadata(path: Path, display: str, wanted: Mapping[Dialect, Collection[
     _scan(path, scan)
     assert scan.dialect is not None
     scan.first_pass = False
-    for _ in range(_MAX_PASSES):
-        missing = _missing_types(scan)
-        if not missing:
-            break
+    # Each pass finds every type it looks for or fails, so the passes end.
+    while missing := _missing_types(scan):
         scan.needed = missing
         _scan(path, scan)
         undefined = missing - set(scan.types)
@@ -359,7 +355,6 @@ def _entity_type(element: Element, namespace: str, qualify: Qualify) -> EntityTy
     return EntityType(
         name=f"{namespace}.{_required(element, 'Name')}",
         base_type=element.get("BaseType"),
-        abstract=element.get("Abstract") == "true",
         key=tuple(_required(reference, "Name") for reference in (key if key is not None else ())),
         properties=tuple(_property(child, qualify) for child in element.iterfind(_PROPERTY)),
         navigations=tuple(item for item in navigations if item is not None),

@@ -18,8 +18,6 @@ from typing import Any
 from generator.metadata.model import Dialect, EntityType, Metadata, Navigation, Property
 from generator.metadata.options import OptionSet
 
-COMPANY_TABLE = "cdm_companies"
-
 _FORMATS = {"Edm.Guid": "uuid", "Edm.Date": "date", "Edm.DateTimeOffset": "date-time"}
 _JSON_TYPES = {
     "Edm.String": "string",
@@ -59,7 +57,6 @@ class ImportedEntity:
     description: str
     key: tuple[str, ...]
     alternate_keys: tuple[tuple[str, ...], ...]
-    company: str | None
     columns: dict[str, ImportedColumn]
     # $defs entries (F&O enums) by name, and their descriptions from the metadata.
     enums: dict[str, dict[str, Any]]
@@ -68,7 +65,7 @@ class ImportedEntity:
 
 @dataclass(frozen=True)
 class OptionProblem:
-    """An option set the import could not use: ``kind`` is "unknown" or "not_integer"."""
+    """An option set the import could not use: ``kind`` is "unknown" or "wrong_type"."""
 
     kind: str
     column: str
@@ -159,8 +156,11 @@ def _flattened(
 ) -> tuple[list[Property], list[Navigation], tuple[str, ...]]:
     """Properties, navigations and key with those of the base types first (CSDL 8.1.2)."""
     chain = [entity_type]
-    while chain[-1].base_type and chain[-1].base_type in metadata.entity_types:
-        chain.append(metadata.entity_types[chain[-1].base_type])
+    while chain[-1].base_type in metadata.entity_types:
+        base = metadata.entity_types[str(chain[-1].base_type)]
+        if base in chain:
+            break  # a cycle of base types: malformed, and nothing more to inherit
+        chain.append(base)
     properties: list[Property] = []
     navigations: list[Navigation] = []
     key: tuple[str, ...] = ()
@@ -198,22 +198,12 @@ def build_entity(
         expected = "boolean" if option_set.boolean else "integer"
         if column.facts.get("type") != expected:
             odata_type = column.facts.get("x-odata-type", column.facts.get("type", "?"))
-            problems.append(OptionProblem("not_integer", name, str(odata_type)))
+            problems.append(OptionProblem("wrong_type", name, str(odata_type)))
             continue
         columns[name] = _with_options(column, option_set)
     alternate_keys = tuple(
         tuple(renamed.get(part, part) for part in alternate)
         for alternate in entity_type.alternate_keys
-    )
-    company = next(
-        (
-            part
-            for alternate in alternate_keys
-            for part in alternate
-            if part in columns
-            and columns[part].facts.get("x-lookup", {}).get("target") == COMPANY_TABLE
-        ),
-        None,
     )
     title = _local(entity_type.name)
     return (
@@ -225,7 +215,6 @@ def build_entity(
             or _default_description(metadata.dialect, title, entity_set),
             key=tuple(renamed.get(part, part) for part in key),
             alternate_keys=alternate_keys,
-            company=company,
             columns=columns,
             enums=enums,
             enum_descriptions={

@@ -17,7 +17,7 @@ from typing import Any
 
 from generator import messages
 from generator.diagnostics import Diagnostics, Location, suggestion
-from generator.metadata.facts import COMPANY_TABLE, ImportedColumn, ImportedEntity
+from generator.metadata.facts import ImportedColumn, ImportedEntity
 from generator.metadata.writer import JSON_SCHEMA, Document, Slot
 
 # Keywords the metadata states whenever they apply: absent from the import means "not so".
@@ -35,6 +35,8 @@ _DECIDED = (
 _KEPT_IF_SILENT = ("maxLength", "minimum", "maximum", "enum", "x-enum-names")
 _DEFINITION_FACTS = ("type", "enum", "x-enum-values")
 _TOP_FACTS = ("x-key", "x-alternate-keys", "x-company")
+# The table company-specific tables point at: a lookup to it in an alternate key is x-company.
+COMPANY_TABLE = "cdm_companies"
 
 
 @dataclass(frozen=True)
@@ -144,28 +146,33 @@ class _Merger:
         names: list[str] = []
         for name in old_properties:
             found = self.metadata_name(str(name))
-            if found is None:
+            if found is None or found in names:
                 self.changes.removed.append(str(name))
-            elif found not in names:
+            else:
                 names.append(found)
         names.extend(name for name in self.imported.columns if name in wanted and name not in names)
         return names
 
     def properties(self, old_properties: dict[str, Any], names: list[str]) -> dict[str, Any]:
-        old_by_name = {self.metadata_name(str(name)): spec for name, spec in old_properties.items()}
+        old_by_name: dict[str | None, tuple[str, dict[str, Any]]] = {}
+        for old_name, spec in old_properties.items():
+            old_by_name.setdefault(self.metadata_name(str(old_name)), (str(old_name), spec))
         merged: dict[str, Any] = {}
         for name in names:
             column = self.imported.columns[name]
-            old = old_by_name.get(name)
-            merged[name] = merge_column(column, old)
-            if old is None:
+            if name not in old_by_name:
+                merged[name] = merge_column(column, None)
                 self.changes.added.append((name, column.label))
                 continue
+            old_name, old = old_by_name[name]
+            merged[name] = merge_column(column, old)
             before, after = _signature(old, True), _signature(merged[name], "x-odata-type" in old)
             if before != after:
                 self.changes.retyped.append((name, before, _signature(merged[name], True)))
                 continue
             keys = _changed_keys(old, merged[name])
+            if old_name != name:
+                keys.insert(0, f"name (was {old_name})")
             if keys:
                 self.changes.changed.append((name, keys))
         return merged

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-EDM = "Edm."
-
 
 class Dialect(Enum):
     """Which service wrote the document; the value is the schema folder under specs/entities."""
@@ -62,7 +60,6 @@ class Navigation:
 class EntityType:
     name: str
     base_type: str | None
-    abstract: bool
     key: tuple[str, ...]
     properties: tuple[Property, ...]
     navigations: tuple[Navigation, ...]

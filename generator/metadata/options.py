@@ -84,12 +84,10 @@ def _option_set(attribute: Any) -> OptionSet | None:
         if not isinstance(option_set, dict):
             continue
         if isinstance(option_set.get("TrueOption"), dict):
-            false, true = option_set.get("FalseOption"), option_set["TrueOption"]
-            return OptionSet(
-                column,
-                True,
-                ((False, _label((false or {}).get("Label"))), (True, _label(true.get("Label")))),
-            )
+            false = option_set.get("FalseOption")
+            false_label = _label(false.get("Label")) if isinstance(false, dict) else ""
+            true_label = _label(option_set["TrueOption"].get("Label"))
+            return OptionSet(column, True, ((False, false_label), (True, true_label)))
         options = option_set.get("Options")
         if isinstance(options, list):
             return OptionSet(

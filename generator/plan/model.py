@@ -61,6 +61,8 @@ class LookupAddress:
     entity_set: str
     key: str
     company_column: str | None = None
+    # The target key column's length: a longer value can address no row.
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,8 @@ class KeyPart:
 
     finance_field: str
     dataverse_column: str
-    finance_bare: bool
-    dataverse_bare: bool
+    finance_bare: bool | None  # None: an untyped column, decided by the value
+    dataverse_bare: bool | None
     # A lookup column in an alternate key is written ``_<column>_value=<GUID>`` (keys can't
     # nest), so the caller supplies the looked-up row's GUID.
     dataverse_lookup: bool
@@ -118,9 +120,23 @@ class ExpandedKey:
 
 
 @dataclass(frozen=True)
+class ValueCheck:
+    """What a written value must satisfy: its destination column's schema, decided at generate time."""
+
+    column: str  # the destination column, as messages name it
+    kind: Kind  # the JSON type: STRING, INTEGER, NUMBER or BOOLEAN
+    max_length: int | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    format: str | None = None  # uuid, date or date-time
+    truncate: bool = False  # overflow: truncate
+
+
+@dataclass(frozen=True)
 class Copy:
     target: str
     source: str
+    check: ValueCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +144,9 @@ class Convert:
     target: str
     source: str
     converter: Converter
+    # Only values a converter passes through unchanged (unmapped: keep) need checking:
+    # every table value was checked against the column at generate time.
+    check: ValueCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +160,7 @@ class BindLookup:
 class ReadLookup:
     target: str
     reader: ExpandedKey
+    check: ValueCheck | None = None
 
 
 @dataclass(frozen=True)

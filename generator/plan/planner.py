@@ -31,6 +31,7 @@ from generator.plan.model import (
     ModulePlan,
     ReadCompany,
     ReadLookup,
+    ValueCheck,
 )
 from generator.plan.odata import bind_reference
 from generator.source.entity_schema import Column, Kind
@@ -97,8 +98,12 @@ class _Planner:
         self.converters[name] = converter
         return converter
 
-    def lookup(self, entity_set: str, key: str, company_column: str | None) -> LookupAddress:
-        address = LookupAddress(f"{entity_set}_by_{key}", entity_set, key, company_column)
+    def lookup(
+        self, entity_set: str, key: str, company_column: str | None, max_length: int | None
+    ) -> LookupAddress:
+        address = LookupAddress(
+            f"{entity_set}_by_{key}", entity_set, key, company_column, max_length
+        )
         return self.lookups.setdefault(address.name, address)
 
     def expanded_key(self, navigation: str, key: str) -> ExpandedKey:
@@ -119,13 +124,14 @@ class _Planner:
             return Constant(target, value)
         source = row.finance.name
         if lookup and key:
-            address = self.lookup(lookup.target, key, row.dataverse.target_company)
+            address = self.lookup(
+                lookup.target, key, row.dataverse.target_company, row.dataverse.key_max_length
+            )
             return BindLookup(target, source, address)
         if row.value_map is not None or row.default_to_dataverse is not None:
-            return Convert(
-                target, source, self.converter(row, row.finance, column, Direction.TO_DATAVERSE)
-            )
-        return Copy(target, source)
+            converter = self.converter(row, row.finance, column, Direction.TO_DATAVERSE)
+            return Convert(target, source, converter, _keep_check(converter, column, row))
+        return Copy(target, source, _check(column, row.spec.truncate))
 
     def to_finance(self, row: Row) -> Assignment | None:
         if not row.map_type.to_finance or row.finance is None:
@@ -137,12 +143,11 @@ class _Planner:
         column = row.dataverse.column
         if column.lookup and row.dataverse.lookup_key:
             reader = self.expanded_key(column.lookup.navigation_property, row.dataverse.lookup_key)
-            return ReadLookup(target, reader)
+            return ReadLookup(target, reader, _check(row.finance, row.spec.truncate))
         if row.value_map is not None or row.default_to_finance is not None:
-            return Convert(
-                target, column.name, self.converter(row, column, row.finance, Direction.TO_FINANCE)
-            )
-        return Copy(target, column.name)
+            converter = self.converter(row, column, row.finance, Direction.TO_FINANCE)
+            return Convert(target, column.name, converter, _keep_check(converter, row.finance, row))
+        return Copy(target, column.name, _check(row.finance, row.spec.truncate))
 
     def direction(self, direction: Direction) -> DirectionPlan:
         to_dataverse = direction is Direction.TO_DATAVERSE
@@ -248,8 +253,32 @@ def _company_scope(company: BoundCompany | None) -> CompanyScope | None:
     )
 
 
-def _bare(column: Column) -> bool:
-    """Numbers and GUIDs are written bare in an OData key; everything else is a string literal."""
+def _check(column: Column, truncate: bool) -> ValueCheck | None:
+    """The run-time check of a value written to ``column``; None for an untyped column."""
+    if column.kind not in (Kind.STRING, Kind.INTEGER, Kind.NUMBER, Kind.BOOLEAN):
+        return None
+    constraints = column.constraints
+    low, high = column.bounds if column.kind in (Kind.INTEGER, Kind.NUMBER) else (None, None)
+    max_length = constraints.max_length if column.kind is Kind.STRING else None
+    return ValueCheck(
+        column.name,
+        column.kind,
+        max_length=max_length,
+        minimum=low,
+        maximum=high,
+        format=constraints.format if column.kind is Kind.STRING else None,
+        truncate=truncate and max_length is not None,
+    )
+
+
+def _keep_check(converter: Converter, target: Column, row: Row) -> ValueCheck | None:
+    return _check(target, row.spec.truncate) if converter.keep_unmapped else None
+
+
+def _bare(column: Column) -> bool | None:
+    """Numbers and GUIDs are written bare in an OData key, strings quoted; None: by the value."""
+    if column.kind is Kind.ANY:
+        return None
     return column.kind in (Kind.INTEGER, Kind.NUMBER) or column.constraints.format == "uuid"
 
 

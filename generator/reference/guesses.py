@@ -1,9 +1,8 @@
 """What a mapping reference leaves open, guessed: names and row details in, names and notes out.
 
 Module names come from headings; entity and table names from headings such as ``Customers
-V3 to accounts`` or ``CDS Contacts V2 (contacts)``, or else from the columns; the integration
-key from the rows; each row gets a note for what the compiler will need that the document
-did not give.
+V3 to accounts`` or ``CDS Contacts V2 (contacts)``, or else from the columns; each row gets
+a note for what the compiler will need that the document did not give.
 """
 
 from __future__ import annotations
@@ -60,20 +59,6 @@ def entity_and_table(heading: str, rows: list[ImportedRow]) -> tuple[str, str]:
     if not table.endswith("s"):
         table += "s"
     return _pascal_case(heading), table
-
-
-def key_fields(rows: list[ImportedRow]) -> tuple[str, ...]:
-    """The integration key most likely: the first field copied both ways, else the first field."""
-    named = [row for row in rows if row.finance != NONE_FIELD]
-    copied = [
-        row
-        for row in named
-        if row.map_type == MapType.BOTH.value
-        and row.dataverse != NONE_FIELD
-        and "." not in row.dataverse
-        and not row.has_default
-    ]
-    return tuple(row.finance for row in (copied or named)[:1])
 
 
 def row_guesses(row: ImportedRow, entity: str, table: str) -> list[Note]:

@@ -93,7 +93,7 @@ def _count(number: int, singular: str, plural: str | None = None) -> str:
 
 
 def _write(target: Path, text: str) -> str:
-    """Write ``text`` unless ``target`` exists: written, unchanged, skipped, or the problem."""
+    """Write ``text`` unless ``target`` exists: written, unchanged or skipped (OSError: failed)."""
     data = text.encode("utf-8")
     try:
         with target.open("xb") as handle:
@@ -104,8 +104,6 @@ def _write(target: Path, text: str) -> str:
         except OSError:
             same = False
         return "unchanged" if same else "skipped"
-    except OSError as problem:
-        return problem.strerror or str(problem)
     return "written"
 
 
@@ -146,18 +144,21 @@ def run_import(path: Path, into: Path) -> ImportRun:
     guesses = 0
     for item in imported:
         target = into / f"{item.spec.module}.yaml"
-        outcome = _write(target, item.spec.text)
-        found = sum(note.is_guess for note in item.notes)
-        guesses += found
+        try:
+            outcome = _write(target, item.spec.text)
+        except OSError as error:
+            run.diagnostics.report(
+                messages.IMPORT_WRITE, Location(str(target)), problem=error.strerror or str(error)
+            )
+            continue
         if outcome == "skipped":
             run.diagnostics.report(messages.IMPORT_EXISTS, Location(str(target)))
-        elif outcome not in counts:
-            run.diagnostics.report(messages.IMPORT_WRITE, Location(str(target)), problem=outcome)
-            continue
         counts[outcome] += 1
+        guessed = sum(note.is_guess for note in item.notes)
+        guesses += guessed
         report.append(
             f"{target}: {outcome} ({_count(item.rows, 'row')}, "
-            f"{_count(found, 'guess', 'guesses')}, {len(item.notes) - found} not imported)"
+            f"{_count(guessed, 'guess', 'guesses')}, {len(item.notes) - guessed} not imported)"
         )
         for note in item.notes:
             run.diagnostics.report(note.message, Location(str(path), note.line, 1), **note.fields)

@@ -58,7 +58,7 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(r"\1", text)
 
 
-# --- Labelled lines (entity, table, filters) --------------------------------------------------
+# --- Labelled lines (entity, table, company, key, filters) -------------------------------------
 
 _LABEL_SPELLINGS = {
     ENTITY_LABEL: (ENTITY_LABEL,),
@@ -114,7 +114,7 @@ def code_span(text: str) -> str:
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
     fence = "`" * (longest + 1)
     # Markdown strips one space from each end of a span that starts and ends with one.
-    padded = text[:1] == "`" or text[-1:] == "`" or (text[:1] == text[-1:] == " " and text.strip())
+    padded = "`" in (text[:1], text[-1:]) or (text[:1] == text[-1:] == " " and bool(text.strip()))
     pad = " " if padded else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 

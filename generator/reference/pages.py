@@ -65,6 +65,16 @@ def _filter(label: str, scalar: Scalar | None) -> list[str]:
     return [] if scalar is None else [label_line(label, code_span(str(scalar.value)))]
 
 
+def _company(spec: MapSpec) -> list[str]:
+    company = spec.company
+    return [] if company is None else [label_line(COMPANY_LABEL, company_cell(company.striped))]
+
+
+def _key(spec: MapSpec) -> list[str]:
+    names = [name.text for name in spec.key]
+    return [label_line(KEY_LABEL, key_cell(names))] if names else []
+
+
 def _value_map(row: RowSpec) -> PageValueMap | None:
     if row.values is None:
         return None
@@ -108,8 +118,8 @@ def page(spec: MapSpec) -> Page:
         labels=(
             label_line(ENTITY_LABEL, escape(spec.finance.name.text)),
             label_line(TABLE_LABEL, escape(spec.dataverse.name.text)),
-            label_line(COMPANY_LABEL, company_cell(spec.company.striped)),
-            label_line(KEY_LABEL, key_cell([name.text for name in spec.key])),
+            *_company(spec),
+            *_key(spec),
             *_filter(SOURCE_FILTER_LABEL, spec.finance.filter),
             *_filter(REVERSE_FILTER_LABEL, spec.dataverse.filter),
         ),

@@ -13,7 +13,7 @@ from functools import lru_cache
 import yaml
 
 from generator import messages
-from generator.reference.guesses import entity_and_table, key_fields, row_guesses
+from generator.reference.guesses import entity_and_table, row_guesses
 from generator.reference.import_model import FoundMap, ImportedRow, Note, failure, guess
 from generator.source.located_yaml import ScalarValue, core_schema_value
 from generator.source.spec import COMPANY_SCOPES
@@ -110,8 +110,8 @@ class _SpecText:
         self.notes.append(note)
 
 
-def _identity(out: _SpecText, table_map: FoundMap, entity: str, table: str) -> None:
-    """The company scope and the integration key, guessed where the document is silent."""
+def _identity(out: _SpecText, table_map: FoundMap, entity: str) -> None:
+    """The company scope (guessed where the document is silent) and the integration key."""
     company = table_map.company
     if company is None:
         company = COMPANY_SCOPES[0]
@@ -120,14 +120,9 @@ def _identity(out: _SpecText, table_map: FoundMap, entity: str, table: str) -> N
         )
         out.comment(note)
     out.line(f"company: {_scalar(company, flow=False)}")
-    key = table_map.key
-    if key is None:
-        key = key_fields(table_map.rows)
-        fields = f"[{', '.join(key)}]"
-        out.comment(
-            guess(table_map.heading_line, messages.IMPORT_GUESS_KEY, fields=fields, table=table)
-        )
-    out.line(f"key: [{', '.join(_scalar(name) for name in key)}]")
+    # A map without a key still compiles; only a page written from a spec says what it is.
+    if table_map.key:
+        out.line(f"key: [{', '.join(_scalar(name) for name in table_map.key)}]")
 
 
 def _sides(out: _SpecText, table_map: FoundMap, entity: str, table: str) -> None:
@@ -191,7 +186,7 @@ def write_spec(table_map: FoundMap, source: str) -> tuple[str, list[Note]]:
     out.line(f"template: {_scalar(table_map.heading, flow=False)}")
     if table_map.description:
         out.line(f"description: {_scalar(table_map.description, flow=False)}")
-    _identity(out, table_map, entity, table)
+    _identity(out, table_map, entity)
     _sides(out, table_map, entity, table)
     _fields(out, table_map, entity, table)
     return "\n".join(out.lines) + "\n", out.notes

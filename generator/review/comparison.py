@@ -24,6 +24,11 @@ from generator.source.spec import (
 )
 
 _ARROW = "→"
+_COMPANY_REASONS = {
+    COMPANY_SCOPES[0]: "within companies",
+    COMPANY_SCOPES[1]: "across companies",
+    None: "without a declared company scope",
+}
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,9 @@ class _TemplateDiff:
         return [change for _, change in sorted(self.changes, key=lambda item: item[0])]
 
 
-def _company(spec: MapSpec) -> str:
+def _company(spec: MapSpec) -> str | None:
+    if spec.company is None:
+        return None
     return COMPANY_SCOPES[0] if spec.company.striped else COMPANY_SCOPES[1]
 
 
@@ -129,8 +136,8 @@ def _key(spec: MapSpec) -> tuple[str, ...]:
     return tuple(name.text.casefold() for name in spec.key)
 
 
-def _key_text(spec: MapSpec) -> str:
-    return ", ".join(name.text for name in spec.key)
+def _key_text(spec: MapSpec) -> str | None:
+    return ", ".join(name.text for name in spec.key) or None
 
 
 def _template_level(diff: _TemplateDiff, old: MapSpec, new: MapSpec) -> None:
@@ -174,7 +181,7 @@ def _template_level(diff: _TemplateDiff, old: MapSpec, new: MapSpec) -> None:
             True,
             old_scope,
             new_scope,
-            "rows are identified " + ("within" if new.company.striped else "across") + " companies",
+            f"rows are identified {_COMPANY_REASONS[new_scope]}",
         )
     if _key(old) != _key(new):
         add(

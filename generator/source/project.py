@@ -10,6 +10,7 @@ read ``row.values`` only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -118,9 +119,13 @@ class Revision:
     name: str
     commit: str
 
-    def _files(self, path: str) -> list[SourceFile]:
+    def _files(self, path: str, wanted: Callable[[str], bool]) -> list[SourceFile]:
         try:
-            listed = list_files(self.root, self.commit, path)
+            listed = [
+                (name, blob)
+                for name, blob in list_files(self.root, self.commit, path)
+                if wanted(name)
+            ]
             contents = read_blobs(self.root, [blob for _, blob in listed])
         except GitFailed as error:
             raise SnapshotError(f"{self.name}:{path}", str(error)) from error
@@ -131,15 +136,14 @@ class Revision:
 
     def yaml_files(self, folder: Path) -> list[SourceFile]:
         prefix = folder.as_posix().rstrip("/") + "/"
-        return [
-            source
-            for source in self._files(folder.as_posix())
-            if source.path.startswith(prefix) and source.path.endswith(YAML_SUFFIXES)
-        ]
+        return self._files(
+            folder.as_posix(),
+            lambda name: name.startswith(prefix) and name.endswith(YAML_SUFFIXES),
+        )
 
     def file(self, path: Path) -> SourceFile | None:
-        wanted = path.as_posix()
-        return next((source for source in self._files(wanted) if source.path == wanted), None)
+        found = self._files(path.as_posix(), lambda name: name == path.as_posix())
+        return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,7 @@ class Project(SpecSet):
 
 
 def load_spec_set(snapshot: Snapshot, layout: Layout, diagnostics: Diagnostics) -> SpecSet:
-    """The specs and named value maps (for comparing revisions: no specs is a valid set)."""
+    """The specs, named value maps expanded; no specs is a valid set (revisions may have none)."""
     specs, _ = _read_spec_set(snapshot, layout, diagnostics)
     return SpecSet(specs)
 

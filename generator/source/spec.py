@@ -88,6 +88,8 @@ class RowSpec:
     values: ValueMapSpec | None
     values_reference: Name | None
     keep_unmapped: bool
+    # overflow: truncate: a string longer than its destination column is cut, not refused.
+    truncate: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ TOP_LEVEL_KEYS = ("template", "description", "company", "key", "finance", "datav
 COMPANY_SCOPES = ("striped", "global")
 FINANCE_KEYS = ("entity", "filter")
 DATAVERSE_KEYS = ("table", "filter")
-OPTION_KEYS = ("default", "values", "unmapped")
+OPTION_KEYS = ("default", "values", "unmapped", "overflow")
+OVERFLOW_POLICIES = ("error", "truncate")
 UNMAPPED_POLICIES = ("error", "keep")
 # Names the generated package binds itself: a module of the same name would shadow them.
 RESERVED_MODULES = ("annotations", "models")
@@ -297,6 +300,7 @@ class _Reader:
         values: ValueMapSpec | None = None
         reference: Name | None = None
         keep = False
+        truncate = False
         if len(node.items) == 4:
             extra = node.items[3]
             if isinstance(extra, Scalar):
@@ -325,6 +329,17 @@ class _Reader:
                             hint=suggestion(policy, UNMAPPED_POLICIES),
                         )
                     keep = policy == "keep"
+                overflow = options.get("overflow")
+                if overflow is not None:
+                    policy = self.string(overflow, "'overflow'")
+                    if policy not in OVERFLOW_POLICIES:
+                        raise self.fail(
+                            overflow.location,
+                            messages.SPEC_OVERFLOW_POLICY,
+                            policy=policy,
+                            hint=suggestion(policy, OVERFLOW_POLICIES),
+                        )
+                    truncate = policy == "truncate"
             else:
                 raise self.fail(extra.location, messages.SPEC_FOURTH_ELEMENT)
         return RowSpec(
@@ -338,6 +353,7 @@ class _Reader:
             values,
             reference,
             keep,
+            truncate,
         )
 
     def map_type(self, node: Node) -> MapType:

@@ -17,6 +17,7 @@ from generator.source.spec import (
     IDENTIFIER_PATTERN,
     NONE_FIELD,
     OPTION_KEYS,
+    OVERFLOW_POLICIES,
     TOP_LEVEL_KEYS,
     UNMAPPED_POLICIES,
     MapType,
@@ -48,6 +49,7 @@ _DESCRIPTIONS = {
     "default": "Written when the source is none, or when the source value is null.",
     "values": "A value map: the name of one in specs/value_maps.yaml, or inline pairs.",
     "unmapped": "error: an unlisted value raises MappingError; keep: it passes through.",
+    "overflow": "error: a string too long for its column raises MappingError; truncate: it is cut.",
 }
 
 
@@ -97,6 +99,7 @@ def spec_json_schema() -> dict[str, Any]:
         default=scalar,
         values={"anyOf": [{"type": "string"}, pairs]},
         unmapped={"enum": list(UNMAPPED_POLICIES)},
+        overflow={"enum": list(OVERFLOW_POLICIES)},
     )
     map_type = {
         "oneOf": [

@@ -138,7 +138,7 @@ def main() -> int:
         f"(limit {LIMIT_MB:.0f} MB)"
     )
     within = result.status == 0 and result.seconds < LIMIT_SECONDS and result.peak_mb < LIMIT_MB
-    test = Path(__file__).resolve().parents[1] / "test_schema_import.py"
+    test = Path(__file__).resolve().parents[1] / "test_schema_round_trip.py"
     tested = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-m", "slow", str(test)], cwd=ROOT, check=False
     )

@@ -21,8 +21,8 @@ class Imports:
 
 def _converter_needs(converter: Converter) -> set[str]:
     needs = {"MappingError"} if converter.raises else set()
-    if converter.fold and converter.source is Kind.ANY and converter.table is not None:
-        needs.add("fold")
+    if converter.source is Kind.ANY and converter.table is not None:
+        needs |= {"fold", "typed_key"} if converter.fold else {"typed_key"}
     return needs
 
 
@@ -40,6 +40,11 @@ def collect(plan: ModulePlan) -> Imports:
             typing.add("Any")
     if plan.key is not None and any(part.dataverse_lookup for part in plan.key.parts):
         runtime.add("reference_id")
+    for direction in plan.directions:
+        for assignment in direction.assignments:
+            check = getattr(assignment, "check", None)
+            if check is not None:
+                runtime.add(names.check_function(check))
     for address in plan.lookups:
         runtime.add("company_lookup_binder" if address.company_column else "lookup_binder")
     if plan.expanded_keys:

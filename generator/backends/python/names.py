@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from generator.plan.model import Converter, ExpandedKey, LookupAddress, ModulePlan
+from generator.plan.model import Converter, ExpandedKey, LookupAddress, ModulePlan, ValueCheck
 from generator.source.entity_schema import Kind
 from generator.source.located_yaml import ScalarValue
 
@@ -74,7 +74,35 @@ def table_annotation(converter: Converter) -> str:
     assert converter.table is not None
     nullable = any(value is None for _, value in converter.table)
     value = value_type(converter.target, nullable=nullable)
-    return f"Final[dict[{_PYTHON_TYPES[converter.source]}, {value}]]"
+    key = "tuple[str, object]" if converter.source is Kind.ANY else _PYTHON_TYPES[converter.source]
+    return f"Final[dict[{key}, {value}]]"
+
+
+def check_function(check: ValueCheck) -> str:
+    return {
+        Kind.STRING: "checked_string",
+        Kind.BOOLEAN: "checked_boolean",
+        Kind.INTEGER: "checked_integer",
+    }.get(check.kind, "checked_number")
+
+
+def checked(inner: str, check: ValueCheck | None, field: str) -> str:
+    """``inner`` wrapped in the run-time check of its destination column, if it has one."""
+    if check is None:
+        return inner
+    arguments = [f"TEMPLATE, {field!r}, {inner}, {check.column!r}"]
+    if check.kind is Kind.STRING:
+        if check.max_length is not None:
+            arguments.append(f"max_length={check.max_length!r}")
+        if check.format is not None:
+            arguments.append(f"format={check.format!r}")
+        if check.truncate:
+            arguments.append("truncate=True")
+    elif check.kind is not Kind.BOOLEAN:
+        for name, bound in (("minimum", check.minimum), ("maximum", check.maximum)):
+            if bound is not None:
+                arguments.append(f"{name}={bound!r}")
+    return f"{check_function(check)}({', '.join(arguments)})"
 
 
 def binder(address: LookupAddress) -> str:
@@ -100,6 +128,13 @@ def key_test(converter: Converter) -> str:
 
 
 def table_key(converter: Converter) -> str:
-    if not converter.fold:
-        return "value"
-    return "value.casefold()" if converter.source is Kind.STRING else "fold(value)"
+    if converter.source is Kind.ANY:
+        # An untyped value may be a bool or a number: typed keys keep True apart from 1.
+        return "typed_key(fold(value))" if converter.fold else "typed_key(value)"
+    return "value.casefold()" if converter.fold else "value"
+
+
+def table_entry(converter: Converter, key: ScalarValue) -> str:
+    """A value table's key as written in the table."""
+    literal = py_literal(key)
+    return f"typed_key({literal})" if converter.source is Kind.ANY else literal

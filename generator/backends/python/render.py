@@ -69,6 +69,8 @@ _ENVIRONMENT.filters.update(
     value_type=names.value_type,
     key_test=names.key_test,
     table_key=names.table_key,
+    checked=names.checked,
+    table_entry=names.table_entry,
 )
 
 
@@ -153,8 +155,24 @@ def render_module(plan: ModulePlan) -> str:
     return format_python(source, f"{plan.module}.py")
 
 
+_PACKAGE_NAMES = (
+    "TEMPLATES",
+    "MappingError",
+    "company_directory",
+    "dataverse_templates",
+    "finance_templates",
+)
+
+
 def render_init(modules: list[str], specs_dir: str) -> str:
-    source = _ENVIRONMENT.get_template("init.py.jinja").render(modules=modules, specs_dir=specs_dir)
+    # Sorted as isort (and ruff's RUF022) sorts: constants, classes, then the rest.
+    exports = sorted(
+        [*_PACKAGE_NAMES, *modules],
+        key=lambda name: (not name.isupper(), not name[:1].isupper(), name),
+    )
+    source = _ENVIRONMENT.get_template("init.py.jinja").render(
+        modules=modules, specs_dir=specs_dir, exports=exports
+    )
     return format_python(source, "__init__.py")
 
 

@@ -1,17 +1,25 @@
 """SQL for one direction's assignments: plan assignments in, payload entries and reject checks out.
 
 Each assignment becomes a payload entry (written when its source key is present, as JSON
-text) and, when the Python mapper could raise ``MappingError`` on it, a check with the same
-field, value and reason.
+text) and the checks that reject the row wherever the Python mapper raises ``MappingError``,
+in the order the mapper would raise, with the same field, value and reason.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
+from generator.backends.sql import checks
+from generator.backends.sql.company_lookups import bind_company_lookup
 from generator.backends.sql.dialects import URL_UNSAFE, Dialect
-from generator.backends.sql.folding import fold_expression
+from generator.backends.sql.parts import (
+    NOT_A_COMPANY,
+    NOT_IN_MAP,
+    Built,
+    Check,
+    Entry,
+    UnsupportedAssignment,
+)
 from generator.plan.model import (
     Assignment,
     BindCompany,
@@ -22,35 +30,10 @@ from generator.plan.model import (
     Copy,
     ReadCompany,
     ReadLookup,
+    ValueCheck,
 )
 from generator.source.entity_schema import Kind
 from generator.source.located_yaml import ScalarValue
-
-NOT_IN_MAP = "is not in the value map"
-NOT_A_COMPANY = "is not a company code (1 to 4 letters or digits)"
-
-
-class UnsupportedAssignment(Exception):
-    """A plan kind the SQL backend does not render yet (named, so nothing is dropped silently)."""
-
-
-@dataclass(frozen=True)
-class Entry:
-    """``"target": value`` in the payload, when ``present`` holds (always, if None)."""
-
-    key: str  # the JSON text of the key and the colon: '"accountnumber":'
-    present: str | None
-    value: str  # SQL for the value's JSON text
-
-
-@dataclass(frozen=True)
-class Check:
-    """The row is rejected when ``condition`` holds, naming ``field`` and the JSON ``value``."""
-
-    field: str
-    condition: str
-    value: str
-    reason: str
 
 
 def json_literal(value: ScalarValue) -> str:
@@ -65,8 +48,11 @@ def fold_column(source: str) -> str:
 class DirectionSql:
     """Builds the entries and checks of one direction for one dialect."""
 
-    def __init__(self, dialect: Dialect) -> None:
+    def __init__(self, dialect: Dialect, company_field: str | None = None) -> None:
         self.dialect = dialect
+        # F&O's company field on a striped map: company-specific lookups are keyed by it.
+        self.company_field = company_field
+        self.needs_directory = False
         # Source column -> the folded keys it is compared with; computed once per row.
         self.folds: dict[str, set[str]] = {}
 
@@ -79,13 +65,12 @@ class DirectionSql:
     def entry(self, target: str, present: str | None, value: str) -> Entry:
         return Entry(json.dumps(target) + ":", present, value)
 
-    def assignment(self, assignment: Assignment) -> tuple[Entry, Check | None]:
+    def assignment(self, assignment: Assignment) -> Built:
         if isinstance(assignment, Constant):
             literal = json_literal(assignment.value)
-            return self.entry(assignment.target, None, self.dialect.string(literal)), None
+            return self.entry(assignment.target, None, self.dialect.string(literal)), []
         if isinstance(assignment, Copy):
-            value = self.dialect.json_text(self.column(assignment.source))
-            return self.entry(assignment.target, self.present(assignment.source), value), None
+            return self.copy(assignment)
         if isinstance(assignment, Convert):
             return self.convert(assignment)
         if isinstance(assignment, BindLookup):
@@ -94,16 +79,43 @@ class DirectionSql:
             return self.read(assignment)
         if isinstance(assignment, BindCompany):
             return self.bind_company(assignment)
-        if isinstance(assignment, ReadCompany):
-            return self.read_company(assignment)
-        raise UnsupportedAssignment(type(assignment).__name__)
+        return self.read_company(assignment)
 
-    def convert(self, assignment: Convert) -> tuple[Entry, Check | None]:
+    def value_checks(
+        self, field: str, value: str, check: ValueCheck | None, source: Kind, guard: str
+    ) -> list[Check]:
+        """Rejects for a non-null ``value`` that fails ``check``, only where ``guard`` holds."""
+        if check is None:
+            return []
+        shown = self.dialect.json_text(value)
+        return [
+            Check(
+                field,
+                f"{guard} AND {value} IS NOT NULL AND ({failure.condition})",
+                shown,
+                failure.reason,
+            )
+            for failure in checks.failures(self.dialect, value, check, source)
+        ]
+
+    def copy(self, assignment: Copy) -> Built:
+        source = self.column(assignment.source)
+        present = self.present(assignment.source)
+        check = assignment.check
+        # Input columns carry the schema's type, which is the kind the column takes.
+        kind = check.kind if check is not None else Kind.ANY
+        value = self.dialect.json_text(checks.kept(source, check))
+        found = self.value_checks(assignment.source, source, check, kind, present)
+        return self.entry(assignment.target, present, value), found
+
+    def convert(self, assignment: Convert) -> Built:
         converter = assignment.converter
         source = self.column(assignment.source)
+        present = self.present(assignment.source)
         d = self.dialect
         whens = [f"WHEN {source} IS NULL THEN {d.string(json_literal(converter.null_result))}"]
-        check = None
+        found: list[Check] = []
+        unmatched = f"{source} IS NOT NULL"
         if converter.table is not None:
             key = self.table_key(assignment.source, converter)
             pairs = [(k, v) for k, v in converter.table if k is not None]
@@ -112,20 +124,29 @@ class DirectionSql:
                     f"WHEN {key} = {self.sql_literal(table_key)} "
                     f"THEN {d.string(json_literal(value))}"
                 )
+            listed = ", ".join(self.sql_literal(table_key) for table_key, _ in pairs)
+            matched = f"coalesce({key} IN ({listed}), FALSE)" if pairs else "FALSE"
+            unmatched = f"{unmatched} AND NOT {matched}"
             if converter.raises:
-                listed = ", ".join(self.sql_literal(table_key) for table_key, _ in pairs)
-                matched = f"coalesce({key} IN ({listed}), FALSE)" if pairs else "FALSE"
-                check = Check(
-                    assignment.source,
-                    f"{self.present(assignment.source)} AND {source} IS NOT NULL "
-                    f"AND NOT {matched}",
-                    d.json_text(source),
-                    NOT_IN_MAP,
+                found.append(
+                    Check(
+                        assignment.source,
+                        f"{present} AND {unmatched}",
+                        d.json_text(source),
+                        d.string(NOT_IN_MAP),
+                    )
                 )
-        fallback = d.json_text(source)
-        body = " ".join(whens)
-        value = f"CASE {body} ELSE {fallback} END"
-        return self.entry(assignment.target, self.present(assignment.source), value), check
+        # Only a value passed through unchanged is checked: the table's were, at generate time.
+        found += self.value_checks(
+            assignment.source,
+            source,
+            assignment.check,
+            converter.source,
+            f"{present} AND {unmatched}",
+        )
+        fallback = d.json_text(checks.kept(source, assignment.check))
+        value = f"CASE {' '.join(whens)} ELSE {fallback} END"
+        return self.entry(assignment.target, present, value), found
 
     def table_key(self, source: str, converter: Converter) -> str:
         if converter.fold and converter.source is Kind.STRING:
@@ -143,39 +164,51 @@ class DirectionSql:
             return "NULL"
         return repr(value)
 
-    def bind(self, assignment: BindLookup) -> tuple[Entry, Check | None]:
+    def bind(self, assignment: BindLookup) -> Built:
         d = self.dialect
         source = self.column(assignment.source)
         address = assignment.lookup
         if address.company_column is not None:
-            raise UnsupportedAssignment("a company-specific lookup (BindLookup with a company)")
+            if self.company_field is None:
+                raise UnsupportedAssignment("a company-specific lookup on a global map")
+            self.needs_directory = True
+            return bind_company_lookup(self, assignment, self.company_field)
         prefix = d.string(f"/{address.entity_set}({address.key}='")
         doubled = f"replace({source}, {d.string(chr(39))}, {d.string(chr(39) * 2)})"
-        # Most keys need no encoding: skip the per-character pass for them.
-        encoded = (
-            f"CASE WHEN {d.matches(doubled, URL_UNSAFE)} "
-            f"THEN {d.percent_encode(doubled)} ELSE {doubled} END"
-        )
         value = (
             f"CASE WHEN {source} IS NULL OR {source} = '' THEN 'null' "
-            f"ELSE '\"' || {prefix} || {encoded} || {d.string(chr(39) + ')')} || '\"' END"
+            f"ELSE '\"' || {prefix} || {self.encoded(doubled)} || {d.string(chr(39) + ')')} "
+            "|| '\"' END"
         )
-        return self.entry(assignment.target, self.present(assignment.source), value), None
+        return self.entry(assignment.target, self.present(assignment.source), value), []
 
-    def read(self, assignment: ReadLookup) -> tuple[Entry, Check | None]:
+    def encoded(self, text: str) -> str:
+        """``quote(text, safe="'")``; most keys need no encoding, so they skip the slow pass."""
+        d = self.dialect
+        return (
+            f"CASE WHEN {d.matches(text, URL_UNSAFE)} THEN {d.percent_encode(text)} ELSE {text} END"
+        )
+
+    def read(self, assignment: ReadLookup) -> Built:
         d = self.dialect
         reader = assignment.reader
         navigation = self.column(reader.navigation)
+        present = self.present(reader.navigation)
         nested = f"{reader.navigation}/{reader.key}"
-        value = d.json_text(d.field(reader.navigation, reader.key))
-        check = Check(
+        # No reference reads as "": F&O holds an empty lookup field so, as dual-write writes it.
+        key = f"CASE WHEN {navigation} IS NULL THEN '' ELSE {d.field(reader.navigation, reader.key)} END"
+        shape = Check(
             reader.navigation,
-            f"{self.present(reader.navigation)} AND {navigation} IS NOT NULL "
-            f"AND {d.absent(nested)}",
+            f"{present} AND {navigation} IS NOT NULL AND {d.absent(nested)}",
             "'{}'",
-            f"is not an expanded lookup with a string column {reader.key!r}",
+            d.string(f"is not an expanded lookup with a string column {reader.key!r}"),
         )
-        return self.entry(assignment.target, self.present(reader.navigation), value), check
+        found = [
+            shape,
+            *self.value_checks(reader.navigation, key, assignment.check, Kind.STRING, present),
+        ]
+        value = d.json_text(checks.kept(key, assignment.check))
+        return self.entry(assignment.target, present, value), found
 
     def company_code(self, expression: str) -> str:
         """Whether ``expression`` is a dataAreaId: 1 to 4 ASCII letters or digits."""
@@ -185,7 +218,7 @@ class DirectionSql:
             f"AND NOT {d.matches(expression, '[^A-Za-z0-9]')}, FALSE)"
         )
 
-    def bind_company(self, assignment: BindCompany) -> tuple[Entry, Check | None]:
+    def bind_company(self, assignment: BindCompany) -> Built:
         d = self.dialect
         source = self.column(assignment.source)
         company = assignment.company
@@ -195,11 +228,11 @@ class DirectionSql:
             assignment.source,
             f"{self.present(assignment.source)} AND NOT {self.company_code(source)}",
             d.json_text(source),
-            NOT_A_COMPANY,
+            d.string(NOT_A_COMPANY),
         )
-        return self.entry(assignment.target, self.present(assignment.source), value), check
+        return self.entry(assignment.target, self.present(assignment.source), value), [check]
 
-    def read_company(self, assignment: ReadCompany) -> tuple[Entry, Check | None]:
+    def read_company(self, assignment: ReadCompany) -> Built:
         d = self.dialect
         company = assignment.company
         navigation = self.column(company.navigation)
@@ -216,7 +249,7 @@ class DirectionSql:
             f"{self.present(company.navigation)} AND ({navigation} IS NULL "
             f"OR {d.absent(nested)} OR NOT {self.company_code(code)})",
             shown,
-            f"is not an expanded company with a code in {company.code_column!r}",
+            d.string(f"is not an expanded company with a code in {company.code_column!r}"),
         )
         value = d.json_text(f"lower({code})")
-        return self.entry(assignment.target, self.present(company.navigation), value), check
+        return self.entry(assignment.target, self.present(company.navigation), value), [check]

@@ -80,6 +80,11 @@ class Dialect:
             f"lambda c: {each}), '')"
         )
 
+    def finite(self, expression: str) -> str:
+        if self.name == "spark":
+            return f"NOT (isnan({expression}) OR abs({expression}) = double('Infinity'))"
+        return f"isfinite({expression})"
+
     def field(self, struct: str, name: str) -> str:
         if self.name == "spark":
             return f"{self.identifier(struct)}.{self.identifier(name)}"

@@ -41,6 +41,13 @@ def read_fields(plan: ModulePlan, direction: Direction) -> list[ReadField]:
         elif isinstance(assignment, ReadCompany):
             company = assignment.company
             found.setdefault(company.navigation, ReadField(company.navigation, company.code_column))
+    company_lookup = any(
+        isinstance(a, BindLookup) and a.lookup.company_column is not None
+        for a in chosen.assignments
+    )
+    if company_lookup and plan.company is not None:
+        field = plan.company.finance_field
+        found.setdefault(field, ReadField(field))
     bound = plan.source_filter if direction is Direction.TO_DATAVERSE else plan.reverse_filter
     if bound is not None:
         for column in _filter_columns(bound.predicate):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
-from generator.backends.sql import predicates
-from generator.backends.sql.assignments import Check, DirectionSql, Entry, fold_column
+from generator.backends.sql import company_lookups, predicates
+from generator.backends.sql.assignments import DirectionSql, fold_column
 from generator.backends.sql.dialects import DIALECTS, Dialect
 from generator.backends.sql.folding import fold_expression
+from generator.backends.sql.parts import Check, Entry
 from generator.bind.filters import BoundFilter
 from generator.plan.model import Direction, DirectionPlan, ModulePlan
 
@@ -39,10 +40,10 @@ def render_sql(plan: ModulePlan, dialect: str) -> dict[str, str]:
 
 
 def render_direction(plan: ModulePlan, direction: DirectionPlan, dialect: Dialect) -> str:
-    sql = DirectionSql(dialect)
-    pairs = [sql.assignment(assignment) for assignment in direction.assignments]
-    entries = [entry for entry, _ in pairs]
-    checks = [check for _, check in pairs if check is not None]
+    sql = DirectionSql(dialect, plan.company.finance_field if plan.company else None)
+    built = [sql.assignment(assignment) for assignment in direction.assignments]
+    entries = [entry for entry, _ in built]
+    checks = [check for _, found in built for check in found]
     to_dataverse = direction.direction is Direction.TO_DATAVERSE
     bound = plan.source_filter if to_dataverse else plan.reverse_filter
     keep = predicates.condition(bound.predicate, sql) if bound else None
@@ -55,7 +56,7 @@ def render_direction(plan: ModulePlan, direction: DirectionPlan, dialect: Dialec
         [
             _header(plan, direction.direction, dialect, bound),
             "WITH prepared AS (",
-            _indent(_select(["*", *folds]) + "\nFROM source"),
+            _indent(_prepared(sql, folds)),
             "),",
             "decided AS (",
             _indent(_select(["*", _outcome(keep, checks) + " AS _outcome"]) + "\nFROM prepared"),
@@ -68,13 +69,19 @@ def render_direction(plan: ModulePlan, direction: DirectionPlan, dialect: Dialec
                     f"CASE WHEN _outcome = {WRITTEN} THEN {_payload(entries, dialect)} END AS payload",
                     _by_check(checks, lambda c: dialect.string(c.field), "reject_field"),
                     _by_check(checks, lambda c: c.value, "reject_value"),
-                    _by_check(checks, lambda c: dialect.string(c.reason), "reject_reason"),
+                    _by_check(checks, lambda c: c.reason, "reject_reason"),
                 ]
             ),
             "FROM decided",
             "",
         ]
     )
+
+
+def _prepared(sql: DirectionSql, folds: list[str]) -> str:
+    if sql.needs_directory and sql.company_field is not None:
+        folds = [*folds, company_lookups.company_column(sql, sql.company_field)]
+    return _select(["*", *folds]) + "\nFROM source"
 
 
 def _header(

@@ -25,7 +25,7 @@ def finance_templates(entity: str, record: dict[str, Any]) -> list[ModuleType]:
     return [
         module
         for module in TEMPLATES.values()
-        if module.FINANCE_ENTITY == entity and module.matches_source_filter(record)
+        if entity == module.FINANCE_ENTITY and module.matches_source_filter(record)
     ]
 
 
@@ -34,7 +34,7 @@ def dataverse_templates(table: str, record: dict[str, Any]) -> list[ModuleType]:
     return [
         module
         for module in TEMPLATES.values()
-        if module.DATAVERSE_TABLE == table and module.matches_reverse_source_filter(record)
+        if table == module.DATAVERSE_TABLE and module.matches_reverse_source_filter(record)
     ]
 
 
@@ -42,8 +42,8 @@ __all__ = [
     "TEMPLATES",
     "MappingError",
     "company_directory",
+    "customers_to_accounts",
     "dataverse_templates",
     "finance_templates",
-    "customers_to_accounts",
     "legacy_parties_to_legacy_contacts",
 ]

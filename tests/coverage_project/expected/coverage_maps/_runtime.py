@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from collections.abc import Callable, Mapping
 from urllib.parse import quote
 
@@ -18,6 +19,17 @@ from urllib.parse import quote
 _COMPANY_CODE = re.compile(r"[A-Za-z0-9]{1,4}")
 _GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 COMPANY_FIELD = "dataAreaId"
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 100, 100, 60
+
+
+def typed_key(value: object) -> tuple[str, object]:
+    """A value-table key that keeps booleans apart from numbers (True == 1 in Python)."""
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, int | float):
+        return ("number", value)
+    return ("string", value)
 
 
 class MappingError(ValueError):
@@ -33,9 +45,104 @@ class MappingError(ValueError):
 
 
 def _shown(value: object) -> str:
-    # A 10,000-character value would bury the message; the whole value stays on .value.
-    text = repr(value)
+    # A 10,000-character value would bury the message, and a deeply nested one would
+    # overflow repr(); the whole value stays on .value.
+    text = _REPR.repr(value)
     return text if len(text) <= 80 else f"{text[:60]}... ({len(text)} characters)"
+
+
+_FORMATS = {
+    "uuid": _GUID,
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "date-time": re.compile(
+        r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})"
+    ),
+}
+
+
+def checked_string(
+    template: str,
+    field: str,
+    value: object,
+    column: str,
+    max_length: int | None = None,
+    format: str | None = None,
+    truncate: bool = False,
+) -> str | None:
+    """``value`` if ``column`` takes it: a string, short enough, in its format."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise MappingError(template, field, value, f"is not a string, as {column!r} takes")
+    if max_length is not None and len(value) > max_length:
+        if truncate:
+            return value[:max_length]
+        raise MappingError(
+            template,
+            field,
+            value,
+            f"is too long: {column!r} takes at most {max_length} characters, got {len(value)}",
+        )
+    if format is not None and not _FORMATS[format].fullmatch(value):
+        raise MappingError(template, field, value, f"is not a {format}, as {column!r} takes")
+    return value
+
+
+def _in_range(
+    template: str,
+    field: str,
+    value: int | float,
+    column: str,
+    minimum: int | float | None,
+    maximum: int | float | None,
+) -> None:
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise MappingError(
+            template, field, value, f"is out of the range of {column!r} ({minimum} to {maximum})"
+        )
+
+
+def checked_integer(
+    template: str,
+    field: str,
+    value: object,
+    column: str,
+    minimum: int | float | None = None,
+    maximum: int | float | None = None,
+) -> int | None:
+    """``value`` if ``column`` takes it: an integer (never a bool) in range."""
+    if value is None:
+        return None
+    if type(value) is not int:
+        raise MappingError(template, field, value, f"is not an integer, as {column!r} takes")
+    _in_range(template, field, value, column, minimum, maximum)
+    return value
+
+
+def checked_number(
+    template: str,
+    field: str,
+    value: object,
+    column: str,
+    minimum: int | float | None = None,
+    maximum: int | float | None = None,
+) -> float | None:
+    """``value`` if ``column`` takes it: a finite number (never a bool) in range."""
+    if value is None:
+        return None
+    if type(value) is not int and type(value) is not float:
+        raise MappingError(template, field, value, f"is not a number, as {column!r} takes")
+    if type(value) is float and not math.isfinite(value):
+        raise MappingError(template, field, value, "is not a finite number: JSON has none")
+    _in_range(template, field, value, column, minimum, maximum)
+    return value
+
+
+def checked_boolean(template: str, field: str, value: object, column: str) -> bool | None:
+    """``value`` if ``column`` takes it: true, false or null."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise MappingError(template, field, value, f"is not a boolean, as {column!r} takes")
 
 
 def ensure_record(record: object, template: str) -> None:
@@ -44,7 +151,9 @@ def ensure_record(record: object, template: str) -> None:
         raise MappingError(template, "<record>", record, "is not a record (a JSON object)")
 
 
-def lookup_binder(template: str, entity_set: str, key: str) -> Callable[[object, str], str | None]:
+def lookup_binder(
+    template: str, entity_set: str, key: str, max_length: int | None = None
+) -> Callable[[object, str], str | None]:
     """A function writing the ``@odata.bind`` reference to the ``entity_set`` row keyed ``key``.
 
     Single quotes are doubled (OData string literals) and everything that could end
@@ -59,13 +168,18 @@ def lookup_binder(template: str, entity_set: str, key: str) -> Callable[[object,
             return None
         if not isinstance(value, str):
             raise MappingError(template, field, value, "is not a string, so it can't key a lookup")
-        return prefix + _string_literal(value) + ")"
+        _fits_key(template, field, value, entity_set, key, max_length)
+        return prefix + _string_literal(template, field, value) + ")"
 
     return bind
 
 
-def _string_literal(value: str) -> str:
-    return "'" + quote(value.replace("'", "''"), safe="'") + "'"
+def _string_literal(template: str, field: str, value: str) -> str:
+    try:
+        return "'" + quote(value.replace("'", "''"), safe="'") + "'"
+    except UnicodeEncodeError:
+        # A lone surrogate, which JSON can carry, has no UTF-8 form to percent-encode.
+        raise MappingError(template, field, value, "is not valid Unicode text") from None
 
 
 def company_code(template: str, value: object) -> str:
@@ -157,8 +271,21 @@ def company_directory(response: object) -> dict[str, str]:
     return directory
 
 
+def _fits_key(
+    template: str, field: str, value: str, entity_set: str, key: str, max_length: int | None
+) -> None:
+    if max_length is not None and len(value) > max_length:
+        raise MappingError(
+            template,
+            field,
+            value,
+            f"is too long to key {entity_set}: {key!r} takes at most {max_length} characters, "
+            f"got {len(value)}",
+        )
+
+
 def company_lookup_binder(
-    template: str, entity_set: str, key: str, company_column: str
+    template: str, entity_set: str, key: str, company_column: str, max_length: int | None = None
 ) -> Callable[[object, str, Mapping[str, object], object], str | None]:
     """Like ``lookup_binder``, for a company-specific table: the record's company completes the key."""
     prefix = f"/{entity_set}({key}="
@@ -171,21 +298,27 @@ def company_lookup_binder(
             return None
         if not isinstance(value, str):
             raise MappingError(template, field, value, "is not a string, so it can't key a lookup")
+        _fits_key(template, field, value, entity_set, key, max_length)
         company = company_id(template, record, companies, field)
-        return prefix + _string_literal(value) + company_part + company + ")"
+        return prefix + _string_literal(template, field, value) + company_part + company + ")"
 
     return bind
 
 
-def key_literal(template: str, value: object, field: str, bare: bool, prefix: str = "") -> str:
+def key_literal(
+    template: str, value: object, field: str, bare: bool | None, prefix: str = ""
+) -> str:
     """One key value of an OData address: strings quoted and encoded, numbers and GUIDs bare.
 
-    ``prefix`` qualifies an enum literal (``Microsoft.Dynamics.DataEntities.<Enum>``).
+    ``prefix`` qualifies an enum literal (``Microsoft.Dynamics.DataEntities.<Enum>``);
+    ``bare`` None (an untyped column) decides by the value: numbers bare, strings quoted.
     """
     if value is None or value == "":
         raise MappingError(
             template, field, value, "is a key field: it must be present and not empty"
         )
+    if bare is None:
+        bare = not isinstance(value, str)
     if bare:
         finite = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
         if finite and not isinstance(value, bool):
@@ -195,7 +328,7 @@ def key_literal(template: str, value: object, field: str, bare: bool, prefix: st
         raise MappingError(template, field, value, "is not a number or a GUID, as this key needs")
     if not isinstance(value, str):
         raise MappingError(template, field, value, "is not a string, as this key needs")
-    return prefix + _string_literal(value)
+    return prefix + _string_literal(template, field, value)
 
 
 def reference_id(template: str, references: object, column: str) -> str:

@@ -13,6 +13,7 @@ from typing import Final
 
 from ._runtime import (
     MappingError,
+    checked_string,
     company_binder,
     company_id,
     company_lookup_binder,
@@ -64,10 +65,10 @@ DATAVERSE_QUERY: Final = (
 _bind_company: Final = company_binder(TEMPLATE, "cdm_companies", "cdm_companycode")
 _read_company: Final = company_reader(TEMPLATE, "msdyn_company", "cdm_companycode")
 _bind_accounts_by_accountnumber: Final = company_lookup_binder(
-    TEMPLATE, "accounts", "accountnumber", "msdyn_company"
+    TEMPLATE, "accounts", "accountnumber", "msdyn_company", max_length=20
 )
 _bind_transactioncurrencies_by_isocurrencycode: Final = lookup_binder(
-    TEMPLATE, "transactioncurrencies", "isocurrencycode"
+    TEMPLATE, "transactioncurrencies", "isocurrencycode", max_length=5
 )
 _read_parentaccountid_accountnumber: Final = expanded_key_reader(
     TEMPLATE, "parentaccountid", "accountnumber"
@@ -144,8 +145,8 @@ def matches_source_filter(record: FinanceCustomers) -> bool:
             fold(record.get("PartyType")) == "organization"
             or fold(record.get("PartyType")) == "person"
         )
-        and not fold(record.get("OnHold")) == "yes"
-        and not fold(record.get("Status")) == "closed"
+        and fold(record.get("OnHold")) != "yes"
+        and fold(record.get("Status")) != "closed"
     )
 
 
@@ -174,9 +175,11 @@ def finance_to_dataverse(
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "CustomerAccount" in record:
-        payload["accountnumber"] = record["CustomerAccount"]
+        payload["accountnumber"] = checked_string(
+            TEMPLATE, "CustomerAccount", record["CustomerAccount"], "accountnumber", max_length=20
+        )
     if "Name" in record:
-        payload["name"] = record["Name"]
+        payload["name"] = checked_string(TEMPLATE, "Name", record["Name"], "name")
     if "Employees" in record:
         payload["numberofemployees"] = _employees_to_dataverse(record["Employees"])
     if "CreditLimit" in record:
@@ -192,13 +195,19 @@ def finance_to_dataverse(
     if "PartyType" in record:
         payload["customertypecode"] = _party_type_to_dataverse(record["PartyType"], "PartyType")
     if "Region" in record:
-        payload["msdyn_region"] = _region_to_dataverse(record["Region"])
+        payload["msdyn_region"] = checked_string(
+            TEMPLATE, "Region", _region_to_dataverse(record["Region"]), "msdyn_region"
+        )
     if "BirthDate" in record:
-        payload["birthdate"] = _birth_date_to_dataverse(record["BirthDate"])
+        payload["birthdate"] = checked_string(
+            TEMPLATE, "BirthDate", _birth_date_to_dataverse(record["BirthDate"]), "birthdate"
+        )
     if "Status" in record:
         payload["statuscode"] = _status_to_dataverse(record["Status"], "Status")
     if "Segment" in record:
-        payload["msdyn_segment"] = record["Segment"]
+        payload["msdyn_segment"] = checked_string(
+            TEMPLATE, "Segment", record["Segment"], "msdyn_segment"
+        )
     if "SalesCurrencyCode" in record:
         payload["transactioncurrencyid@odata.bind"] = (
             _bind_transactioncurrencies_by_isocurrencycode(
@@ -227,13 +236,15 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomers:
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "accountnumber" in record:
-        payload["CustomerAccount"] = record["accountnumber"]
+        payload["CustomerAccount"] = checked_string(
+            TEMPLATE, "accountnumber", record["accountnumber"], "CustomerAccount", max_length=20
+        )
     if "name" in record:
-        payload["Name"] = record["name"]
+        payload["Name"] = checked_string(TEMPLATE, "name", record["name"], "Name")
     if "numberofemployees" in record:
         payload["Employees"] = _employees_to_finance(record["numberofemployees"])
     if "description" in record:
-        payload["Notes"] = record["description"]
+        payload["Notes"] = checked_string(TEMPLATE, "description", record["description"], "Notes")
     if "msdyn_onhold" in record:
         payload["OnHold"] = _noyes_boolean_to_finance(record["msdyn_onhold"], "msdyn_onhold")
     if "msdyn_iskeyaccount" in record:
@@ -247,17 +258,29 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomers:
             record["customertypecode"], "customertypecode"
         )
     if "msdyn_region" in record:
-        payload["Region"] = _region_to_finance(record["msdyn_region"])
+        payload["Region"] = checked_string(
+            TEMPLATE, "msdyn_region", _region_to_finance(record["msdyn_region"]), "Region"
+        )
     if "birthdate" in record:
-        payload["BirthDate"] = _birth_date_to_finance(record["birthdate"])
+        payload["BirthDate"] = checked_string(
+            TEMPLATE, "birthdate", _birth_date_to_finance(record["birthdate"]), "BirthDate"
+        )
     if "msdyn_ratingcode" in record:
         payload["Rating"] = _rating_to_finance(record["msdyn_ratingcode"], "msdyn_ratingcode")
     if "transactioncurrencyid" in record:
-        payload["SalesCurrencyCode"] = _read_transactioncurrencyid_isocurrencycode(
-            record["transactioncurrencyid"]
+        payload["SalesCurrencyCode"] = checked_string(
+            TEMPLATE,
+            "transactioncurrencyid",
+            _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"]),
+            "SalesCurrencyCode",
         )
     if "parentaccountid" in record:
-        payload["ParentAccount"] = _read_parentaccountid_accountnumber(record["parentaccountid"])
+        payload["ParentAccount"] = checked_string(
+            TEMPLATE,
+            "parentaccountid",
+            _read_parentaccountid_accountnumber(record["parentaccountid"]),
+            "ParentAccount",
+        )
     payload["LanguageId"] = "en-us"
     return payload
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from ._runtime import MappingError, ensure_record, fold, key_literal, odata_eq
+from ._runtime import MappingError, ensure_record, fold, key_literal, odata_eq, typed_key
 
 TEMPLATE: Final = "Legacy parties to legacy contacts"
 FINANCE_ENTITY: Final = "LegacyParties"
@@ -16,14 +16,14 @@ SOURCE_FILTER: Final[str | None] = 'Kind == "Person"'
 REVERSE_SOURCE_FILTER: Final[str | None] = "msdyn_kind eq 1"
 DATAVERSE_QUERY: Final = "$select=msdyn_partynumber" ",msdyn_kind" "&$filter=msdyn_kind eq 1"
 
-_KIND_TO_DATAVERSE: Final[dict[Any, Any]] = {
-    "person": 1,
-    "organization": 2,
+_KIND_TO_DATAVERSE: Final[dict[tuple[str, object], Any]] = {
+    typed_key("person"): 1,
+    typed_key("organization"): 2,
 }
 
-_KIND_TO_FINANCE: Final[dict[Any, Any]] = {
-    1: "Person",
-    2: "Organization",
+_KIND_TO_FINANCE: Final[dict[tuple[str, object], Any]] = {
+    typed_key(1): "Person",
+    typed_key(2): "Organization",
 }
 
 
@@ -74,9 +74,9 @@ def finance_key(record: dict[str, Any]) -> str:
     return (
         "LegacyParties("
         + "PartyNumber="
-        + key_literal(TEMPLATE, record.get("PartyNumber"), "PartyNumber", False)
+        + key_literal(TEMPLATE, record.get("PartyNumber"), "PartyNumber", None)
         + ",Kind="
-        + key_literal(TEMPLATE, record.get("Kind"), "Kind", False)
+        + key_literal(TEMPLATE, record.get("Kind"), "Kind", None)
         + ")"
     )
 
@@ -92,9 +92,9 @@ def dataverse_key(
     return (
         "msdyn_legacycontacts("
         + "msdyn_partynumber="
-        + key_literal(TEMPLATE, record.get("PartyNumber"), "PartyNumber", False)
+        + key_literal(TEMPLATE, record.get("PartyNumber"), "PartyNumber", None)
         + ",msdyn_kind="
-        + key_literal(TEMPLATE, _kind_to_dataverse(record.get("Kind"), "Kind"), "Kind", False)
+        + key_literal(TEMPLATE, _kind_to_dataverse(record.get("Kind"), "Kind"), "Kind", None)
         + ")"
     )
 
@@ -102,14 +102,14 @@ def dataverse_key(
 def _kind_to_dataverse(value: Any, field: str) -> Any:
     if value is None:
         return None
-    if isinstance(value, (str, int, float, bool)) and fold(value) in _KIND_TO_DATAVERSE:
-        return _KIND_TO_DATAVERSE[fold(value)]
+    if isinstance(value, (str, int, float, bool)) and typed_key(fold(value)) in _KIND_TO_DATAVERSE:
+        return _KIND_TO_DATAVERSE[typed_key(fold(value))]
     raise MappingError(TEMPLATE, field, value)
 
 
 def _kind_to_finance(value: Any, field: str) -> Any:
     if value is None:
         return None
-    if isinstance(value, (str, int, float, bool)) and value in _KIND_TO_FINANCE:
-        return _KIND_TO_FINANCE[value]
+    if isinstance(value, (str, int, float, bool)) and typed_key(value) in _KIND_TO_FINANCE:
+        return _KIND_TO_FINANCE[typed_key(value)]
     raise MappingError(TEMPLATE, field, value)

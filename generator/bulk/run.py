@@ -1,0 +1,139 @@
+"""One bulk run: a prepared job in, the output folder written and its summary out.
+
+The input becomes the ``source`` relation (streamed from JSON Lines or CSV, or scanned from
+Parquet by DuckDB), the engine runs the direction's query into a scratch Parquet file of
+outcomes, and the outputs are written to a staged folder that is moved into place only when
+everything succeeded.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from generator import messages
+from generator.bulk import engines
+from generator.bulk.outputs import StagedFolder, write_outputs
+from generator.bulk.parquet_source import create_source_view
+from generator.bulk.progress import Progress
+from generator.bulk.records import BadInput, Field, record_batches
+from generator.diagnostics import Location, Message
+
+
+@dataclass(frozen=True)
+class Job:
+    template: str
+    summary: dict[str, object]
+    query: str
+    source: Path
+    fields: list[Field]
+    companies: pa.Table
+    output: Path
+    engine: str
+    format: str
+    master: str
+    quiet: bool
+
+
+class BulkFailure(Exception):
+    def __init__(self, message: Message, location: Location, **fields: Any) -> None:
+        super().__init__(message.code)
+        self.message = message
+        self.location = location
+        self.fields = fields
+
+
+def input_format(path: Path) -> str:
+    if path.is_dir() or path.suffix == ".parquet":
+        return "parquet"
+    if path.suffix == ".csv":
+        return "csv"
+    return "jsonl"
+
+
+def execute(job: Job) -> dict[str, object]:
+    kind = input_format(job.source)
+    staged = StagedFolder(job.output)
+    progress = Progress(job.quiet)
+    try:
+        with tempfile.TemporaryDirectory(prefix="tablemap-bulk-") as name:
+            summary = _execute(job, kind, Path(name), staged.path, progress)
+        staged.commit()
+    except BadInput as problem:
+        staged.discard()
+        raise BulkFailure(
+            messages.BULK_UNREADABLE,
+            Location(str(problem.path)),
+            format=kind,
+            problem=problem.detail,
+        ) from None
+    except (OSError, UnicodeDecodeError, duckdb.Error) as problem:
+        staged.discard()
+        raise BulkFailure(
+            messages.BULK_UNREADABLE, Location(str(job.source)), format=kind, problem=problem
+        ) from None
+    except BaseException:
+        staged.discard()
+        raise
+    progress.done(int(str(summary["read"])))
+    return summary
+
+
+def _execute(
+    job: Job, kind: str, scratch: Path, folder: Path, progress: Progress
+) -> dict[str, object]:
+    connection = duckdb.connect(str(scratch / "work.duckdb"))
+    try:
+        connection.execute(f"SET temp_directory = '{engines.sql_path(scratch / 'spill')}'")
+        connection.register("companies_table", job.companies)
+        connection.execute("CREATE VIEW companies AS SELECT * FROM companies_table")
+        failures: list[BadInput] = []
+        if kind == "parquet":
+            total = create_source_view(connection, job.source, job.fields)
+            watcher = _watch(connection, total, progress)
+        else:
+            reader = record_batches(job.source, kind, job.fields, progress.rows, failures)
+            connection.register("input_batches", reader)
+            connection.execute("CREATE VIEW source AS SELECT * FROM input_batches")
+            watcher = None
+        result = scratch / ("result" if job.engine == "spark" else "result.parquet")
+        try:
+            if job.engine == "spark":
+                engines.run_spark(connection, job.query, scratch, result, job.master)
+            else:
+                engines.run_duckdb(connection, job.query, result)
+        except duckdb.Error:
+            # A reader's BadInput surfaces through DuckDB as its own error: report the reader's.
+            if failures:
+                raise failures[0] from None
+            raise
+        finally:
+            if watcher is not None:
+                watcher.set()
+        return write_outputs(connection, result, folder, job.template, job.format, job.summary)
+    finally:
+        connection.close()
+
+
+def _watch(
+    connection: duckdb.DuckDBPyConnection, total: int, progress: Progress
+) -> threading.Event:
+    """Poll DuckDB's progress on the Parquet scan, as rows read, until the event is set."""
+    stop = threading.Event()
+    if not progress.enabled:
+        return stop
+
+    def poll() -> None:
+        while not stop.wait(0.2):
+            share = connection.query_progress()
+            if share >= 0:
+                progress.rows(int(total * share / 100))
+
+    threading.Thread(target=poll, daemon=True).start()
+    return stop

@@ -1,0 +1,220 @@
+"""The bulk command end to end on a throw-away project: inputs, outputs, errors and progress."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from generator.bulk import command
+from generator.bulk.progress import Progress
+from projects import build_package, spec
+
+ROWS = """\
+- [CUSTOMERACCOUNT, "=", accountnumber]
+- [ONHOLD, "><", msdyn_onhold, {values: [["No", false], ["Yes", true]]}]
+- [CURRENCYCODE, "=", transactioncurrencyid.isocurrencycode]
+- [EMPLOYEES, "=", numberofemployees]
+- [none, ">>", customertypecode, 3]
+"""
+FILTERED = 'finance:\n  entity: Customers\n  filter: (PartyType == "Organization")\n'
+HEADER = f"template: Customers to accounts\n{FILTERED}dataverse:\n  table: accounts\n"
+
+RECORDS = [
+    {"CustomerAccount": "US-001", "OnHold": "yes", "CurrencyCode": "US D/é", "Employees": 7},
+    {"CustomerAccount": None, "OnHold": "Maybe"},
+    {"CurrencyCode": ""},
+    {},
+]
+US_001 = {
+    "accountnumber": "US-001",
+    "msdyn_onhold": True,
+    "transactioncurrencyid@odata.bind": "/transactioncurrencies(isocurrencycode='US%20D%2F%C3%A9')",
+    "numberofemployees": 7,
+    "customertypecode": 3,
+}
+MAYBE = {
+    "row": 1,
+    "field": "OnHold",
+    "value": "Maybe",
+    "error": "Customers to accounts: field 'OnHold': value 'Maybe' is not in the value map",
+}
+
+
+def bulk(root: Path, source: Path, *extra: str) -> int:
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    arguments = parser.parse_args(
+        ["customers_to_accounts", "--direction", "to-dataverse", "--input", str(source)]
+        + ["--output", str(root / "out"), "--quiet", "--root", str(root), *extra]
+    )
+    return command.run(arguments)
+
+
+def lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n")[:-1]]
+
+
+def summary(root: Path) -> dict[str, object]:
+    found = json.loads((root / "out" / "summary.json").read_text(encoding="utf-8"))
+    return {key: found[key] for key in ("read", "written", "rejected", "filtered")}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    build_package(tmp_path, spec(ROWS))
+    return tmp_path
+
+
+def write_jsonl(path: Path, records: list[object]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_json_lines_in_payloads_rejects_and_summary_out(project: Path) -> None:
+    assert bulk(project, write_jsonl(project / "in.jsonl", RECORDS)) == 0
+    assert lines(project / "out" / "payloads.jsonl") == [
+        {"row": 0, "payload": US_001},
+        {"row": 2, "payload": {"transactioncurrencyid@odata.bind": None, "customertypecode": 3}},
+        {"row": 3, "payload": {"customertypecode": 3}},
+    ]
+    assert lines(project / "out" / "rejects.jsonl") == [MAYBE]
+    assert summary(project) == {"read": 4, "written": 3, "rejected": 1, "filtered": 0}
+
+
+def test_rows_the_source_filter_drops_are_counted_not_written(tmp_path: Path) -> None:
+    build_package(tmp_path, spec(ROWS, header=HEADER))
+    records = [{"PartyType": "organization", "CustomerAccount": "A"}, {"PartyType": "Person"}, {}]
+    assert bulk(tmp_path, write_jsonl(tmp_path / "in.jsonl", records)) == 0
+    assert lines(tmp_path / "out" / "payloads.jsonl") == [
+        {"row": 0, "payload": {"accountnumber": "A", "customertypecode": 3}}
+    ]
+    assert summary(tmp_path) == {"read": 3, "written": 1, "rejected": 0, "filtered": 2}
+
+
+def test_a_folder_of_parquet_files_is_one_input_numbered_across_files(project: Path) -> None:
+    folder = project / "parts"
+    folder.mkdir()
+    first = {"CustomerAccount": ["A", "B"], "OnHold": ["No", "Maybe"], "Employees": [1, None]}
+    pq.write_table(pa.table(first), folder / "part-0.parquet")
+    pq.write_table(pa.table({"CustomerAccount": ["C"], "OnHold": ["YES"]}), folder / "part-1.parquet")
+    assert bulk(project, folder) == 0
+    # A column the files lack is absent from every payload; one they hold but null is null.
+    assert lines(project / "out" / "payloads.jsonl") == [
+        {"row": 0, "payload": {"accountnumber": "A", "msdyn_onhold": False,
+                               "numberofemployees": 1, "customertypecode": 3}},
+        {"row": 2, "payload": {"accountnumber": "C", "msdyn_onhold": True,
+                               "numberofemployees": None, "customertypecode": 3}},
+    ]
+    assert [reject["row"] for reject in lines(project / "out" / "rejects.jsonl")] == [1]
+
+
+def test_csv_values_are_typed_by_the_entity_schema(project: Path) -> None:
+    source = project / "in.csv"
+    source.write_text("CustomerAccount,Employees,OnHold\nA,12,yes\n,,\n", encoding="utf-8")
+    assert bulk(project, source) == 0
+    assert lines(project / "out" / "payloads.jsonl") == [
+        {"row": 0, "payload": {"accountnumber": "A", "msdyn_onhold": True,
+                               "numberofemployees": 12, "customertypecode": 3}},
+        {"row": 1, "payload": {"accountnumber": None, "msdyn_onhold": None,
+                               "numberofemployees": None, "customertypecode": 3}},
+    ]
+
+
+def test_parquet_output_holds_the_row_and_the_payload_json(project: Path) -> None:
+    assert bulk(project, write_jsonl(project / "in.jsonl", RECORDS), "--format", "parquet") == 0
+    table = pq.read_table(project / "out" / "payloads.parquet").to_pylist()
+    assert [(row["row"], json.loads(row["payload"])) for row in table][0] == (0, US_001)
+    assert len(table) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '{"CustomerAccount": "a"}\n{"CustomerAccount": 5}\n',
+            "in.jsonl: error[TM904]: can't read the input as jsonl: row 1, column "
+            "'CustomerAccount': expected a string, got an integer",
+        ),
+        (
+            '{"CustomerAccount": "a"}\n[1, 2]\n',
+            "in.jsonl: error[TM904]: can't read the input as jsonl: row 1: the record is not "
+            "a JSON object",
+        ),
+        (
+            '{"CustomerAccount": "a"}\n{"CustomerAccount": \n',
+            "in.jsonl: error[TM904]: can't read the input as jsonl: line 2 (row 1): not JSON: "
+            "Expecting value at column 21",
+        ),
+    ],
+)
+def test_bad_input_names_file_row_and_column_and_leaves_nothing_behind(
+    project: Path, content: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = project / "in.jsonl"
+    source.write_text(content, encoding="utf-8")
+    assert bulk(project, source) == 1
+    assert capsys.readouterr().err.strip().endswith(message)
+    assert not (project / "out").exists()
+    assert [p.name for p in project.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_a_parquet_column_of_the_wrong_type_is_bad_input(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pq.write_table(pa.table({"Employees": ["many"]}), project / "in.parquet")
+    assert bulk(project, project / "in.parquet") == 1
+    assert capsys.readouterr().err.strip().endswith(
+        "in.parquet: error[TM904]: can't read the input as parquet: column 'Employees' is "
+        "VARCHAR, but the schema says BIGINT"
+    )
+    assert not (project / "out").exists()
+
+
+def test_a_missing_input_or_an_unknown_module_exits_1(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert bulk(project, project / "nowhere.jsonl") == 1
+    assert "error[TM903]: input not found:" in capsys.readouterr().err
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    arguments = parser.parse_args(
+        ["customers_to_acounts", "--direction", "to-finance", "--input", "x", "--output",
+         str(project / "out"), "--root", str(project)]
+    )
+    assert command.run(arguments) == 1
+    assert capsys.readouterr().err.strip() == (
+        "specs/maps: error[TM901]: no spec compiles to module 'customers_to_acounts' "
+        "(did you mean 'customers_to_accounts'?)"
+    )
+
+
+def test_an_existing_output_folder_gets_the_new_files_moved_in(project: Path) -> None:
+    (project / "out").mkdir()
+    (project / "out" / "payloads.jsonl").write_text("old\n", encoding="utf-8")
+    assert bulk(project, write_jsonl(project / "in.jsonl", RECORDS)) == 0
+    assert len(lines(project / "out" / "payloads.jsonl")) == 3
+
+
+def test_progress_is_silent_off_a_terminal_and_counts_rows_on_one() -> None:
+    piped = io.StringIO()
+    Progress(quiet=False, stream=piped).rows(10)
+    assert piped.getvalue() == ""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    progress = Progress(quiet=False, stream=terminal)
+    progress.done(1500)
+    assert terminal.getvalue().startswith("\r1,500 rows read, ")
+    assert terminal.getvalue().endswith(" rows/s\n")
+    quiet = Terminal()
+    Progress(quiet=True, stream=quiet).done(1500)
+    assert quiet.getvalue() == ""
