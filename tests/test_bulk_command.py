@@ -151,6 +151,11 @@ def test_parquet_output_holds_the_row_and_the_payload_json(project: Path) -> Non
             "in.jsonl: error[TM904]: can't read the input as jsonl: line 2 (row 1): not JSON: "
             "Expecting value at column 21",
         ),
+        (
+            '{"CustomerAccount": "a"}\n{"CustomerAccount": "\\ud800"}\n',
+            "in.jsonl: error[TM904]: can't read the input as jsonl: row 1, column "
+            "'CustomerAccount': not valid Unicode text",
+        ),
     ],
 )
 def test_bad_input_names_file_row_and_column_and_leaves_nothing_behind(

@@ -674,7 +674,7 @@ def test_exit_status(
                     None,
                     "CustomerAccount",
                     "customeraccount, Name",
-                    "rows are identified by other fields",
+                    "rows are addressed by other fields",
                 )
             ],
             id="key",
@@ -684,7 +684,7 @@ def test_exit_status(
             "",
             [
                 (
-                    "company changed",
+                    "company removed",
                     True,
                     None,
                     "striped",
@@ -699,12 +699,12 @@ def test_exit_status(
             "",
             [
                 (
-                    "key changed",
+                    "key removed",
                     True,
                     None,
                     "CustomerAccount",
                     None,
-                    "rows are identified by other fields",
+                    "rows are addressed by other fields",
                 )
             ],
             id="key-removed",
@@ -726,3 +726,16 @@ def test_company_and_key_changes_are_breaking(
 def test_a_key_that_differs_only_in_case_is_no_change(repo: Path) -> None:
     edit(repo, "key: [CustomerAccount]\n", "key: [CUSTOMERACCOUNT]\n")
     assert changes(repo) == (False, [])
+
+
+def test_a_first_company_is_breaking_and_a_first_key_is_not(repo: Path) -> None:
+    edit(repo, "company: striped\nkey: [CustomerAccount]\n", "")
+    git(repo, "commit", "-q", "-a", "-m", "before company scopes and keys")
+    write(repo, SPEC, BASE_SPEC)
+    assert changes(repo) == (
+        True,
+        [
+            ("company added", True, None, None, "striped"),
+            ("key added", False, None, None, "CustomerAccount"),
+        ],
+    )

@@ -322,7 +322,8 @@ class _Resolver:
         company = self.scope.company()
         if company is not None:
             self.company_not_mapped(rows, company.lookup)
-        key = self.scope.key(rows, company)
+        # A row that failed to bind would make its key field look unmapped: no cascades.
+        key = self.scope.key(rows, company) if not self.failed else None
         source_filter = self.filter(self.spec.finance.filter, self.finance_schema, finance=True)
         reverse_filter = self.filter(
             self.spec.dataverse.filter, self.dataverse_schema, finance=False

@@ -145,15 +145,26 @@ class _Batcher:
         return len(self.columns[0]) >= BATCH_ROWS
 
     def cut(self) -> pa.RecordBatch:
-        batch = pa.RecordBatch.from_arrays(
-            [
-                pa.array(column, type=field.type)
-                for column, field in zip(self.columns, self.schema, strict=True)
-            ],
-            schema=self.schema,
-        )
+        arrays = [
+            self.array(column, field) for column, field in zip(self.columns, self.schema, strict=True)
+        ]
         self.columns = [[] for _ in self.schema]
-        return batch
+        return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
+
+    def array(self, column: list[object], field: pa.Field) -> pa.Array:
+        try:
+            return pa.array(column, type=field.type)
+        except (UnicodeError, pa.ArrowException):
+            # JSON can spell a lone surrogate ("\ud800"), which no UTF-8 engine can hold.
+            rows = self.columns[0]
+            for row, value in zip(rows, column, strict=True):
+                try:
+                    pa.array([value], type=field.type)
+                except (UnicodeError, pa.ArrowException):
+                    raise BadInput(
+                        self.path, f"row {row}, column {field.name!r}: not valid Unicode text"
+                    ) from None
+            raise
 
 
 def _batches(
@@ -174,13 +185,13 @@ def _batches(
             if batcher.full():
                 on_rows(count)
                 yield batcher.cut()
+        on_rows(count)
+        yield batcher.cut()
     except (BadInput, OSError, UnicodeDecodeError) as problem:
         # The consumer (DuckDB) re-raises its own error type: keep the reader's for the message.
         failure = problem if isinstance(problem, BadInput) else BadInput(path, f"{problem}")
         failures.append(failure)
         raise failure from None
-    on_rows(count)
-    yield batcher.cut()
 
 
 def _json_lines(path: Path) -> Iterator[tuple[int, object]]:

@@ -140,6 +140,10 @@ def _key_text(spec: MapSpec) -> str | None:
     return ", ".join(name.text for name in spec.key) or None
 
 
+def _verb(before: str | None, after: str | None) -> str:
+    return "added" if before is None else "removed" if after is None else "changed"
+
+
 def _template_level(diff: _TemplateDiff, old: MapSpec, new: MapSpec) -> None:
     position = iter(range(100))
 
@@ -166,7 +170,7 @@ def _template_level(diff: _TemplateDiff, old: MapSpec, new: MapSpec) -> None:
         new_text = None if after is None else str(after.value)
         if old_text == new_text:
             continue
-        verb = "added" if old_text is None else "removed" if new_text is None else "changed"
+        verb = _verb(old_text, new_text)
         add(
             f"{label} {verb}",
             True,
@@ -177,19 +181,21 @@ def _template_level(diff: _TemplateDiff, old: MapSpec, new: MapSpec) -> None:
     old_scope, new_scope = _company(old), _company(new)
     if old_scope != new_scope:
         add(
-            "company changed",
+            f"company {_verb(old_scope, new_scope)}",
             True,
             old_scope,
             new_scope,
             f"rows are identified {_COMPANY_REASONS[new_scope]}",
         )
+    old_key, new_key = _key_text(old), _key_text(new)
     if _key(old) != _key(new):
+        # A first key only adds row addresses; any other change moves or drops them.
         add(
-            "key changed",
-            True,
-            _key_text(old),
-            _key_text(new),
-            "rows are identified by other fields",
+            f"key {_verb(old_key, new_key)}",
+            old_key is not None,
+            old_key,
+            new_key,
+            "rows get addresses" if old_key is None else "rows are addressed by other fields",
         )
     if old.template != new.template:
         add("title changed", False, old.template, new.template, "only the template's title")

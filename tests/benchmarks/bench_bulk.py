@@ -1,0 +1,170 @@
+"""Benchmark: rows per second and peak memory of an initial load, Python loop vs DuckDB vs Spark.
+
+customers_v3_to_accounts to Dataverse over generated CustomersV3 records in Parquet. Each
+contender runs in its own process; peak memory is the largest resident set of that process
+and its children (Spark's JVM included), sampled from /proc. Run from the project root:
+
+    .venv/bin/python tests/benchmarks/bench_bulk.py [--rows 1000000] [--skip spark]
+
+The goal: DuckDB at least 10x the Python rate, and memory flat in the input size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULE = "customers_v3_to_accounts"
+COMPANIES = {"USMF": "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b", "DAT": "6b0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b"}
+CHUNK = 100_000
+
+PYTHON_LOOP = """
+import json, sys
+import pyarrow.parquet as pq
+sys.path.insert(0, "generated")
+from dualwrite_maps import MappingError, customers_v3_to_accounts as accounts
+source, out, companies = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+with open(out + "/payloads.jsonl", "w") as payloads, open(out + "/rejects.jsonl", "w") as rejects:
+    row = 0
+    for batch in pq.ParquetFile(source).iter_batches(batch_size=10_000):
+        for record in batch.to_pylist():
+            record = {key: value for key, value in record.items() if value is not None}
+            if accounts.matches_source_filter(record):
+                try:
+                    payload = accounts.finance_to_dataverse(record, companies)
+                except MappingError as error:
+                    rejects.write(json.dumps({"row": row, "error": str(error)}) + "\\n")
+                else:
+                    payloads.write(json.dumps({"row": row, "payload": payload}) + "\\n")
+            row += 1
+"""
+
+
+def generate(path: Path, rows: int) -> None:
+    """CustomersV3 records: typical values, a few rejects (an unknown on-hold status)."""
+    writer = None
+    for start in range(0, rows, CHUNK):
+        size = min(CHUNK, rows - start)
+        numbers = range(start, start + size)
+        table = pa.table(
+            {
+                "dataAreaId": ["usmf" if n % 3 else "dat" for n in numbers],
+                "CustomerAccount": [f"US-{n:07d}" for n in numbers],
+                "PartyType": ["Organization" if n % 10 else "Person" for n in numbers],
+                "SalesCurrencyCode": ["USD" if n % 2 else "EUR" for n in numbers],
+                "OnHoldStatus": ["No" if n % 1000 else "Bogus" for n in numbers],
+                "CreditLimitIsMandatory": ["Yes" if n % 2 else "No" for n in numbers],
+                "CreditLimit": [float(n % 50_000) for n in numbers],
+                "CustomerGroupId": [f"GRP {n % 20}" for n in numbers],
+                "InvoiceAddressCity": ["Zürich" if n % 5 else "New York" for n in numbers],
+                "InvoiceAddressStreet": [f"{n % 999} Main St." for n in numbers],
+                "PrimaryContactEmail": [f"c{n}@example.com" for n in numbers],
+                "PaymentTerms": ["Net30" if n % 4 else "Net 10/2%" for n in numbers],
+                "SalesMemo": [None if n % 7 else "Key account" for n in numbers],
+            }
+        )
+        if writer is None:
+            writer = pq.ParquetWriter(path, table.schema)
+        writer.write_table(table)
+    assert writer is not None
+    writer.close()
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and every descendant, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            pages = int(Path(f"/proc/{current}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            pages = 0
+        total += pages * os.sysconf("SC_PAGE_SIZE")
+        stack.extend(children.get(current, []))
+    return total
+
+
+def measure(command: list[str]) -> tuple[float, int]:
+    """Seconds and peak resident bytes (of the process tree) of one command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.1):
+            peak = max(peak, _tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    status = process.wait()
+    done.set()
+    sampler.join()
+    if status != 0:
+        raise SystemExit(f"failed ({status}): {' '.join(command)}")
+    return time.perf_counter() - started, peak
+
+
+def bulk(source: Path, out: Path, engine: str, companies: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "generator.bulk",
+        MODULE, "--direction", "to-dataverse", "--input", str(source), "--output", str(out),
+        "--engine", engine, "--companies", str(companies), "--quiet",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--skip", action="append", default=[], choices=("python", "duckdb", "spark"))
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-bulk-") as name:
+        scratch = Path(name)
+        source = scratch / "customers.parquet"
+        generate(source, arguments.rows)
+        companies = scratch / "companies.json"
+        companies.write_text(json.dumps(COMPANIES), encoding="utf-8")
+        runs = {
+            "python": [sys.executable, "-c", PYTHON_LOOP, str(source), str(scratch / "python"),
+                       json.dumps(COMPANIES)],
+            "duckdb": bulk(source, scratch / "duckdb", "duckdb", companies),
+            "spark": bulk(source, scratch / "spark", "spark", companies),
+        }
+        (scratch / "python").mkdir()
+        results: dict[str, float] = {}
+        print(f"{arguments.rows:,} CustomersV3 records, {MODULE} to Dataverse")
+        print(f"{'engine':<8} {'seconds':>9} {'rows/s':>11} {'peak MiB':>9}")
+        for engine, command in runs.items():
+            if engine in arguments.skip:
+                continue
+            seconds, peak = measure(command)
+            results[engine] = arguments.rows / seconds
+            print(f"{engine:<8} {seconds:>9.1f} {results[engine]:>11,.0f} {peak / 2**20:>9.0f}")
+        if "python" in results:
+            for engine in ("duckdb", "spark"):
+                if engine in results:
+                    print(f"{engine} / python: {results[engine] / results['python']:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
