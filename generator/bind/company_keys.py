@@ -50,17 +50,20 @@ class CompanyKeyChecker:
                 scope="striped" if finance_striped or dataverse_striped else "global",
             )
             return None
-        if self.finance is not None and self.dataverse is not None:
-            if finance_striped != dataverse_striped:
-                self.error(
-                    declared.location,
-                    messages.COMPANY_ONE_SIDED,
-                    entity=self.finance.entity_set,
-                    finance="is" if finance_striped else "is not",
-                    table=self.dataverse.entity_set,
-                    dataverse="is" if dataverse_striped else "is not",
-                )
-                return None
+        if (
+            self.finance is not None
+            and self.dataverse is not None
+            and finance_striped != dataverse_striped
+        ):
+            self.error(
+                declared.location,
+                messages.COMPANY_ONE_SIDED,
+                entity=self.finance.entity_set,
+                finance="is" if finance_striped else "is not",
+                table=self.dataverse.entity_set,
+                dataverse="is" if dataverse_striped else "is not",
+            )
+            return None
         evidence = (
             (finance_striped, self.finance.path)
             if self.finance is not None
