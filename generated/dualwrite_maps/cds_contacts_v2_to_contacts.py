@@ -9,9 +9,10 @@ both customers and vendors.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
+    CompanyOfRecord,
     MappingError,
     checked_string,
     company_binder,
@@ -130,107 +131,104 @@ def finance_to_dataverse(
     """Map a CDSContactPersonsV2 record to a Web API payload for contacts."""
     ensure_record(record, TEMPLATE)
     payload: DataverseContactsPayload = {}
+    value: Any
+    company = CompanyOfRecord(TEMPLATE, record, companies)
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "ContactPersonPartyNumber" in record:
-        payload["msdyn_partynumber"] = checked_string(
-            TEMPLATE,
-            "ContactPersonPartyNumber",
-            record["ContactPersonPartyNumber"],
-            "msdyn_partynumber",
-        )
+        value = record["ContactPersonPartyNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "ContactPersonPartyNumber", value, "msdyn_partynumber")
+        payload["msdyn_partynumber"] = value
     if "FirstName" in record:
-        payload["firstname"] = checked_string(
-            TEMPLATE, "FirstName", record["FirstName"], "firstname", max_length=50
-        )
+        value = record["FirstName"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(TEMPLATE, "FirstName", value, "firstname", max_length=50)
+        payload["firstname"] = value
     if "MiddleName" in record:
-        payload["middlename"] = checked_string(
-            TEMPLATE, "MiddleName", record["MiddleName"], "middlename", max_length=50
-        )
+        value = record["MiddleName"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(TEMPLATE, "MiddleName", value, "middlename", max_length=50)
+        payload["middlename"] = value
     if "LastName" in record:
-        payload["lastname"] = checked_string(
-            TEMPLATE, "LastName", record["LastName"], "lastname", max_length=50
-        )
+        value = record["LastName"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(TEMPLATE, "LastName", value, "lastname", max_length=50)
+        payload["lastname"] = value
     if "AssociatedContactNumber" in record:
         payload["msdyn_vendorcontactid@odata.bind"] = (
             _bind_msdyn_vendors_by_msdyn_vendoraccountnumber(
-                record["AssociatedContactNumber"], "AssociatedContactNumber", record, companies
+                record["AssociatedContactNumber"], "AssociatedContactNumber", company
             )
         )
     if "PrimaryAddressCity" in record:
-        payload["address1_city"] = checked_string(
-            TEMPLATE,
-            "PrimaryAddressCity",
-            record["PrimaryAddressCity"],
-            "address1_city",
-            max_length=80,
-        )
+        value = record["PrimaryAddressCity"]
+        if value is not None and (value.__class__ is not str or len(value) > 80):
+            value = checked_string(
+                TEMPLATE, "PrimaryAddressCity", value, "address1_city", max_length=80
+            )
+        payload["address1_city"] = value
     if "PrimaryAddressCountyId" in record:
-        payload["address1_county"] = checked_string(
-            TEMPLATE,
-            "PrimaryAddressCountyId",
-            record["PrimaryAddressCountyId"],
-            "address1_county",
-            max_length=50,
-        )
+        value = record["PrimaryAddressCountyId"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "PrimaryAddressCountyId", value, "address1_county", max_length=50
+            )
+        payload["address1_county"] = value
     if "PrimaryAddressStateId" in record:
-        payload["address1_stateorprovince"] = checked_string(
-            TEMPLATE,
-            "PrimaryAddressStateId",
-            record["PrimaryAddressStateId"],
-            "address1_stateorprovince",
-            max_length=50,
-        )
+        value = record["PrimaryAddressStateId"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "PrimaryAddressStateId", value, "address1_stateorprovince", max_length=50
+            )
+        payload["address1_stateorprovince"] = value
     if "PrimaryAddressStreet" in record:
-        payload["address1_line1"] = checked_string(
-            TEMPLATE,
-            "PrimaryAddressStreet",
-            record["PrimaryAddressStreet"],
-            "address1_line1",
-            max_length=250,
-        )
+        value = record["PrimaryAddressStreet"]
+        if value is not None and (value.__class__ is not str or len(value) > 250):
+            value = checked_string(
+                TEMPLATE, "PrimaryAddressStreet", value, "address1_line1", max_length=250
+            )
+        payload["address1_line1"] = value
     if "PrimaryAddressZipCode" in record:
-        payload["address1_postalcode"] = checked_string(
-            TEMPLATE,
-            "PrimaryAddressZipCode",
-            record["PrimaryAddressZipCode"],
-            "address1_postalcode",
-            max_length=20,
-        )
+        value = record["PrimaryAddressZipCode"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "PrimaryAddressZipCode", value, "address1_postalcode", max_length=20
+            )
+        payload["address1_postalcode"] = value
     if "PrimaryPhoneNumber" in record:
-        payload["telephone1"] = checked_string(
-            TEMPLATE,
-            "PrimaryPhoneNumber",
-            record["PrimaryPhoneNumber"],
-            "telephone1",
-            max_length=50,
-        )
+        value = record["PrimaryPhoneNumber"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "PrimaryPhoneNumber", value, "telephone1", max_length=50
+            )
+        payload["telephone1"] = value
     if "PrimaryEmailAddress" in record:
-        payload["emailaddress1"] = checked_string(
-            TEMPLATE,
-            "PrimaryEmailAddress",
-            record["PrimaryEmailAddress"],
-            "emailaddress1",
-            max_length=100,
-        )
+        value = record["PrimaryEmailAddress"]
+        if value is not None and (value.__class__ is not str or len(value) > 100):
+            value = checked_string(
+                TEMPLATE, "PrimaryEmailAddress", value, "emailaddress1", max_length=100
+            )
+        payload["emailaddress1"] = value
     if "EmploymentDepartment" in record:
-        payload["department"] = checked_string(
-            TEMPLATE,
-            "EmploymentDepartment",
-            record["EmploymentDepartment"],
-            "department",
-            max_length=100,
-        )
+        value = record["EmploymentDepartment"]
+        if value is not None and (value.__class__ is not str or len(value) > 100):
+            value = checked_string(
+                TEMPLATE, "EmploymentDepartment", value, "department", max_length=100
+            )
+        payload["department"] = value
     if "Notes" in record:
-        payload["description"] = checked_string(
-            TEMPLATE, "Notes", record["Notes"], "description", max_length=2000
-        )
+        value = record["Notes"]
+        if value is not None and (value.__class__ is not str or len(value) > 2000):
+            value = checked_string(TEMPLATE, "Notes", value, "description", max_length=2000)
+        payload["description"] = value
     if "Gender" in record:
         payload["gendercode"] = _gender_to_dataverse(record["Gender"], "Gender")
     if "PrimaryURL" in record:
-        payload["websiteurl"] = checked_string(
-            TEMPLATE, "PrimaryURL", record["PrimaryURL"], "websiteurl", max_length=200
-        )
+        value = record["PrimaryURL"]
+        if value is not None and (value.__class__ is not str or len(value) > 200):
+            value = checked_string(TEMPLATE, "PrimaryURL", value, "websiteurl", max_length=200)
+        payload["websiteurl"] = value
     if "MaritalStatus" in record:
         payload["familystatuscode"] = _marital_status_to_dataverse(
             record["MaritalStatus"], "MaritalStatus"
@@ -240,14 +238,16 @@ def finance_to_dataverse(
             record["IsReceivingDirectMail"], "IsReceivingDirectMail"
         )
     if "SpouseName" in record:
-        payload["spousesname"] = checked_string(
-            TEMPLATE, "SpouseName", record["SpouseName"], "spousesname", max_length=100
-        )
+        value = record["SpouseName"]
+        if value is not None and (value.__class__ is not str or len(value) > 100):
+            value = checked_string(TEMPLATE, "SpouseName", value, "spousesname", max_length=100)
+        payload["spousesname"] = value
     payload["msdyn_contactforvendor"] = True
     if "ContactPersonId" in record:
-        payload["msdyn_contactpersonid"] = checked_string(
-            TEMPLATE, "ContactPersonId", record["ContactPersonId"], "msdyn_contactpersonid"
-        )
+        value = record["ContactPersonId"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "ContactPersonId", value, "msdyn_contactpersonid")
+        payload["msdyn_contactpersonid"] = value
     return payload
 
 
@@ -257,73 +257,93 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCDSContactPersonsV
     """
     ensure_record(record, TEMPLATE)
     payload: FinanceCDSContactPersonsV2 = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_partynumber" in record:
-        payload["ContactPersonPartyNumber"] = checked_string(
-            TEMPLATE, "msdyn_partynumber", record["msdyn_partynumber"], "ContactPersonPartyNumber"
-        )
+        value = record["msdyn_partynumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_partynumber", value, "ContactPersonPartyNumber")
+        payload["ContactPersonPartyNumber"] = value
     payload["AssociatedContactType"] = "Vendor"
     if "firstname" in record:
-        payload["FirstName"] = checked_string(
-            TEMPLATE, "firstname", record["firstname"], "FirstName"
-        )
+        value = record["firstname"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "firstname", value, "FirstName")
+        payload["FirstName"] = value
     if "middlename" in record:
-        payload["MiddleName"] = checked_string(
-            TEMPLATE, "middlename", record["middlename"], "MiddleName"
-        )
+        value = record["middlename"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "middlename", value, "MiddleName")
+        payload["MiddleName"] = value
     if "lastname" in record:
-        payload["LastName"] = checked_string(TEMPLATE, "lastname", record["lastname"], "LastName")
+        value = record["lastname"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "lastname", value, "LastName")
+        payload["LastName"] = value
     if "msdyn_vendorcontactid" in record:
-        payload["AssociatedContactNumber"] = checked_string(
-            TEMPLATE,
-            "msdyn_vendorcontactid",
-            _read_msdyn_vendorcontactid_msdyn_vendoraccountnumber(record["msdyn_vendorcontactid"]),
-            "AssociatedContactNumber",
+        value = _read_msdyn_vendorcontactid_msdyn_vendoraccountnumber(
+            record["msdyn_vendorcontactid"]
         )
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_vendorcontactid", value, "AssociatedContactNumber"
+            )
+        payload["AssociatedContactNumber"] = value
     if "address1_city" in record:
-        payload["PrimaryAddressCity"] = checked_string(
-            TEMPLATE, "address1_city", record["address1_city"], "PrimaryAddressCity"
-        )
+        value = record["address1_city"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_city", value, "PrimaryAddressCity")
+        payload["PrimaryAddressCity"] = value
     if "address1_county" in record:
-        payload["PrimaryAddressCountyId"] = checked_string(
-            TEMPLATE, "address1_county", record["address1_county"], "PrimaryAddressCountyId"
-        )
+        value = record["address1_county"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_county", value, "PrimaryAddressCountyId")
+        payload["PrimaryAddressCountyId"] = value
     if "address1_stateorprovince" in record:
-        payload["PrimaryAddressStateId"] = checked_string(
-            TEMPLATE,
-            "address1_stateorprovince",
-            record["address1_stateorprovince"],
-            "PrimaryAddressStateId",
-        )
+        value = record["address1_stateorprovince"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "address1_stateorprovince", value, "PrimaryAddressStateId"
+            )
+        payload["PrimaryAddressStateId"] = value
     if "address1_line1" in record:
-        payload["PrimaryAddressStreet"] = checked_string(
-            TEMPLATE, "address1_line1", record["address1_line1"], "PrimaryAddressStreet"
-        )
+        value = record["address1_line1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_line1", value, "PrimaryAddressStreet")
+        payload["PrimaryAddressStreet"] = value
     if "address1_postalcode" in record:
-        payload["PrimaryAddressZipCode"] = checked_string(
-            TEMPLATE, "address1_postalcode", record["address1_postalcode"], "PrimaryAddressZipCode"
-        )
+        value = record["address1_postalcode"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_postalcode", value, "PrimaryAddressZipCode")
+        payload["PrimaryAddressZipCode"] = value
     if "telephone1" in record:
-        payload["PrimaryPhoneNumber"] = checked_string(
-            TEMPLATE, "telephone1", record["telephone1"], "PrimaryPhoneNumber"
-        )
+        value = record["telephone1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "telephone1", value, "PrimaryPhoneNumber")
+        payload["PrimaryPhoneNumber"] = value
     if "emailaddress1" in record:
-        payload["PrimaryEmailAddress"] = checked_string(
-            TEMPLATE, "emailaddress1", record["emailaddress1"], "PrimaryEmailAddress"
-        )
+        value = record["emailaddress1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "emailaddress1", value, "PrimaryEmailAddress")
+        payload["PrimaryEmailAddress"] = value
     if "department" in record:
-        payload["EmploymentDepartment"] = checked_string(
-            TEMPLATE, "department", record["department"], "EmploymentDepartment"
-        )
+        value = record["department"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "department", value, "EmploymentDepartment")
+        payload["EmploymentDepartment"] = value
     if "description" in record:
-        payload["Notes"] = checked_string(TEMPLATE, "description", record["description"], "Notes")
+        value = record["description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "description", value, "Notes")
+        payload["Notes"] = value
     if "gendercode" in record:
         payload["Gender"] = _gender_to_finance(record["gendercode"], "gendercode")
     if "websiteurl" in record:
-        payload["PrimaryURL"] = checked_string(
-            TEMPLATE, "websiteurl", record["websiteurl"], "PrimaryURL"
-        )
+        value = record["websiteurl"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "websiteurl", value, "PrimaryURL")
+        payload["PrimaryURL"] = value
     if "familystatuscode" in record:
         payload["MaritalStatus"] = _marital_status_to_finance(
             record["familystatuscode"], "familystatuscode"
@@ -333,13 +353,15 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCDSContactPersonsV
             record["donotemail"], "donotemail"
         )
     if "spousesname" in record:
-        payload["SpouseName"] = checked_string(
-            TEMPLATE, "spousesname", record["spousesname"], "SpouseName"
-        )
+        value = record["spousesname"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "spousesname", value, "SpouseName")
+        payload["SpouseName"] = value
     if "msdyn_contactpersonid" in record:
-        payload["ContactPersonId"] = checked_string(
-            TEMPLATE, "msdyn_contactpersonid", record["msdyn_contactpersonid"], "ContactPersonId"
-        )
+        value = record["msdyn_contactpersonid"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_contactpersonid", value, "ContactPersonId")
+        payload["ContactPersonId"] = value
     return payload
 
 
@@ -377,8 +399,8 @@ def dataverse_key(
 def _gender_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _GENDER_TO_DATAVERSE:
-        return _GENDER_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _GENDER_TO_DATAVERSE:
+        return _GENDER_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -393,8 +415,8 @@ def _gender_to_finance(value: int | None, field: str) -> str:
 def _marital_status_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _MARITAL_STATUS_TO_DATAVERSE:
-        return _MARITAL_STATUS_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _MARITAL_STATUS_TO_DATAVERSE:
+        return _MARITAL_STATUS_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -409,8 +431,8 @@ def _marital_status_to_finance(value: int | None, field: str) -> str:
 def _noyes_boolean_to_dataverse(value: str | None, field: str) -> bool | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _NOYES_BOOLEAN_TO_DATAVERSE:
-        return _NOYES_BOOLEAN_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _NOYES_BOOLEAN_TO_DATAVERSE:
+        return _NOYES_BOOLEAN_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

@@ -8,9 +8,10 @@ This template synchronizes customer group information.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
+    CompanyOfRecord,
     MappingError,
     checked_string,
     company_binder,
@@ -83,31 +84,32 @@ def finance_to_dataverse(
     """Map a CustomerGroups record to a Web API payload for msdyn_customergroups."""
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynCustomergroupsPayload = {}
+    value: Any
+    company = CompanyOfRecord(TEMPLATE, record, companies)
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "CustomerGroupId" in record:
-        payload["msdyn_groupid"] = checked_string(
-            TEMPLATE, "CustomerGroupId", record["CustomerGroupId"], "msdyn_groupid"
-        )
+        value = record["CustomerGroupId"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "CustomerGroupId", value, "msdyn_groupid")
+        payload["msdyn_groupid"] = value
     if "Description" in record:
-        payload["msdyn_description"] = checked_string(
-            TEMPLATE, "Description", record["Description"], "msdyn_description"
-        )
+        value = record["Description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
+        payload["msdyn_description"] = value
     if "IsSalesTaxIncludedInPrice" in record:
         payload["msdyn_issalestaxincludedinprice"] = _noyes_boolean_to_dataverse(
             record["IsSalesTaxIncludedInPrice"], "IsSalesTaxIncludedInPrice"
         )
     if "PaymentTermId" in record:
         payload["msdyn_paymenttermid@odata.bind"] = _bind_msdyn_paymentterms_by_msdyn_name(
-            record["PaymentTermId"], "PaymentTermId", record, companies
+            record["PaymentTermId"], "PaymentTermId", company
         )
     if "ClearingPeriodPaymentTermName" in record:
         payload["msdyn_clearingperiodpaymenttermname@odata.bind"] = (
             _bind_msdyn_paymentterms_by_msdyn_name(
-                record["ClearingPeriodPaymentTermName"],
-                "ClearingPeriodPaymentTermName",
-                record,
-                companies,
+                record["ClearingPeriodPaymentTermName"], "ClearingPeriodPaymentTermName", company
             )
         )
     return payload
@@ -119,36 +121,40 @@ def dataverse_to_finance(record: DataverseMsdynCustomergroups) -> FinanceCustome
     """
     ensure_record(record, TEMPLATE)
     payload: FinanceCustomerGroups = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_groupid" in record:
-        payload["CustomerGroupId"] = checked_string(
-            TEMPLATE, "msdyn_groupid", record["msdyn_groupid"], "CustomerGroupId"
-        )
+        value = record["msdyn_groupid"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_groupid", value, "CustomerGroupId")
+        payload["CustomerGroupId"] = value
     if "msdyn_description" in record:
-        payload["Description"] = checked_string(
-            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
-        )
+        value = record["msdyn_description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
+        payload["Description"] = value
     if "msdyn_issalestaxincludedinprice" in record:
         payload["IsSalesTaxIncludedInPrice"] = _noyes_boolean_to_finance(
             record["msdyn_issalestaxincludedinprice"], "msdyn_issalestaxincludedinprice"
         )
     if "msdyn_paymenttermid" in record:
-        payload["PaymentTermId"] = checked_string(
-            TEMPLATE,
-            "msdyn_paymenttermid",
-            _read_msdyn_paymenttermid_msdyn_name(record["msdyn_paymenttermid"]),
-            "PaymentTermId",
-        )
+        value = _read_msdyn_paymenttermid_msdyn_name(record["msdyn_paymenttermid"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_paymenttermid", value, "PaymentTermId")
+        payload["PaymentTermId"] = value
     if "msdyn_clearingperiodpaymenttermname" in record:
-        payload["ClearingPeriodPaymentTermName"] = checked_string(
-            TEMPLATE,
-            "msdyn_clearingperiodpaymenttermname",
-            _read_msdyn_clearingperiodpaymenttermname_msdyn_name(
-                record["msdyn_clearingperiodpaymenttermname"]
-            ),
-            "ClearingPeriodPaymentTermName",
+        value = _read_msdyn_clearingperiodpaymenttermname_msdyn_name(
+            record["msdyn_clearingperiodpaymenttermname"]
         )
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "msdyn_clearingperiodpaymenttermname",
+                value,
+                "ClearingPeriodPaymentTermName",
+            )
+        payload["ClearingPeriodPaymentTermName"] = value
     return payload
 
 
@@ -186,8 +192,8 @@ def dataverse_key(
 def _noyes_boolean_to_dataverse(value: str | None, field: str) -> bool | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _NOYES_BOOLEAN_TO_DATAVERSE:
-        return _NOYES_BOOLEAN_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _NOYES_BOOLEAN_TO_DATAVERSE:
+        return _NOYES_BOOLEAN_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

@@ -8,7 +8,7 @@ This template synchronizes customer payment method information.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
     MappingError,
@@ -164,23 +164,32 @@ def finance_to_dataverse(
     """
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynCustomerpaymentmethodsPayload = {}
+    value: Any
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "Name" in record:
-        payload["msdyn_name"] = checked_string(TEMPLATE, "Name", record["Name"], "msdyn_name")
+        value = record["Name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Name", value, "msdyn_name")
+        payload["msdyn_name"] = value
     if "AccountType" in record:
         payload["msdyn_accounttype"] = _account_type_to_dataverse(
             record["AccountType"], "AccountType"
         )
     if "DiscountGracePeriodDays" in record:
-        payload["msdyn_discountgraceperioddays"] = checked_integer(
-            TEMPLATE,
-            "DiscountGracePeriodDays",
-            record["DiscountGracePeriodDays"],
-            "msdyn_discountgraceperioddays",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["DiscountGracePeriodDays"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "DiscountGracePeriodDays",
+                value,
+                "msdyn_discountgraceperioddays",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_discountgraceperioddays"] = value
     if "BridgingPostingEnabled" in record:
         payload["msdyn_bridgingpostingenabled"] = _noyes_boolean_to_dataverse(
             record["BridgingPostingEnabled"], "BridgingPostingEnabled"
@@ -188,27 +197,38 @@ def finance_to_dataverse(
     if "IsSEPA" in record:
         payload["msdyn_issepa"] = _noyes_boolean_to_dataverse(record["IsSEPA"], "IsSEPA")
     if "LastFileNumber" in record:
-        payload["msdyn_lastfilenumber"] = checked_integer(
-            TEMPLATE,
-            "LastFileNumber",
-            record["LastFileNumber"],
-            "msdyn_lastfilenumber",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["LastFileNumber"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "LastFileNumber",
+                value,
+                "msdyn_lastfilenumber",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_lastfilenumber"] = value
     if "LastFileNumberToday" in record:
-        payload["msdyn_lastfilenumbertoday"] = checked_integer(
-            TEMPLATE,
-            "LastFileNumberToday",
-            record["LastFileNumberToday"],
-            "msdyn_lastfilenumbertoday",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["LastFileNumberToday"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "LastFileNumberToday",
+                value,
+                "msdyn_lastfilenumbertoday",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_lastfilenumbertoday"] = value
     if "Description" in record:
-        payload["msdyn_description"] = checked_string(
-            TEMPLATE, "Description", record["Description"], "msdyn_description"
-        )
+        value = record["Description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
+        payload["msdyn_description"] = value
     if "PaymentType" in record:
         payload["msdyn_paymenttype"] = _payment_type_to_dataverse(
             record["PaymentType"], "PaymentType"
@@ -244,23 +264,32 @@ def dataverse_to_finance(
     """
     ensure_record(record, TEMPLATE)
     payload: FinanceCustomerPaymentMethods = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_name" in record:
-        payload["Name"] = checked_string(TEMPLATE, "msdyn_name", record["msdyn_name"], "Name")
+        value = record["msdyn_name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_name", value, "Name")
+        payload["Name"] = value
     if "msdyn_accounttype" in record:
         payload["AccountType"] = _account_type_to_finance(
             record["msdyn_accounttype"], "msdyn_accounttype"
         )
     if "msdyn_discountgraceperioddays" in record:
-        payload["DiscountGracePeriodDays"] = checked_integer(
-            TEMPLATE,
-            "msdyn_discountgraceperioddays",
-            record["msdyn_discountgraceperioddays"],
-            "DiscountGracePeriodDays",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_discountgraceperioddays"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_discountgraceperioddays",
+                value,
+                "DiscountGracePeriodDays",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["DiscountGracePeriodDays"] = value
     if "msdyn_bridgingpostingenabled" in record:
         payload["BridgingPostingEnabled"] = _noyes_boolean_to_finance(
             record["msdyn_bridgingpostingenabled"], "msdyn_bridgingpostingenabled"
@@ -268,27 +297,38 @@ def dataverse_to_finance(
     if "msdyn_issepa" in record:
         payload["IsSEPA"] = _noyes_boolean_to_finance(record["msdyn_issepa"], "msdyn_issepa")
     if "msdyn_lastfilenumber" in record:
-        payload["LastFileNumber"] = checked_integer(
-            TEMPLATE,
-            "msdyn_lastfilenumber",
-            record["msdyn_lastfilenumber"],
-            "LastFileNumber",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_lastfilenumber"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_lastfilenumber",
+                value,
+                "LastFileNumber",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["LastFileNumber"] = value
     if "msdyn_lastfilenumbertoday" in record:
-        payload["LastFileNumberToday"] = checked_integer(
-            TEMPLATE,
-            "msdyn_lastfilenumbertoday",
-            record["msdyn_lastfilenumbertoday"],
-            "LastFileNumberToday",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_lastfilenumbertoday"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_lastfilenumbertoday",
+                value,
+                "LastFileNumberToday",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["LastFileNumberToday"] = value
     if "msdyn_description" in record:
-        payload["Description"] = checked_string(
-            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
-        )
+        value = record["msdyn_description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
+        payload["Description"] = value
     if "msdyn_paymenttype" in record:
         payload["PaymentType"] = _payment_type_to_finance(
             record["msdyn_paymenttype"], "msdyn_paymenttype"
@@ -351,8 +391,8 @@ def dataverse_key(
 def _account_type_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _ACCOUNT_TYPE_TO_DATAVERSE:
-        return _ACCOUNT_TYPE_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _ACCOUNT_TYPE_TO_DATAVERSE:
+        return _ACCOUNT_TYPE_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -367,8 +407,11 @@ def _account_type_to_finance(value: int | None, field: str) -> str | None:
 def _bill_of_exchange_draft_type_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_DATAVERSE:
-        return _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_DATAVERSE[value.casefold()]
+    if (
+        isinstance(value, str)
+        and (key := value.casefold()) in _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_DATAVERSE
+    ):
+        return _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -383,8 +426,8 @@ def _bill_of_exchange_draft_type_to_finance(value: int | None, field: str) -> st
 def _noyes_boolean_to_dataverse(value: str | None, field: str) -> bool | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _NOYES_BOOLEAN_TO_DATAVERSE:
-        return _NOYES_BOOLEAN_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _NOYES_BOOLEAN_TO_DATAVERSE:
+        return _NOYES_BOOLEAN_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -399,8 +442,8 @@ def _noyes_boolean_to_finance(value: bool | None, field: str) -> str | None:
 def _payment_status_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _PAYMENT_STATUS_TO_DATAVERSE:
-        return _PAYMENT_STATUS_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _PAYMENT_STATUS_TO_DATAVERSE:
+        return _PAYMENT_STATUS_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -415,8 +458,8 @@ def _payment_status_to_finance(value: int | None, field: str) -> str | None:
 def _payment_type_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _PAYMENT_TYPE_TO_DATAVERSE:
-        return _PAYMENT_TYPE_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _PAYMENT_TYPE_TO_DATAVERSE:
+        return _PAYMENT_TYPE_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -431,8 +474,8 @@ def _payment_type_to_finance(value: int | None, field: str) -> str | None:
 def _sum_by_period_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _SUM_BY_PERIOD_TO_DATAVERSE:
-        return _SUM_BY_PERIOD_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _SUM_BY_PERIOD_TO_DATAVERSE:
+        return _SUM_BY_PERIOD_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

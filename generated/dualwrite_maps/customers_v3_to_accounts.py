@@ -9,9 +9,10 @@ customers.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
+    CompanyOfRecord,
     MappingError,
     checked_integer,
     checked_number,
@@ -203,149 +204,169 @@ def finance_to_dataverse(
     """Map a CustomersV3 record to a Web API payload for accounts."""
     ensure_record(record, TEMPLATE)
     payload: DataverseAccountsPayload = {}
+    value: Any
+    company = CompanyOfRecord(TEMPLATE, record, companies)
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "CustomerAccount" in record:
-        payload["accountnumber"] = checked_string(
-            TEMPLATE, "CustomerAccount", record["CustomerAccount"], "accountnumber", max_length=20
-        )
+        value = record["CustomerAccount"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "CustomerAccount", value, "accountnumber", max_length=20
+            )
+        payload["accountnumber"] = value
     if "InvoiceAddressCity" in record:
-        payload["address2_city"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressCity",
-            record["InvoiceAddressCity"],
-            "address2_city",
-            max_length=80,
-        )
+        value = record["InvoiceAddressCity"]
+        if value is not None and (value.__class__ is not str or len(value) > 80):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressCity", value, "address2_city", max_length=80
+            )
+        payload["address2_city"] = value
     if "InvoiceAddressCounty" in record:
-        payload["address2_county"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressCounty",
-            record["InvoiceAddressCounty"],
-            "address2_county",
-            max_length=50,
-        )
+        value = record["InvoiceAddressCounty"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressCounty", value, "address2_county", max_length=50
+            )
+        payload["address2_county"] = value
     if "InvoiceAddressLatitude" in record:
-        payload["address2_latitude"] = checked_number(
-            TEMPLATE,
-            "InvoiceAddressLatitude",
-            record["InvoiceAddressLatitude"],
-            "address2_latitude",
-            minimum=-90,
-            maximum=90,
-        )
+        value = record["InvoiceAddressLatitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
+        ):
+            value = checked_number(
+                TEMPLATE,
+                "InvoiceAddressLatitude",
+                value,
+                "address2_latitude",
+                minimum=-90,
+                maximum=90,
+            )
+        payload["address2_latitude"] = value
     if "InvoiceAddressLongitude" in record:
-        payload["address2_longitude"] = checked_number(
-            TEMPLATE,
-            "InvoiceAddressLongitude",
-            record["InvoiceAddressLongitude"],
-            "address2_longitude",
-            minimum=-180,
-            maximum=180,
-        )
+        value = record["InvoiceAddressLongitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -180 <= value <= 180
+        ):
+            value = checked_number(
+                TEMPLATE,
+                "InvoiceAddressLongitude",
+                value,
+                "address2_longitude",
+                minimum=-180,
+                maximum=180,
+            )
+        payload["address2_longitude"] = value
     if "InvoiceAddressState" in record:
-        payload["address2_stateorprovince"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressState",
-            record["InvoiceAddressState"],
-            "address2_stateorprovince",
-            max_length=50,
-        )
+        value = record["InvoiceAddressState"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressState", value, "address2_stateorprovince", max_length=50
+            )
+        payload["address2_stateorprovince"] = value
     if "InvoiceAddressStreet" in record:
-        payload["address2_line1"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressStreet",
-            record["InvoiceAddressStreet"],
-            "address2_line1",
-            max_length=250,
-        )
+        value = record["InvoiceAddressStreet"]
+        if value is not None and (value.__class__ is not str or len(value) > 250):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressStreet", value, "address2_line1", max_length=250
+            )
+        payload["address2_line1"] = value
     if "InvoiceAddressZipCode" in record:
-        payload["address2_postalcode"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressZipCode",
-            record["InvoiceAddressZipCode"],
-            "address2_postalcode",
-            max_length=20,
-        )
+        value = record["InvoiceAddressZipCode"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressZipCode", value, "address2_postalcode", max_length=20
+            )
+        payload["address2_postalcode"] = value
     if "CreditLimit" in record:
-        payload["creditlimit"] = checked_number(
-            TEMPLATE,
-            "CreditLimit",
-            record["CreditLimit"],
-            "creditlimit",
-            minimum=0,
-            maximum=100000000000000,
-        )
+        value = record["CreditLimit"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not 0 <= value <= 100000000000000
+        ):
+            value = checked_number(
+                TEMPLATE, "CreditLimit", value, "creditlimit", minimum=0, maximum=100000000000000
+            )
+        payload["creditlimit"] = value
     if "DeliveryAddressCity" in record:
-        payload["address1_city"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressCity",
-            record["DeliveryAddressCity"],
-            "address1_city",
-            max_length=80,
-        )
+        value = record["DeliveryAddressCity"]
+        if value is not None and (value.__class__ is not str or len(value) > 80):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressCity", value, "address1_city", max_length=80
+            )
+        payload["address1_city"] = value
     if "DeliveryAddressCounty" in record:
-        payload["address1_county"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressCounty",
-            record["DeliveryAddressCounty"],
-            "address1_county",
-            max_length=50,
-        )
+        value = record["DeliveryAddressCounty"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressCounty", value, "address1_county", max_length=50
+            )
+        payload["address1_county"] = value
     if "DeliveryAddressLatitude" in record:
-        payload["address1_latitude"] = checked_number(
-            TEMPLATE,
-            "DeliveryAddressLatitude",
-            record["DeliveryAddressLatitude"],
-            "address1_latitude",
-            minimum=-90,
-            maximum=90,
-        )
+        value = record["DeliveryAddressLatitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
+        ):
+            value = checked_number(
+                TEMPLATE,
+                "DeliveryAddressLatitude",
+                value,
+                "address1_latitude",
+                minimum=-90,
+                maximum=90,
+            )
+        payload["address1_latitude"] = value
     if "DeliveryAddressLongitude" in record:
-        payload["address1_longitude"] = checked_number(
-            TEMPLATE,
-            "DeliveryAddressLongitude",
-            record["DeliveryAddressLongitude"],
-            "address1_longitude",
-            minimum=-180,
-            maximum=180,
-        )
+        value = record["DeliveryAddressLongitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -180 <= value <= 180
+        ):
+            value = checked_number(
+                TEMPLATE,
+                "DeliveryAddressLongitude",
+                value,
+                "address1_longitude",
+                minimum=-180,
+                maximum=180,
+            )
+        payload["address1_longitude"] = value
     if "DeliveryAddressZipCode" in record:
-        payload["address1_postalcode"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressZipCode",
-            record["DeliveryAddressZipCode"],
-            "address1_postalcode",
-            max_length=20,
-        )
+        value = record["DeliveryAddressZipCode"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressZipCode", value, "address1_postalcode", max_length=20
+            )
+        payload["address1_postalcode"] = value
     if "PrimaryContactEmail" in record:
-        payload["emailaddress1"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactEmail",
-            record["PrimaryContactEmail"],
-            "emailaddress1",
-            max_length=100,
-        )
+        value = record["PrimaryContactEmail"]
+        if value is not None and (value.__class__ is not str or len(value) > 100):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactEmail", value, "emailaddress1", max_length=100
+            )
+        payload["emailaddress1"] = value
     if "PrimaryContactPhone" in record:
-        payload["telephone1"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactPhone",
-            record["PrimaryContactPhone"],
-            "telephone1",
-            max_length=50,
-        )
+        value = record["PrimaryContactPhone"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactPhone", value, "telephone1", max_length=50
+            )
+        payload["telephone1"] = value
     if "PrimaryContactTwitter" in record:
-        payload["primarytwitterid"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactTwitter",
-            record["PrimaryContactTwitter"],
-            "primarytwitterid",
-            max_length=128,
-        )
+        value = record["PrimaryContactTwitter"]
+        if value is not None and (value.__class__ is not str or len(value) > 128):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactTwitter", value, "primarytwitterid", max_length=128
+            )
+        payload["primarytwitterid"] = value
     if "PrimaryContactURL" in record:
-        payload["websiteurl"] = checked_string(
-            TEMPLATE, "PrimaryContactURL", record["PrimaryContactURL"], "websiteurl", max_length=200
-        )
+        value = record["PrimaryContactURL"]
+        if value is not None and (value.__class__ is not str or len(value) > 200):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactURL", value, "websiteurl", max_length=200
+            )
+        payload["websiteurl"] = value
     if "SalesCurrencyCode" in record:
         payload["transactioncurrencyid@odata.bind"] = (
             _bind_transactioncurrencies_by_isocurrencycode(
@@ -353,31 +374,33 @@ def finance_to_dataverse(
             )
         )
     if "SalesMemo" in record:
-        payload["description"] = checked_string(
-            TEMPLATE, "SalesMemo", record["SalesMemo"], "description", max_length=2000
-        )
+        value = record["SalesMemo"]
+        if value is not None and (value.__class__ is not str or len(value) > 2000):
+            value = checked_string(TEMPLATE, "SalesMemo", value, "description", max_length=2000)
+        payload["description"] = value
     if "CreditLimitIsMandatory" in record:
         payload["msdyn_creditlimitismandatory"] = _noyes_boolean_to_dataverse(
             record["CreditLimitIsMandatory"], "CreditLimitIsMandatory"
         )
     if "CreditRating" in record:
-        payload["msdyn_creditrating"] = checked_string(
-            TEMPLATE, "CreditRating", record["CreditRating"], "msdyn_creditrating"
-        )
+        value = record["CreditRating"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "CreditRating", value, "msdyn_creditrating")
+        payload["msdyn_creditrating"] = value
     if "CustomerGroupId" in record:
         payload["msdyn_customergroupid@odata.bind"] = _bind_msdyn_customergroups_by_msdyn_groupid(
-            record["CustomerGroupId"], "CustomerGroupId", record, companies
+            record["CustomerGroupId"], "CustomerGroupId", company
         )
     if "IdentificationNumber" in record:
-        payload["msdyn_identificationnumber"] = checked_string(
-            TEMPLATE,
-            "IdentificationNumber",
-            record["IdentificationNumber"],
-            "msdyn_identificationnumber",
-        )
+        value = record["IdentificationNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "IdentificationNumber", value, "msdyn_identificationnumber"
+            )
+        payload["msdyn_identificationnumber"] = value
     if "InvoiceAccount" in record:
         payload["msdyn_billingaccount@odata.bind"] = _bind_accounts_by_accountnumber(
-            record["InvoiceAccount"], "InvoiceAccount", record, companies
+            record["InvoiceAccount"], "InvoiceAccount", company
         )
     if "InvoiceAddress" in record:
         payload["msdyn_invoiceaddress"] = _invoice_address_to_dataverse(
@@ -392,150 +415,166 @@ def finance_to_dataverse(
             record["OnHoldStatus"], "OnHoldStatus"
         )
     if "PartyCountry" in record:
-        payload["msdyn_partycountry"] = checked_string(
-            TEMPLATE, "PartyCountry", record["PartyCountry"], "msdyn_partycountry"
-        )
+        value = record["PartyCountry"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "PartyCountry", value, "msdyn_partycountry")
+        payload["msdyn_partycountry"] = value
     if "PartyState" in record:
-        payload["msdyn_partystateprovince"] = checked_string(
-            TEMPLATE, "PartyState", record["PartyState"], "msdyn_partystateprovince"
-        )
+        value = record["PartyState"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "PartyState", value, "msdyn_partystateprovince")
+        payload["msdyn_partystateprovince"] = value
     if "PaymentDay" in record:
         payload["msdyn_paymentday@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
-            record["PaymentDay"], "PaymentDay", record, companies
+            record["PaymentDay"], "PaymentDay", company
         )
     if "PaymentMethod" in record:
         payload["msdyn_customerpaymentmethod@odata.bind"] = (
             _bind_msdyn_customerpaymentmethods_by_msdyn_name(
-                record["PaymentMethod"], "PaymentMethod", record, companies
+                record["PaymentMethod"], "PaymentMethod", company
             )
         )
     if "PaymentSchedule" in record:
         payload["msdyn_paymentschedule@odata.bind"] = _bind_msdyn_paymentschedules_by_msdyn_name(
-            record["PaymentSchedule"], "PaymentSchedule", record, companies
+            record["PaymentSchedule"], "PaymentSchedule", company
         )
     if "PaymentTerms" in record:
         payload["msdyn_paymentterm@odata.bind"] = _bind_msdyn_paymentterms_by_msdyn_name(
-            record["PaymentTerms"], "PaymentTerms", record, companies
+            record["PaymentTerms"], "PaymentTerms", company
         )
     if "PaymentTermsBaseDays" in record:
-        payload["msdyn_paymenttermsbasedays"] = checked_integer(
-            TEMPLATE,
-            "PaymentTermsBaseDays",
-            record["PaymentTermsBaseDays"],
-            "msdyn_paymenttermsbasedays",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["PaymentTermsBaseDays"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "PaymentTermsBaseDays",
+                value,
+                "msdyn_paymenttermsbasedays",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_paymenttermsbasedays"] = value
     if "PrimaryContactFacebook" in record:
-        payload["msdyn_primaryfacebookid"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactFacebook",
-            record["PrimaryContactFacebook"],
-            "msdyn_primaryfacebookid",
-        )
+        value = record["PrimaryContactFacebook"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactFacebook", value, "msdyn_primaryfacebookid"
+            )
+        payload["msdyn_primaryfacebookid"] = value
     if "PrimaryContactFaxExtension" in record:
-        payload["msdyn_faxextension"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactFaxExtension",
-            record["PrimaryContactFaxExtension"],
-            "msdyn_faxextension",
-        )
+        value = record["PrimaryContactFaxExtension"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactFaxExtension", value, "msdyn_faxextension"
+            )
+        payload["msdyn_faxextension"] = value
     if "PrimaryContactLinkedIn" in record:
-        payload["msdyn_primarylinkedinid"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactLinkedIn",
-            record["PrimaryContactLinkedIn"],
-            "msdyn_primarylinkedinid",
-        )
+        value = record["PrimaryContactLinkedIn"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactLinkedIn", value, "msdyn_primarylinkedinid"
+            )
+        payload["msdyn_primarylinkedinid"] = value
     if "TaxExemptNumber" in record:
-        payload["msdyn_taxexemptnumber"] = checked_string(
-            TEMPLATE, "TaxExemptNumber", record["TaxExemptNumber"], "msdyn_taxexemptnumber"
-        )
+        value = record["TaxExemptNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "TaxExemptNumber", value, "msdyn_taxexemptnumber")
+        payload["msdyn_taxexemptnumber"] = value
     if "VendorAccount" in record:
         payload["msdyn_vendor@odata.bind"] = _bind_msdyn_vendors_by_msdyn_vendoraccountnumber(
-            record["VendorAccount"], "VendorAccount", record, companies
+            record["VendorAccount"], "VendorAccount", company
         )
     if "PrimaryContactEmailDescription" in record:
-        payload["msdyn_emailaddress1description"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactEmailDescription",
-            record["PrimaryContactEmailDescription"],
-            "msdyn_emailaddress1description",
-        )
+        value = record["PrimaryContactEmailDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactEmailDescription", value, "msdyn_emailaddress1description"
+            )
+        payload["msdyn_emailaddress1description"] = value
     if "PrimaryContactFacebookDescription" in record:
-        payload["msdyn_primaryfacebookdescription"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactFacebookDescription",
-            record["PrimaryContactFacebookDescription"],
-            "msdyn_primaryfacebookdescription",
-        )
+        value = record["PrimaryContactFacebookDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "PrimaryContactFacebookDescription",
+                value,
+                "msdyn_primaryfacebookdescription",
+            )
+        payload["msdyn_primaryfacebookdescription"] = value
     if "PrimaryContactFaxDescription" in record:
-        payload["msdyn_faxdescription"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactFaxDescription",
-            record["PrimaryContactFaxDescription"],
-            "msdyn_faxdescription",
-        )
+        value = record["PrimaryContactFaxDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactFaxDescription", value, "msdyn_faxdescription"
+            )
+        payload["msdyn_faxdescription"] = value
     if "PrimaryContactLinkedInDescription" in record:
-        payload["msdyn_primarylinkedindescrption"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactLinkedInDescription",
-            record["PrimaryContactLinkedInDescription"],
-            "msdyn_primarylinkedindescrption",
-        )
+        value = record["PrimaryContactLinkedInDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "PrimaryContactLinkedInDescription",
+                value,
+                "msdyn_primarylinkedindescrption",
+            )
+        payload["msdyn_primarylinkedindescrption"] = value
     if "PrimaryContactPhoneDescription" in record:
-        payload["msdyn_telephone1description"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactPhoneDescription",
-            record["PrimaryContactPhoneDescription"],
-            "msdyn_telephone1description",
-        )
+        value = record["PrimaryContactPhoneDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactPhoneDescription", value, "msdyn_telephone1description"
+            )
+        payload["msdyn_telephone1description"] = value
     if "PrimaryContactPhoneExtension" in record:
-        payload["msdyn_telephone1extension"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactPhoneExtension",
-            record["PrimaryContactPhoneExtension"],
-            "msdyn_telephone1extension",
-        )
+        value = record["PrimaryContactPhoneExtension"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactPhoneExtension", value, "msdyn_telephone1extension"
+            )
+        payload["msdyn_telephone1extension"] = value
     if "PrimaryContactTwitterDescription" in record:
-        payload["msdyn_primarytwitteriddescription"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactTwitterDescription",
-            record["PrimaryContactTwitterDescription"],
-            "msdyn_primarytwitteriddescription",
-        )
+        value = record["PrimaryContactTwitterDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "PrimaryContactTwitterDescription",
+                value,
+                "msdyn_primarytwitteriddescription",
+            )
+        payload["msdyn_primarytwitteriddescription"] = value
     if "PrimaryContactURLDescription" in record:
-        payload["msdyn_websiteurldescription"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactURLDescription",
-            record["PrimaryContactURLDescription"],
-            "msdyn_websiteurldescription",
-        )
+        value = record["PrimaryContactURLDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactURLDescription", value, "msdyn_websiteurldescription"
+            )
+        payload["msdyn_websiteurldescription"] = value
     if "DeliveryAddressStreet" in record:
-        payload["address1_line1"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressStreet",
-            record["DeliveryAddressStreet"],
-            "address1_line1",
-            max_length=250,
-        )
+        value = record["DeliveryAddressStreet"]
+        if value is not None and (value.__class__ is not str or len(value) > 250):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressStreet", value, "address1_line1", max_length=250
+            )
+        payload["address1_line1"] = value
     if "DeliveryAddressState" in record:
-        payload["address1_stateorprovince"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressState",
-            record["DeliveryAddressState"],
-            "address1_stateorprovince",
-            max_length=50,
-        )
+        value = record["DeliveryAddressState"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressState", value, "address1_stateorprovince", max_length=50
+            )
+        payload["address1_stateorprovince"] = value
     payload["address1_addresstypecode"] = 2
     payload["customertypecode"] = 3
     if "PartyNumber" in record:
-        payload["msdyn_partynumber"] = checked_string(
-            TEMPLATE, "PartyNumber", record["PartyNumber"], "msdyn_partynumber"
-        )
+        value = record["PartyNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "PartyNumber", value, "msdyn_partynumber")
+        payload["msdyn_partynumber"] = value
     if "ContactPersonId" in record:
         payload["primarycontactid@odata.bind"] = _bind_contacts_by_msdyn_contactpersonid(
-            record["ContactPersonId"], "ContactPersonId", record, companies
+            record["ContactPersonId"], "ContactPersonId", company
         )
     return payload
 
@@ -544,107 +583,120 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
     """Map a record of accounts, read with DATAVERSE_QUERY, to a CustomersV3 OData payload."""
     ensure_record(record, TEMPLATE)
     payload: FinanceCustomersV3 = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "accountnumber" in record:
-        payload["CustomerAccount"] = checked_string(
-            TEMPLATE, "accountnumber", record["accountnumber"], "CustomerAccount"
-        )
+        value = record["accountnumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "accountnumber", value, "CustomerAccount")
+        payload["CustomerAccount"] = value
     if "address2_city" in record:
-        payload["InvoiceAddressCity"] = checked_string(
-            TEMPLATE, "address2_city", record["address2_city"], "InvoiceAddressCity"
-        )
+        value = record["address2_city"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address2_city", value, "InvoiceAddressCity")
+        payload["InvoiceAddressCity"] = value
     if "address2_county" in record:
-        payload["InvoiceAddressCounty"] = checked_string(
-            TEMPLATE, "address2_county", record["address2_county"], "InvoiceAddressCounty"
-        )
+        value = record["address2_county"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address2_county", value, "InvoiceAddressCounty")
+        payload["InvoiceAddressCounty"] = value
     if "address2_stateorprovince" in record:
-        payload["InvoiceAddressState"] = checked_string(
-            TEMPLATE,
-            "address2_stateorprovince",
-            record["address2_stateorprovince"],
-            "InvoiceAddressState",
-        )
+        value = record["address2_stateorprovince"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "address2_stateorprovince", value, "InvoiceAddressState"
+            )
+        payload["InvoiceAddressState"] = value
     if "address2_line1" in record:
-        payload["InvoiceAddressStreet"] = checked_string(
-            TEMPLATE, "address2_line1", record["address2_line1"], "InvoiceAddressStreet"
-        )
+        value = record["address2_line1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address2_line1", value, "InvoiceAddressStreet")
+        payload["InvoiceAddressStreet"] = value
     if "address2_postalcode" in record:
-        payload["InvoiceAddressZipCode"] = checked_string(
-            TEMPLATE, "address2_postalcode", record["address2_postalcode"], "InvoiceAddressZipCode"
-        )
+        value = record["address2_postalcode"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address2_postalcode", value, "InvoiceAddressZipCode")
+        payload["InvoiceAddressZipCode"] = value
     if "creditlimit" in record:
-        payload["CreditLimit"] = checked_number(
-            TEMPLATE, "creditlimit", record["creditlimit"], "CreditLimit"
-        )
+        value = record["creditlimit"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(TEMPLATE, "creditlimit", value, "CreditLimit")
+        payload["CreditLimit"] = value
     if "address1_city" in record:
-        payload["DeliveryAddressCity"] = checked_string(
-            TEMPLATE, "address1_city", record["address1_city"], "DeliveryAddressCity"
-        )
+        value = record["address1_city"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_city", value, "DeliveryAddressCity")
+        payload["DeliveryAddressCity"] = value
     if "address1_county" in record:
-        payload["DeliveryAddressCounty"] = checked_string(
-            TEMPLATE, "address1_county", record["address1_county"], "DeliveryAddressCounty"
-        )
+        value = record["address1_county"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_county", value, "DeliveryAddressCounty")
+        payload["DeliveryAddressCounty"] = value
     if "address1_postalcode" in record:
-        payload["DeliveryAddressZipCode"] = checked_string(
-            TEMPLATE, "address1_postalcode", record["address1_postalcode"], "DeliveryAddressZipCode"
-        )
+        value = record["address1_postalcode"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_postalcode", value, "DeliveryAddressZipCode")
+        payload["DeliveryAddressZipCode"] = value
     if "emailaddress1" in record:
-        payload["PrimaryContactEmail"] = checked_string(
-            TEMPLATE, "emailaddress1", record["emailaddress1"], "PrimaryContactEmail"
-        )
+        value = record["emailaddress1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "emailaddress1", value, "PrimaryContactEmail")
+        payload["PrimaryContactEmail"] = value
     if "telephone1" in record:
-        payload["PrimaryContactPhone"] = checked_string(
-            TEMPLATE, "telephone1", record["telephone1"], "PrimaryContactPhone"
-        )
+        value = record["telephone1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "telephone1", value, "PrimaryContactPhone")
+        payload["PrimaryContactPhone"] = value
     if "primarytwitterid" in record:
-        payload["PrimaryContactTwitter"] = checked_string(
-            TEMPLATE, "primarytwitterid", record["primarytwitterid"], "PrimaryContactTwitter"
-        )
+        value = record["primarytwitterid"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "primarytwitterid", value, "PrimaryContactTwitter")
+        payload["PrimaryContactTwitter"] = value
     if "websiteurl" in record:
-        payload["PrimaryContactURL"] = checked_string(
-            TEMPLATE, "websiteurl", record["websiteurl"], "PrimaryContactURL"
-        )
+        value = record["websiteurl"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "websiteurl", value, "PrimaryContactURL")
+        payload["PrimaryContactURL"] = value
     if "transactioncurrencyid" in record:
-        payload["SalesCurrencyCode"] = checked_string(
-            TEMPLATE,
-            "transactioncurrencyid",
-            _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"]),
-            "SalesCurrencyCode",
-        )
+        value = _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode")
+        payload["SalesCurrencyCode"] = value
     if "description" in record:
-        payload["SalesMemo"] = checked_string(
-            TEMPLATE, "description", record["description"], "SalesMemo"
-        )
+        value = record["description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "description", value, "SalesMemo")
+        payload["SalesMemo"] = value
     if "msdyn_creditlimitismandatory" in record:
         payload["CreditLimitIsMandatory"] = _noyes_boolean_to_finance(
             record["msdyn_creditlimitismandatory"], "msdyn_creditlimitismandatory"
         )
     if "msdyn_creditrating" in record:
-        payload["CreditRating"] = checked_string(
-            TEMPLATE, "msdyn_creditrating", record["msdyn_creditrating"], "CreditRating"
-        )
+        value = record["msdyn_creditrating"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_creditrating", value, "CreditRating")
+        payload["CreditRating"] = value
     if "msdyn_customergroupid" in record:
-        payload["CustomerGroupId"] = checked_string(
-            TEMPLATE,
-            "msdyn_customergroupid",
-            _read_msdyn_customergroupid_msdyn_groupid(record["msdyn_customergroupid"]),
-            "CustomerGroupId",
-        )
+        value = _read_msdyn_customergroupid_msdyn_groupid(record["msdyn_customergroupid"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_customergroupid", value, "CustomerGroupId")
+        payload["CustomerGroupId"] = value
     if "msdyn_identificationnumber" in record:
-        payload["IdentificationNumber"] = checked_string(
-            TEMPLATE,
-            "msdyn_identificationnumber",
-            record["msdyn_identificationnumber"],
-            "IdentificationNumber",
-        )
+        value = record["msdyn_identificationnumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_identificationnumber", value, "IdentificationNumber"
+            )
+        payload["IdentificationNumber"] = value
     if "msdyn_billingaccount" in record:
-        payload["InvoiceAccount"] = checked_string(
-            TEMPLATE,
-            "msdyn_billingaccount",
-            _read_msdyn_billingaccount_accountnumber(record["msdyn_billingaccount"]),
-            "InvoiceAccount",
-        )
+        value = _read_msdyn_billingaccount_accountnumber(record["msdyn_billingaccount"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_billingaccount", value, "InvoiceAccount")
+        payload["InvoiceAccount"] = value
     if "msdyn_invoiceaddress" in record:
         payload["InvoiceAddress"] = _invoice_address_to_finance(
             record["msdyn_invoiceaddress"], "msdyn_invoiceaddress"
@@ -658,162 +710,169 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
             record["msdyn_onholdstatus"], "msdyn_onholdstatus"
         )
     if "msdyn_partycountry" in record:
-        payload["PartyCountry"] = checked_string(
-            TEMPLATE, "msdyn_partycountry", record["msdyn_partycountry"], "PartyCountry"
-        )
+        value = record["msdyn_partycountry"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_partycountry", value, "PartyCountry")
+        payload["PartyCountry"] = value
     if "msdyn_partystateprovince" in record:
-        payload["PartyState"] = checked_string(
-            TEMPLATE, "msdyn_partystateprovince", record["msdyn_partystateprovince"], "PartyState"
-        )
+        value = record["msdyn_partystateprovince"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_partystateprovince", value, "PartyState")
+        payload["PartyState"] = value
     if "msdyn_paymentday" in record:
-        payload["PaymentDay"] = checked_string(
-            TEMPLATE,
-            "msdyn_paymentday",
-            _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"]),
-            "PaymentDay",
-        )
+        value = _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_paymentday", value, "PaymentDay")
+        payload["PaymentDay"] = value
     if "msdyn_customerpaymentmethod" in record:
-        payload["PaymentMethod"] = checked_string(
-            TEMPLATE,
-            "msdyn_customerpaymentmethod",
-            _read_msdyn_customerpaymentmethod_msdyn_name(record["msdyn_customerpaymentmethod"]),
-            "PaymentMethod",
-        )
+        value = _read_msdyn_customerpaymentmethod_msdyn_name(record["msdyn_customerpaymentmethod"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_customerpaymentmethod", value, "PaymentMethod")
+        payload["PaymentMethod"] = value
     if "msdyn_paymentschedule" in record:
-        payload["PaymentSchedule"] = checked_string(
-            TEMPLATE,
-            "msdyn_paymentschedule",
-            _read_msdyn_paymentschedule_msdyn_name(record["msdyn_paymentschedule"]),
-            "PaymentSchedule",
-        )
+        value = _read_msdyn_paymentschedule_msdyn_name(record["msdyn_paymentschedule"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_paymentschedule", value, "PaymentSchedule")
+        payload["PaymentSchedule"] = value
     if "msdyn_paymentterm" in record:
-        payload["PaymentTerms"] = checked_string(
-            TEMPLATE,
-            "msdyn_paymentterm",
-            _read_msdyn_paymentterm_msdyn_name(record["msdyn_paymentterm"]),
-            "PaymentTerms",
-        )
+        value = _read_msdyn_paymentterm_msdyn_name(record["msdyn_paymentterm"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_paymentterm", value, "PaymentTerms")
+        payload["PaymentTerms"] = value
     if "msdyn_paymenttermsbasedays" in record:
-        payload["PaymentTermsBaseDays"] = checked_integer(
-            TEMPLATE,
-            "msdyn_paymenttermsbasedays",
-            record["msdyn_paymenttermsbasedays"],
-            "PaymentTermsBaseDays",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_paymenttermsbasedays"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_paymenttermsbasedays",
+                value,
+                "PaymentTermsBaseDays",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["PaymentTermsBaseDays"] = value
     if "msdyn_primaryfacebookid" in record:
-        payload["PrimaryContactFacebook"] = checked_string(
-            TEMPLATE,
-            "msdyn_primaryfacebookid",
-            record["msdyn_primaryfacebookid"],
-            "PrimaryContactFacebook",
-        )
+        value = record["msdyn_primaryfacebookid"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_primaryfacebookid", value, "PrimaryContactFacebook"
+            )
+        payload["PrimaryContactFacebook"] = value
     if "msdyn_faxextension" in record:
-        payload["PrimaryContactFaxExtension"] = checked_string(
-            TEMPLATE,
-            "msdyn_faxextension",
-            record["msdyn_faxextension"],
-            "PrimaryContactFaxExtension",
-        )
+        value = record["msdyn_faxextension"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_faxextension", value, "PrimaryContactFaxExtension"
+            )
+        payload["PrimaryContactFaxExtension"] = value
     if "msdyn_primarylinkedinid" in record:
-        payload["PrimaryContactLinkedIn"] = checked_string(
-            TEMPLATE,
-            "msdyn_primarylinkedinid",
-            record["msdyn_primarylinkedinid"],
-            "PrimaryContactLinkedIn",
-        )
+        value = record["msdyn_primarylinkedinid"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_primarylinkedinid", value, "PrimaryContactLinkedIn"
+            )
+        payload["PrimaryContactLinkedIn"] = value
     if "msdyn_taxexemptnumber" in record:
-        payload["TaxExemptNumber"] = checked_string(
-            TEMPLATE, "msdyn_taxexemptnumber", record["msdyn_taxexemptnumber"], "TaxExemptNumber"
-        )
+        value = record["msdyn_taxexemptnumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_taxexemptnumber", value, "TaxExemptNumber")
+        payload["TaxExemptNumber"] = value
     if "msdyn_vendor" in record:
-        payload["VendorAccount"] = checked_string(
-            TEMPLATE,
-            "msdyn_vendor",
-            _read_msdyn_vendor_msdyn_vendoraccountnumber(record["msdyn_vendor"]),
-            "VendorAccount",
-        )
+        value = _read_msdyn_vendor_msdyn_vendoraccountnumber(record["msdyn_vendor"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_vendor", value, "VendorAccount")
+        payload["VendorAccount"] = value
     if "msdyn_emailaddress1description" in record:
-        payload["PrimaryContactEmailDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_emailaddress1description",
-            record["msdyn_emailaddress1description"],
-            "PrimaryContactEmailDescription",
-        )
+        value = record["msdyn_emailaddress1description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_emailaddress1description", value, "PrimaryContactEmailDescription"
+            )
+        payload["PrimaryContactEmailDescription"] = value
     if "msdyn_primaryfacebookdescription" in record:
-        payload["PrimaryContactFacebookDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_primaryfacebookdescription",
-            record["msdyn_primaryfacebookdescription"],
-            "PrimaryContactFacebookDescription",
-        )
+        value = record["msdyn_primaryfacebookdescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "msdyn_primaryfacebookdescription",
+                value,
+                "PrimaryContactFacebookDescription",
+            )
+        payload["PrimaryContactFacebookDescription"] = value
     if "msdyn_faxdescription" in record:
-        payload["PrimaryContactFaxDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_faxdescription",
-            record["msdyn_faxdescription"],
-            "PrimaryContactFaxDescription",
-        )
+        value = record["msdyn_faxdescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_faxdescription", value, "PrimaryContactFaxDescription"
+            )
+        payload["PrimaryContactFaxDescription"] = value
     if "msdyn_primarylinkedindescrption" in record:
-        payload["PrimaryContactLinkedInDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_primarylinkedindescrption",
-            record["msdyn_primarylinkedindescrption"],
-            "PrimaryContactLinkedInDescription",
-        )
+        value = record["msdyn_primarylinkedindescrption"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "msdyn_primarylinkedindescrption",
+                value,
+                "PrimaryContactLinkedInDescription",
+            )
+        payload["PrimaryContactLinkedInDescription"] = value
     if "msdyn_telephone1description" in record:
-        payload["PrimaryContactPhoneDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_telephone1description",
-            record["msdyn_telephone1description"],
-            "PrimaryContactPhoneDescription",
-        )
+        value = record["msdyn_telephone1description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_telephone1description", value, "PrimaryContactPhoneDescription"
+            )
+        payload["PrimaryContactPhoneDescription"] = value
     if "msdyn_telephone1extension" in record:
-        payload["PrimaryContactPhoneExtension"] = checked_string(
-            TEMPLATE,
-            "msdyn_telephone1extension",
-            record["msdyn_telephone1extension"],
-            "PrimaryContactPhoneExtension",
-        )
+        value = record["msdyn_telephone1extension"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_telephone1extension", value, "PrimaryContactPhoneExtension"
+            )
+        payload["PrimaryContactPhoneExtension"] = value
     if "msdyn_primarytwitteriddescription" in record:
-        payload["PrimaryContactTwitterDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_primarytwitteriddescription",
-            record["msdyn_primarytwitteriddescription"],
-            "PrimaryContactTwitterDescription",
-        )
+        value = record["msdyn_primarytwitteriddescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "msdyn_primarytwitteriddescription",
+                value,
+                "PrimaryContactTwitterDescription",
+            )
+        payload["PrimaryContactTwitterDescription"] = value
     if "msdyn_websiteurldescription" in record:
-        payload["PrimaryContactURLDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_websiteurldescription",
-            record["msdyn_websiteurldescription"],
-            "PrimaryContactURLDescription",
-        )
+        value = record["msdyn_websiteurldescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_websiteurldescription", value, "PrimaryContactURLDescription"
+            )
+        payload["PrimaryContactURLDescription"] = value
     payload["LanguageId"] = "en-us"
     if "address1_line1" in record:
-        payload["DeliveryAddressStreet"] = checked_string(
-            TEMPLATE, "address1_line1", record["address1_line1"], "DeliveryAddressStreet"
-        )
+        value = record["address1_line1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_line1", value, "DeliveryAddressStreet")
+        payload["DeliveryAddressStreet"] = value
     if "address1_stateorprovince" in record:
-        payload["DeliveryAddressState"] = checked_string(
-            TEMPLATE,
-            "address1_stateorprovince",
-            record["address1_stateorprovince"],
-            "DeliveryAddressState",
-        )
+        value = record["address1_stateorprovince"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "address1_stateorprovince", value, "DeliveryAddressState"
+            )
+        payload["DeliveryAddressState"] = value
     payload["PartyType"] = "Organization"
     if "msdyn_partynumber" in record:
-        payload["PartyNumber"] = checked_string(
-            TEMPLATE, "msdyn_partynumber", record["msdyn_partynumber"], "PartyNumber"
-        )
+        value = record["msdyn_partynumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_partynumber", value, "PartyNumber")
+        payload["PartyNumber"] = value
     if "primarycontactid" in record:
-        payload["ContactPersonId"] = checked_string(
-            TEMPLATE,
-            "primarycontactid",
-            _read_primarycontactid_msdyn_contactpersonid(record["primarycontactid"]),
-            "ContactPersonId",
-        )
+        value = _read_primarycontactid_msdyn_contactpersonid(record["primarycontactid"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "primarycontactid", value, "ContactPersonId")
+        payload["ContactPersonId"] = value
     return payload
 
 
@@ -851,8 +910,8 @@ def dataverse_key(
 def _invoice_address_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _INVOICE_ADDRESS_TO_DATAVERSE:
-        return _INVOICE_ADDRESS_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _INVOICE_ADDRESS_TO_DATAVERSE:
+        return _INVOICE_ADDRESS_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -867,8 +926,8 @@ def _invoice_address_to_finance(value: int | None, field: str) -> str | None:
 def _noyes_boolean_to_dataverse(value: str | None, field: str) -> bool | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _NOYES_BOOLEAN_TO_DATAVERSE:
-        return _NOYES_BOOLEAN_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _NOYES_BOOLEAN_TO_DATAVERSE:
+        return _NOYES_BOOLEAN_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -883,8 +942,8 @@ def _noyes_boolean_to_finance(value: bool | None, field: str) -> str | None:
 def _on_hold_status_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _ON_HOLD_STATUS_TO_DATAVERSE:
-        return _ON_HOLD_STATUS_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _ON_HOLD_STATUS_TO_DATAVERSE:
+        return _ON_HOLD_STATUS_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

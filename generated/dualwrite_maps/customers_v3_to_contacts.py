@@ -8,9 +8,10 @@ This template synchronizes customer master data for consumers and end users.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
+    CompanyOfRecord,
     MappingError,
     checked_number,
     checked_string,
@@ -147,33 +148,40 @@ def finance_to_dataverse(
     """Map a CustomersV3 record to a Web API payload for contacts."""
     ensure_record(record, TEMPLATE)
     payload: DataverseContactsPayload = {}
+    value: Any
+    company = CompanyOfRecord(TEMPLATE, record, companies)
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     payload["msdyn_sellable"] = True
     if "PartyNumber" in record:
-        payload["msdyn_partynumber"] = checked_string(
-            TEMPLATE, "PartyNumber", record["PartyNumber"], "msdyn_partynumber"
-        )
+        value = record["PartyNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "PartyNumber", value, "msdyn_partynumber")
+        payload["msdyn_partynumber"] = value
     if "CustomerAccount" in record:
-        payload["msdyn_contactpersonid"] = checked_string(
-            TEMPLATE, "CustomerAccount", record["CustomerAccount"], "msdyn_contactpersonid"
-        )
+        value = record["CustomerAccount"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "CustomerAccount", value, "msdyn_contactpersonid")
+        payload["msdyn_contactpersonid"] = value
     if "CustomerGroupId" in record:
         payload["msdyn_customergroupid@odata.bind"] = _bind_msdyn_customergroups_by_msdyn_groupid(
-            record["CustomerGroupId"], "CustomerGroupId", record, companies
+            record["CustomerGroupId"], "CustomerGroupId", company
         )
     if "PersonFirstName" in record:
-        payload["firstname"] = checked_string(
-            TEMPLATE, "PersonFirstName", record["PersonFirstName"], "firstname", max_length=50
-        )
+        value = record["PersonFirstName"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(TEMPLATE, "PersonFirstName", value, "firstname", max_length=50)
+        payload["firstname"] = value
     if "PersonLastName" in record:
-        payload["lastname"] = checked_string(
-            TEMPLATE, "PersonLastName", record["PersonLastName"], "lastname", max_length=50
-        )
+        value = record["PersonLastName"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(TEMPLATE, "PersonLastName", value, "lastname", max_length=50)
+        payload["lastname"] = value
     if "PersonMiddleName" in record:
-        payload["middlename"] = checked_string(
-            TEMPLATE, "PersonMiddleName", record["PersonMiddleName"], "middlename", max_length=50
-        )
+        value = record["PersonMiddleName"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(TEMPLATE, "PersonMiddleName", value, "middlename", max_length=50)
+        payload["middlename"] = value
     if "PersonGender" in record:
         payload["gendercode"] = _person_gender_to_dataverse(record["PersonGender"], "PersonGender")
     if "PersonMaritalStatus" in record:
@@ -181,303 +189,331 @@ def finance_to_dataverse(
             record["PersonMaritalStatus"], "PersonMaritalStatus"
         )
     if "AddressCity" in record:
-        payload["address1_city"] = checked_string(
-            TEMPLATE, "AddressCity", record["AddressCity"], "address1_city", max_length=80
-        )
+        value = record["AddressCity"]
+        if value is not None and (value.__class__ is not str or len(value) > 80):
+            value = checked_string(TEMPLATE, "AddressCity", value, "address1_city", max_length=80)
+        payload["address1_city"] = value
     if "AddressCountryRegionISOCode" in record:
-        payload["address1_country"] = checked_string(
-            TEMPLATE,
-            "AddressCountryRegionISOCode",
-            record["AddressCountryRegionISOCode"],
-            "address1_country",
-            max_length=80,
-        )
+        value = record["AddressCountryRegionISOCode"]
+        if value is not None and (value.__class__ is not str or len(value) > 80):
+            value = checked_string(
+                TEMPLATE, "AddressCountryRegionISOCode", value, "address1_country", max_length=80
+            )
+        payload["address1_country"] = value
     if "AddressCounty" in record:
-        payload["address1_county"] = checked_string(
-            TEMPLATE, "AddressCounty", record["AddressCounty"], "address1_county", max_length=50
-        )
+        value = record["AddressCounty"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "AddressCounty", value, "address1_county", max_length=50
+            )
+        payload["address1_county"] = value
     if "AddressLatitude" in record:
-        payload["address1_latitude"] = checked_number(
-            TEMPLATE,
-            "AddressLatitude",
-            record["AddressLatitude"],
-            "address1_latitude",
-            minimum=-90,
-            maximum=90,
-        )
+        value = record["AddressLatitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
+        ):
+            value = checked_number(
+                TEMPLATE, "AddressLatitude", value, "address1_latitude", minimum=-90, maximum=90
+            )
+        payload["address1_latitude"] = value
     if "AddressLongitude" in record:
-        payload["address1_longitude"] = checked_number(
-            TEMPLATE,
-            "AddressLongitude",
-            record["AddressLongitude"],
-            "address1_longitude",
-            minimum=-180,
-            maximum=180,
-        )
+        value = record["AddressLongitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -180 <= value <= 180
+        ):
+            value = checked_number(
+                TEMPLATE, "AddressLongitude", value, "address1_longitude", minimum=-180, maximum=180
+            )
+        payload["address1_longitude"] = value
     if "AddressState" in record:
-        payload["address1_stateorprovince"] = checked_string(
-            TEMPLATE,
-            "AddressState",
-            record["AddressState"],
-            "address1_stateorprovince",
-            max_length=50,
-        )
+        value = record["AddressState"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "AddressState", value, "address1_stateorprovince", max_length=50
+            )
+        payload["address1_stateorprovince"] = value
     if "AddressStreet" in record:
-        payload["address1_line1"] = checked_string(
-            TEMPLATE, "AddressStreet", record["AddressStreet"], "address1_line1", max_length=250
-        )
+        value = record["AddressStreet"]
+        if value is not None and (value.__class__ is not str or len(value) > 250):
+            value = checked_string(
+                TEMPLATE, "AddressStreet", value, "address1_line1", max_length=250
+            )
+        payload["address1_line1"] = value
     if "AddressZipCode" in record:
-        payload["address1_postalcode"] = checked_string(
-            TEMPLATE,
-            "AddressZipCode",
-            record["AddressZipCode"],
-            "address1_postalcode",
-            max_length=20,
-        )
+        value = record["AddressZipCode"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "AddressZipCode", value, "address1_postalcode", max_length=20
+            )
+        payload["address1_postalcode"] = value
     if "AddressPostbox" in record:
-        payload["address1_postofficebox"] = checked_string(
-            TEMPLATE,
-            "AddressPostbox",
-            record["AddressPostbox"],
-            "address1_postofficebox",
-            max_length=20,
-        )
+        value = record["AddressPostbox"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "AddressPostbox", value, "address1_postofficebox", max_length=20
+            )
+        payload["address1_postofficebox"] = value
     payload["address1_addresstypecode"] = 3
     if "InvoiceAddressCity" in record:
-        payload["address2_city"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressCity",
-            record["InvoiceAddressCity"],
-            "address2_city",
-            max_length=80,
-        )
+        value = record["InvoiceAddressCity"]
+        if value is not None and (value.__class__ is not str or len(value) > 80):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressCity", value, "address2_city", max_length=80
+            )
+        payload["address2_city"] = value
     if "InvoiceAddressCounty" in record:
-        payload["address2_county"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressCounty",
-            record["InvoiceAddressCounty"],
-            "address2_county",
-            max_length=50,
-        )
+        value = record["InvoiceAddressCounty"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressCounty", value, "address2_county", max_length=50
+            )
+        payload["address2_county"] = value
     if "InvoiceAddressLatitude" in record:
-        payload["address2_latitude"] = checked_number(
-            TEMPLATE,
-            "InvoiceAddressLatitude",
-            record["InvoiceAddressLatitude"],
-            "address2_latitude",
-            minimum=-90,
-            maximum=90,
-        )
+        value = record["InvoiceAddressLatitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
+        ):
+            value = checked_number(
+                TEMPLATE,
+                "InvoiceAddressLatitude",
+                value,
+                "address2_latitude",
+                minimum=-90,
+                maximum=90,
+            )
+        payload["address2_latitude"] = value
     if "InvoiceAddressLongitude" in record:
-        payload["address2_longitude"] = checked_number(
-            TEMPLATE,
-            "InvoiceAddressLongitude",
-            record["InvoiceAddressLongitude"],
-            "address2_longitude",
-            minimum=-180,
-            maximum=180,
-        )
+        value = record["InvoiceAddressLongitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -180 <= value <= 180
+        ):
+            value = checked_number(
+                TEMPLATE,
+                "InvoiceAddressLongitude",
+                value,
+                "address2_longitude",
+                minimum=-180,
+                maximum=180,
+            )
+        payload["address2_longitude"] = value
     if "InvoiceAddressState" in record:
-        payload["address2_stateorprovince"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressState",
-            record["InvoiceAddressState"],
-            "address2_stateorprovince",
-            max_length=50,
-        )
+        value = record["InvoiceAddressState"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressState", value, "address2_stateorprovince", max_length=50
+            )
+        payload["address2_stateorprovince"] = value
     if "InvoiceAddressStreet" in record:
-        payload["address2_line1"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressStreet",
-            record["InvoiceAddressStreet"],
-            "address2_line1",
-            max_length=250,
-        )
+        value = record["InvoiceAddressStreet"]
+        if value is not None and (value.__class__ is not str or len(value) > 250):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressStreet", value, "address2_line1", max_length=250
+            )
+        payload["address2_line1"] = value
     if "InvoiceAddressZipCode" in record:
-        payload["address2_postalcode"] = checked_string(
-            TEMPLATE,
-            "InvoiceAddressZipCode",
-            record["InvoiceAddressZipCode"],
-            "address2_postalcode",
-            max_length=20,
-        )
+        value = record["InvoiceAddressZipCode"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "InvoiceAddressZipCode", value, "address2_postalcode", max_length=20
+            )
+        payload["address2_postalcode"] = value
     if "DeliveryAddressCity" in record:
-        payload["address3_city"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressCity",
-            record["DeliveryAddressCity"],
-            "address3_city",
-            max_length=80,
-        )
+        value = record["DeliveryAddressCity"]
+        if value is not None and (value.__class__ is not str or len(value) > 80):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressCity", value, "address3_city", max_length=80
+            )
+        payload["address3_city"] = value
     if "DeliveryAddressCounty" in record:
-        payload["address3_county"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressCounty",
-            record["DeliveryAddressCounty"],
-            "address3_county",
-            max_length=50,
-        )
+        value = record["DeliveryAddressCounty"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressCounty", value, "address3_county", max_length=50
+            )
+        payload["address3_county"] = value
     if "DeliveryAddressLatitude" in record:
-        payload["address3_latitude"] = checked_number(
-            TEMPLATE,
-            "DeliveryAddressLatitude",
-            record["DeliveryAddressLatitude"],
-            "address3_latitude",
-            minimum=-90,
-            maximum=90,
-        )
+        value = record["DeliveryAddressLatitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
+        ):
+            value = checked_number(
+                TEMPLATE,
+                "DeliveryAddressLatitude",
+                value,
+                "address3_latitude",
+                minimum=-90,
+                maximum=90,
+            )
+        payload["address3_latitude"] = value
     if "DeliveryAddressLongitude" in record:
-        payload["address3_longitude"] = checked_number(
-            TEMPLATE,
-            "DeliveryAddressLongitude",
-            record["DeliveryAddressLongitude"],
-            "address3_longitude",
-            minimum=-180,
-            maximum=180,
-        )
+        value = record["DeliveryAddressLongitude"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -180 <= value <= 180
+        ):
+            value = checked_number(
+                TEMPLATE,
+                "DeliveryAddressLongitude",
+                value,
+                "address3_longitude",
+                minimum=-180,
+                maximum=180,
+            )
+        payload["address3_longitude"] = value
     if "DeliveryAddressState" in record:
-        payload["address3_stateorprovince"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressState",
-            record["DeliveryAddressState"],
-            "address3_stateorprovince",
-            max_length=50,
-        )
+        value = record["DeliveryAddressState"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressState", value, "address3_stateorprovince", max_length=50
+            )
+        payload["address3_stateorprovince"] = value
     if "DeliveryAddressStreet" in record:
-        payload["address3_line1"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressStreet",
-            record["DeliveryAddressStreet"],
-            "address3_line1",
-            max_length=250,
-        )
+        value = record["DeliveryAddressStreet"]
+        if value is not None and (value.__class__ is not str or len(value) > 250):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressStreet", value, "address3_line1", max_length=250
+            )
+        payload["address3_line1"] = value
     if "DeliveryAddressZipCode" in record:
-        payload["address3_postalcode"] = checked_string(
-            TEMPLATE,
-            "DeliveryAddressZipCode",
-            record["DeliveryAddressZipCode"],
-            "address3_postalcode",
-            max_length=20,
-        )
+        value = record["DeliveryAddressZipCode"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "DeliveryAddressZipCode", value, "address3_postalcode", max_length=20
+            )
+        payload["address3_postalcode"] = value
     if "PrimaryContactEmail" in record:
-        payload["emailaddress1"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactEmail",
-            record["PrimaryContactEmail"],
-            "emailaddress1",
-            max_length=100,
-        )
+        value = record["PrimaryContactEmail"]
+        if value is not None and (value.__class__ is not str or len(value) > 100):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactEmail", value, "emailaddress1", max_length=100
+            )
+        payload["emailaddress1"] = value
     if "PrimaryContactEmailDescription" in record:
-        payload["msdyn_emailaddress1description"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactEmailDescription",
-            record["PrimaryContactEmailDescription"],
-            "msdyn_emailaddress1description",
-        )
+        value = record["PrimaryContactEmailDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactEmailDescription", value, "msdyn_emailaddress1description"
+            )
+        payload["msdyn_emailaddress1description"] = value
     if "PrimaryContactFaxDescription" in record:
-        payload["msdyn_faxdescription"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactFaxDescription",
-            record["PrimaryContactFaxDescription"],
-            "msdyn_faxdescription",
-        )
+        value = record["PrimaryContactFaxDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactFaxDescription", value, "msdyn_faxdescription"
+            )
+        payload["msdyn_faxdescription"] = value
     if "PrimaryContactFaxExtension" in record:
-        payload["msdyn_faxextension"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactFaxExtension",
-            record["PrimaryContactFaxExtension"],
-            "msdyn_faxextension",
-        )
+        value = record["PrimaryContactFaxExtension"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactFaxExtension", value, "msdyn_faxextension"
+            )
+        payload["msdyn_faxextension"] = value
     if "IdentificationNumber" in record:
-        payload["msdyn_identificationnumber"] = checked_string(
-            TEMPLATE,
-            "IdentificationNumber",
-            record["IdentificationNumber"],
-            "msdyn_identificationnumber",
-        )
+        value = record["IdentificationNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "IdentificationNumber", value, "msdyn_identificationnumber"
+            )
+        payload["msdyn_identificationnumber"] = value
     if "PartyCountry" in record:
-        payload["msdyn_partycountry"] = checked_string(
-            TEMPLATE, "PartyCountry", record["PartyCountry"], "msdyn_partycountry"
-        )
+        value = record["PartyCountry"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "PartyCountry", value, "msdyn_partycountry")
+        payload["msdyn_partycountry"] = value
     if "PartyState" in record:
-        payload["msdyn_partystateprovince"] = checked_string(
-            TEMPLATE, "PartyState", record["PartyState"], "msdyn_partystateprovince"
-        )
+        value = record["PartyState"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "PartyState", value, "msdyn_partystateprovince")
+        payload["msdyn_partystateprovince"] = value
     if "PrimaryContactFacebook" in record:
-        payload["msdyn_primaryfacebookid"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactFacebook",
-            record["PrimaryContactFacebook"],
-            "msdyn_primaryfacebookid",
-        )
+        value = record["PrimaryContactFacebook"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactFacebook", value, "msdyn_primaryfacebookid"
+            )
+        payload["msdyn_primaryfacebookid"] = value
     if "PrimaryContactFacebookDescription" in record:
-        payload["msdyn_primaryfacebookdescription"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactFacebookDescription",
-            record["PrimaryContactFacebookDescription"],
-            "msdyn_primaryfacebookdescription",
-        )
+        value = record["PrimaryContactFacebookDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "PrimaryContactFacebookDescription",
+                value,
+                "msdyn_primaryfacebookdescription",
+            )
+        payload["msdyn_primaryfacebookdescription"] = value
     if "PrimaryContactLinkedIn" in record:
-        payload["msdyn_primaryinkedinid"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactLinkedIn",
-            record["PrimaryContactLinkedIn"],
-            "msdyn_primaryinkedinid",
-        )
+        value = record["PrimaryContactLinkedIn"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactLinkedIn", value, "msdyn_primaryinkedinid"
+            )
+        payload["msdyn_primaryinkedinid"] = value
     if "PrimaryContactLinkedInDescription" in record:
-        payload["msdyn_primarylinkedindescrption"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactLinkedInDescription",
-            record["PrimaryContactLinkedInDescription"],
-            "msdyn_primarylinkedindescrption",
-        )
+        value = record["PrimaryContactLinkedInDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "PrimaryContactLinkedInDescription",
+                value,
+                "msdyn_primarylinkedindescrption",
+            )
+        payload["msdyn_primarylinkedindescrption"] = value
     if "PrimaryContactPhone" in record:
-        payload["telephone1"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactPhone",
-            record["PrimaryContactPhone"],
-            "telephone1",
-            max_length=50,
-        )
+        value = record["PrimaryContactPhone"]
+        if value is not None and (value.__class__ is not str or len(value) > 50):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactPhone", value, "telephone1", max_length=50
+            )
+        payload["telephone1"] = value
     if "PrimaryContactPhoneDescription" in record:
-        payload["msdyn_telephone1description"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactPhoneDescription",
-            record["PrimaryContactPhoneDescription"],
-            "msdyn_telephone1description",
-        )
+        value = record["PrimaryContactPhoneDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactPhoneDescription", value, "msdyn_telephone1description"
+            )
+        payload["msdyn_telephone1description"] = value
     if "PrimaryContactPhoneExtension" in record:
-        payload["msdyn_telephone1extension"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactPhoneExtension",
-            record["PrimaryContactPhoneExtension"],
-            "msdyn_telephone1extension",
-        )
+        value = record["PrimaryContactPhoneExtension"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactPhoneExtension", value, "msdyn_telephone1extension"
+            )
+        payload["msdyn_telephone1extension"] = value
     if "PrimaryContactTwitter" in record:
-        payload["msdyn_primarytwitterid"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactTwitter",
-            record["PrimaryContactTwitter"],
-            "msdyn_primarytwitterid",
-        )
+        value = record["PrimaryContactTwitter"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactTwitter", value, "msdyn_primarytwitterid"
+            )
+        payload["msdyn_primarytwitterid"] = value
     if "PrimaryContactTwitterDescription" in record:
-        payload["msdyn_primarytwitteriddescription"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactTwitterDescription",
-            record["PrimaryContactTwitterDescription"],
-            "msdyn_primarytwitteriddescription",
-        )
+        value = record["PrimaryContactTwitterDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "PrimaryContactTwitterDescription",
+                value,
+                "msdyn_primarytwitteriddescription",
+            )
+        payload["msdyn_primarytwitteriddescription"] = value
     if "PrimaryContactURL" in record:
-        payload["websiteurl"] = checked_string(
-            TEMPLATE, "PrimaryContactURL", record["PrimaryContactURL"], "websiteurl", max_length=200
-        )
+        value = record["PrimaryContactURL"]
+        if value is not None and (value.__class__ is not str or len(value) > 200):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactURL", value, "websiteurl", max_length=200
+            )
+        payload["websiteurl"] = value
     if "PrimaryContactURLDescription" in record:
-        payload["msdyn_websiteurldescription"] = checked_string(
-            TEMPLATE,
-            "PrimaryContactURLDescription",
-            record["PrimaryContactURLDescription"],
-            "msdyn_websiteurldescription",
-        )
+        value = record["PrimaryContactURLDescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "PrimaryContactURLDescription", value, "msdyn_websiteurldescription"
+            )
+        payload["msdyn_websiteurldescription"] = value
     if "SalesCurrencyCode" in record:
         payload["transactioncurrencyid@odata.bind"] = (
             _bind_transactioncurrencies_by_isocurrencycode(
@@ -485,9 +521,10 @@ def finance_to_dataverse(
             )
         )
     if "SalesMemo" in record:
-        payload["description"] = checked_string(
-            TEMPLATE, "SalesMemo", record["SalesMemo"], "description", max_length=2000
-        )
+        value = record["SalesMemo"]
+        if value is not None and (value.__class__ is not str or len(value) > 2000):
+            value = checked_string(TEMPLATE, "SalesMemo", value, "description", max_length=2000)
+        payload["description"] = value
     return payload
 
 
@@ -495,36 +532,40 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
     """Map a record of contacts, read with DATAVERSE_QUERY, to a CustomersV3 OData payload."""
     ensure_record(record, TEMPLATE)
     payload: FinanceCustomersV3 = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     payload["PartyType"] = "Person"
     if "msdyn_partynumber" in record:
-        payload["PartyNumber"] = checked_string(
-            TEMPLATE, "msdyn_partynumber", record["msdyn_partynumber"], "PartyNumber"
-        )
+        value = record["msdyn_partynumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_partynumber", value, "PartyNumber")
+        payload["PartyNumber"] = value
     if "msdyn_contactpersonid" in record:
-        payload["CustomerAccount"] = checked_string(
-            TEMPLATE, "msdyn_contactpersonid", record["msdyn_contactpersonid"], "CustomerAccount"
-        )
+        value = record["msdyn_contactpersonid"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_contactpersonid", value, "CustomerAccount")
+        payload["CustomerAccount"] = value
     if "msdyn_customergroupid" in record:
-        payload["CustomerGroupId"] = checked_string(
-            TEMPLATE,
-            "msdyn_customergroupid",
-            _read_msdyn_customergroupid_msdyn_groupid(record["msdyn_customergroupid"]),
-            "CustomerGroupId",
-        )
+        value = _read_msdyn_customergroupid_msdyn_groupid(record["msdyn_customergroupid"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_customergroupid", value, "CustomerGroupId")
+        payload["CustomerGroupId"] = value
     if "firstname" in record:
-        payload["PersonFirstName"] = checked_string(
-            TEMPLATE, "firstname", record["firstname"], "PersonFirstName"
-        )
+        value = record["firstname"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "firstname", value, "PersonFirstName")
+        payload["PersonFirstName"] = value
     if "lastname" in record:
-        payload["PersonLastName"] = checked_string(
-            TEMPLATE, "lastname", record["lastname"], "PersonLastName"
-        )
+        value = record["lastname"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "lastname", value, "PersonLastName")
+        payload["PersonLastName"] = value
     if "middlename" in record:
-        payload["PersonMiddleName"] = checked_string(
-            TEMPLATE, "middlename", record["middlename"], "PersonMiddleName"
-        )
+        value = record["middlename"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "middlename", value, "PersonMiddleName")
+        payload["PersonMiddleName"] = value
     if "gendercode" in record:
         payload["PersonGender"] = _person_gender_to_finance(record["gendercode"], "gendercode")
     if "familystatuscode" in record:
@@ -533,202 +574,232 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
         )
     payload["LanguageId"] = "en-us"
     if "address1_city" in record:
-        payload["AddressCity"] = checked_string(
-            TEMPLATE, "address1_city", record["address1_city"], "AddressCity"
-        )
+        value = record["address1_city"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_city", value, "AddressCity")
+        payload["AddressCity"] = value
     if "address1_country" in record:
-        payload["AddressCountryRegionISOCode"] = checked_string(
-            TEMPLATE, "address1_country", record["address1_country"], "AddressCountryRegionISOCode"
-        )
+        value = record["address1_country"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "address1_country", value, "AddressCountryRegionISOCode"
+            )
+        payload["AddressCountryRegionISOCode"] = value
     if "address1_county" in record:
-        payload["AddressCounty"] = checked_string(
-            TEMPLATE, "address1_county", record["address1_county"], "AddressCounty"
-        )
+        value = record["address1_county"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_county", value, "AddressCounty")
+        payload["AddressCounty"] = value
     payload["AddressLocationRoles"] = "Business"
     if "address1_stateorprovince" in record:
-        payload["AddressState"] = checked_string(
-            TEMPLATE, "address1_stateorprovince", record["address1_stateorprovince"], "AddressState"
-        )
+        value = record["address1_stateorprovince"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_stateorprovince", value, "AddressState")
+        payload["AddressState"] = value
     if "address1_line1" in record:
-        payload["AddressStreet"] = checked_string(
-            TEMPLATE, "address1_line1", record["address1_line1"], "AddressStreet"
-        )
+        value = record["address1_line1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_line1", value, "AddressStreet")
+        payload["AddressStreet"] = value
     if "address1_postalcode" in record:
-        payload["AddressZipCode"] = checked_string(
-            TEMPLATE, "address1_postalcode", record["address1_postalcode"], "AddressZipCode"
-        )
+        value = record["address1_postalcode"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_postalcode", value, "AddressZipCode")
+        payload["AddressZipCode"] = value
     if "address1_postofficebox" in record:
-        payload["AddressPostbox"] = checked_string(
-            TEMPLATE, "address1_postofficebox", record["address1_postofficebox"], "AddressPostbox"
-        )
+        value = record["address1_postofficebox"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address1_postofficebox", value, "AddressPostbox")
+        payload["AddressPostbox"] = value
     if "address2_city" in record:
-        payload["InvoiceAddressCity"] = checked_string(
-            TEMPLATE, "address2_city", record["address2_city"], "InvoiceAddressCity"
-        )
+        value = record["address2_city"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address2_city", value, "InvoiceAddressCity")
+        payload["InvoiceAddressCity"] = value
     if "address2_county" in record:
-        payload["InvoiceAddressCounty"] = checked_string(
-            TEMPLATE, "address2_county", record["address2_county"], "InvoiceAddressCounty"
-        )
+        value = record["address2_county"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address2_county", value, "InvoiceAddressCounty")
+        payload["InvoiceAddressCounty"] = value
     if "address2_stateorprovince" in record:
-        payload["InvoiceAddressState"] = checked_string(
-            TEMPLATE,
-            "address2_stateorprovince",
-            record["address2_stateorprovince"],
-            "InvoiceAddressState",
-        )
+        value = record["address2_stateorprovince"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "address2_stateorprovince", value, "InvoiceAddressState"
+            )
+        payload["InvoiceAddressState"] = value
     if "address2_line1" in record:
-        payload["InvoiceAddressStreet"] = checked_string(
-            TEMPLATE, "address2_line1", record["address2_line1"], "InvoiceAddressStreet"
-        )
+        value = record["address2_line1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address2_line1", value, "InvoiceAddressStreet")
+        payload["InvoiceAddressStreet"] = value
     if "address2_postalcode" in record:
-        payload["InvoiceAddressZipCode"] = checked_string(
-            TEMPLATE, "address2_postalcode", record["address2_postalcode"], "InvoiceAddressZipCode"
-        )
+        value = record["address2_postalcode"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address2_postalcode", value, "InvoiceAddressZipCode")
+        payload["InvoiceAddressZipCode"] = value
     if "address3_city" in record:
-        payload["DeliveryAddressCity"] = checked_string(
-            TEMPLATE, "address3_city", record["address3_city"], "DeliveryAddressCity"
-        )
+        value = record["address3_city"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address3_city", value, "DeliveryAddressCity")
+        payload["DeliveryAddressCity"] = value
     if "address3_county" in record:
-        payload["DeliveryAddressCounty"] = checked_string(
-            TEMPLATE, "address3_county", record["address3_county"], "DeliveryAddressCounty"
-        )
+        value = record["address3_county"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address3_county", value, "DeliveryAddressCounty")
+        payload["DeliveryAddressCounty"] = value
     if "address3_stateorprovince" in record:
-        payload["DeliveryAddressState"] = checked_string(
-            TEMPLATE,
-            "address3_stateorprovince",
-            record["address3_stateorprovince"],
-            "DeliveryAddressState",
-        )
+        value = record["address3_stateorprovince"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "address3_stateorprovince", value, "DeliveryAddressState"
+            )
+        payload["DeliveryAddressState"] = value
     if "address3_line1" in record:
-        payload["DeliveryAddressStreet"] = checked_string(
-            TEMPLATE, "address3_line1", record["address3_line1"], "DeliveryAddressStreet"
-        )
+        value = record["address3_line1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address3_line1", value, "DeliveryAddressStreet")
+        payload["DeliveryAddressStreet"] = value
     if "address3_postalcode" in record:
-        payload["DeliveryAddressZipCode"] = checked_string(
-            TEMPLATE, "address3_postalcode", record["address3_postalcode"], "DeliveryAddressZipCode"
-        )
+        value = record["address3_postalcode"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "address3_postalcode", value, "DeliveryAddressZipCode")
+        payload["DeliveryAddressZipCode"] = value
     if "emailaddress1" in record:
-        payload["PrimaryContactEmail"] = checked_string(
-            TEMPLATE, "emailaddress1", record["emailaddress1"], "PrimaryContactEmail"
-        )
+        value = record["emailaddress1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "emailaddress1", value, "PrimaryContactEmail")
+        payload["PrimaryContactEmail"] = value
     if "msdyn_emailaddress1description" in record:
-        payload["PrimaryContactEmailDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_emailaddress1description",
-            record["msdyn_emailaddress1description"],
-            "PrimaryContactEmailDescription",
-        )
+        value = record["msdyn_emailaddress1description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_emailaddress1description", value, "PrimaryContactEmailDescription"
+            )
+        payload["PrimaryContactEmailDescription"] = value
     if "msdyn_faxdescription" in record:
-        payload["PrimaryContactFaxDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_faxdescription",
-            record["msdyn_faxdescription"],
-            "PrimaryContactFaxDescription",
-        )
+        value = record["msdyn_faxdescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_faxdescription", value, "PrimaryContactFaxDescription"
+            )
+        payload["PrimaryContactFaxDescription"] = value
     if "msdyn_faxextension" in record:
-        payload["PrimaryContactFaxExtension"] = checked_string(
-            TEMPLATE,
-            "msdyn_faxextension",
-            record["msdyn_faxextension"],
-            "PrimaryContactFaxExtension",
-        )
+        value = record["msdyn_faxextension"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_faxextension", value, "PrimaryContactFaxExtension"
+            )
+        payload["PrimaryContactFaxExtension"] = value
     if "msdyn_identificationnumber" in record:
-        payload["IdentificationNumber"] = checked_string(
-            TEMPLATE,
-            "msdyn_identificationnumber",
-            record["msdyn_identificationnumber"],
-            "IdentificationNumber",
-        )
+        value = record["msdyn_identificationnumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_identificationnumber", value, "IdentificationNumber"
+            )
+        payload["IdentificationNumber"] = value
     if "msdyn_partycountry" in record:
-        payload["PartyCountry"] = checked_string(
-            TEMPLATE, "msdyn_partycountry", record["msdyn_partycountry"], "PartyCountry"
-        )
+        value = record["msdyn_partycountry"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_partycountry", value, "PartyCountry")
+        payload["PartyCountry"] = value
     if "msdyn_partystateprovince" in record:
-        payload["PartyState"] = checked_string(
-            TEMPLATE, "msdyn_partystateprovince", record["msdyn_partystateprovince"], "PartyState"
-        )
+        value = record["msdyn_partystateprovince"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_partystateprovince", value, "PartyState")
+        payload["PartyState"] = value
     if "msdyn_primaryfacebookid" in record:
-        payload["PrimaryContactFacebook"] = checked_string(
-            TEMPLATE,
-            "msdyn_primaryfacebookid",
-            record["msdyn_primaryfacebookid"],
-            "PrimaryContactFacebook",
-        )
+        value = record["msdyn_primaryfacebookid"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_primaryfacebookid", value, "PrimaryContactFacebook"
+            )
+        payload["PrimaryContactFacebook"] = value
     if "msdyn_primaryfacebookdescription" in record:
-        payload["PrimaryContactFacebookDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_primaryfacebookdescription",
-            record["msdyn_primaryfacebookdescription"],
-            "PrimaryContactFacebookDescription",
-        )
+        value = record["msdyn_primaryfacebookdescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "msdyn_primaryfacebookdescription",
+                value,
+                "PrimaryContactFacebookDescription",
+            )
+        payload["PrimaryContactFacebookDescription"] = value
     if "msdyn_primaryinkedinid" in record:
-        payload["PrimaryContactLinkedIn"] = checked_string(
-            TEMPLATE,
-            "msdyn_primaryinkedinid",
-            record["msdyn_primaryinkedinid"],
-            "PrimaryContactLinkedIn",
-        )
+        value = record["msdyn_primaryinkedinid"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_primaryinkedinid", value, "PrimaryContactLinkedIn"
+            )
+        payload["PrimaryContactLinkedIn"] = value
     if "msdyn_primarylinkedindescrption" in record:
-        payload["PrimaryContactLinkedInDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_primarylinkedindescrption",
-            record["msdyn_primarylinkedindescrption"],
-            "PrimaryContactLinkedInDescription",
-        )
+        value = record["msdyn_primarylinkedindescrption"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "msdyn_primarylinkedindescrption",
+                value,
+                "PrimaryContactLinkedInDescription",
+            )
+        payload["PrimaryContactLinkedInDescription"] = value
     if "telephone1" in record:
-        payload["PrimaryContactPhone"] = checked_string(
-            TEMPLATE, "telephone1", record["telephone1"], "PrimaryContactPhone"
-        )
+        value = record["telephone1"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "telephone1", value, "PrimaryContactPhone")
+        payload["PrimaryContactPhone"] = value
     if "msdyn_telephone1description" in record:
-        payload["PrimaryContactPhoneDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_telephone1description",
-            record["msdyn_telephone1description"],
-            "PrimaryContactPhoneDescription",
-        )
+        value = record["msdyn_telephone1description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_telephone1description", value, "PrimaryContactPhoneDescription"
+            )
+        payload["PrimaryContactPhoneDescription"] = value
     if "msdyn_telephone1extension" in record:
-        payload["PrimaryContactPhoneExtension"] = checked_string(
-            TEMPLATE,
-            "msdyn_telephone1extension",
-            record["msdyn_telephone1extension"],
-            "PrimaryContactPhoneExtension",
-        )
+        value = record["msdyn_telephone1extension"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_telephone1extension", value, "PrimaryContactPhoneExtension"
+            )
+        payload["PrimaryContactPhoneExtension"] = value
     if "msdyn_primarytwitterid" in record:
-        payload["PrimaryContactTwitter"] = checked_string(
-            TEMPLATE,
-            "msdyn_primarytwitterid",
-            record["msdyn_primarytwitterid"],
-            "PrimaryContactTwitter",
-        )
+        value = record["msdyn_primarytwitterid"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_primarytwitterid", value, "PrimaryContactTwitter"
+            )
+        payload["PrimaryContactTwitter"] = value
     if "msdyn_primarytwitteriddescription" in record:
-        payload["PrimaryContactTwitterDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_primarytwitteriddescription",
-            record["msdyn_primarytwitteriddescription"],
-            "PrimaryContactTwitterDescription",
-        )
+        value = record["msdyn_primarytwitteriddescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE,
+                "msdyn_primarytwitteriddescription",
+                value,
+                "PrimaryContactTwitterDescription",
+            )
+        payload["PrimaryContactTwitterDescription"] = value
     if "websiteurl" in record:
-        payload["PrimaryContactURL"] = checked_string(
-            TEMPLATE, "websiteurl", record["websiteurl"], "PrimaryContactURL"
-        )
+        value = record["websiteurl"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "websiteurl", value, "PrimaryContactURL")
+        payload["PrimaryContactURL"] = value
     if "msdyn_websiteurldescription" in record:
-        payload["PrimaryContactURLDescription"] = checked_string(
-            TEMPLATE,
-            "msdyn_websiteurldescription",
-            record["msdyn_websiteurldescription"],
-            "PrimaryContactURLDescription",
-        )
+        value = record["msdyn_websiteurldescription"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_websiteurldescription", value, "PrimaryContactURLDescription"
+            )
+        payload["PrimaryContactURLDescription"] = value
     if "transactioncurrencyid" in record:
-        payload["SalesCurrencyCode"] = checked_string(
-            TEMPLATE,
-            "transactioncurrencyid",
-            _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"]),
-            "SalesCurrencyCode",
-        )
+        value = _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode")
+        payload["SalesCurrencyCode"] = value
     if "description" in record:
-        payload["SalesMemo"] = checked_string(
-            TEMPLATE, "description", record["description"], "SalesMemo"
-        )
+        value = record["description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "description", value, "SalesMemo")
+        payload["SalesMemo"] = value
     return payload
 
 
@@ -766,8 +837,8 @@ def dataverse_key(
 def _person_gender_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _PERSON_GENDER_TO_DATAVERSE:
-        return _PERSON_GENDER_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _PERSON_GENDER_TO_DATAVERSE:
+        return _PERSON_GENDER_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -782,8 +853,8 @@ def _person_gender_to_finance(value: int | None, field: str) -> str:
 def _person_marital_status_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _PERSON_MARITAL_STATUS_TO_DATAVERSE:
-        return _PERSON_MARITAL_STATUS_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _PERSON_MARITAL_STATUS_TO_DATAVERSE:
+        return _PERSON_MARITAL_STATUS_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

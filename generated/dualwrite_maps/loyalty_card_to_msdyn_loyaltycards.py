@@ -8,7 +8,7 @@ This template synchronizes customer loyalty card information.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import MappingError, checked_string, ensure_record, key_literal
 from .models import (
@@ -63,40 +63,42 @@ def finance_to_dataverse(
     """Map a LoyaltyCards record to a Web API payload for msdyn_loyaltycards."""
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynLoyaltycardsPayload = {}
+    value: Any
     if "CardNumber" in record:
-        payload["msdyn_cardnumber"] = checked_string(
-            TEMPLATE, "CardNumber", record["CardNumber"], "msdyn_cardnumber"
-        )
+        value = record["CardNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "CardNumber", value, "msdyn_cardnumber")
+        payload["msdyn_cardnumber"] = value
     if "CardTenderType" in record:
         payload["msdyn_cardtendertype"] = _card_tender_type_to_dataverse(
             record["CardTenderType"], "CardTenderType"
         )
     if "PartyNumber" in record:
-        payload["msdyn_partynumber"] = checked_string(
-            TEMPLATE, "PartyNumber", record["PartyNumber"], "msdyn_partynumber"
-        )
+        value = record["PartyNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "PartyNumber", value, "msdyn_partynumber")
+        payload["msdyn_partynumber"] = value
     if "ReplacementCardNumber" in record:
-        payload["msdyn_replacementcardnumber"] = checked_string(
-            TEMPLATE,
-            "ReplacementCardNumber",
-            record["ReplacementCardNumber"],
-            "msdyn_replacementcardnumber",
-        )
+        value = record["ReplacementCardNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "ReplacementCardNumber", value, "msdyn_replacementcardnumber"
+            )
+        payload["msdyn_replacementcardnumber"] = value
     if "OMOperatingUnitNumber" in record:
-        payload["msdyn_operatingunitnumber"] = checked_string(
-            TEMPLATE,
-            "OMOperatingUnitNumber",
-            record["OMOperatingUnitNumber"],
-            "msdyn_operatingunitnumber",
-        )
+        value = record["OMOperatingUnitNumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "OMOperatingUnitNumber", value, "msdyn_operatingunitnumber"
+            )
+        payload["msdyn_operatingunitnumber"] = value
     if "LoyaltyEnrollmentDate" in record:
-        payload["msdyn_enrollmentdate"] = checked_string(
-            TEMPLATE,
-            "LoyaltyEnrollmentDate",
-            record["LoyaltyEnrollmentDate"],
-            "msdyn_enrollmentdate",
-            format="date",
-        )
+        value = record["LoyaltyEnrollmentDate"]
+        if value is not None and (True):
+            value = checked_string(
+                TEMPLATE, "LoyaltyEnrollmentDate", value, "msdyn_enrollmentdate", format="date"
+            )
+        payload["msdyn_enrollmentdate"] = value
     return payload
 
 
@@ -106,33 +108,35 @@ def dataverse_to_finance(record: DataverseMsdynLoyaltycards) -> FinanceLoyaltyCa
     """
     ensure_record(record, TEMPLATE)
     payload: FinanceLoyaltyCards = {}
+    value: Any
     if "msdyn_cardnumber" in record:
-        payload["CardNumber"] = checked_string(
-            TEMPLATE, "msdyn_cardnumber", record["msdyn_cardnumber"], "CardNumber"
-        )
+        value = record["msdyn_cardnumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_cardnumber", value, "CardNumber")
+        payload["CardNumber"] = value
     if "msdyn_cardtendertype" in record:
         payload["CardTenderType"] = _card_tender_type_to_finance(
             record["msdyn_cardtendertype"], "msdyn_cardtendertype"
         )
     if "msdyn_partynumber" in record:
-        payload["PartyNumber"] = checked_string(
-            TEMPLATE, "msdyn_partynumber", record["msdyn_partynumber"], "PartyNumber"
-        )
+        value = record["msdyn_partynumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_partynumber", value, "PartyNumber")
+        payload["PartyNumber"] = value
     if "msdyn_operatingunitnumber" in record:
-        payload["OMOperatingUnitNumber"] = checked_string(
-            TEMPLATE,
-            "msdyn_operatingunitnumber",
-            record["msdyn_operatingunitnumber"],
-            "OMOperatingUnitNumber",
-        )
+        value = record["msdyn_operatingunitnumber"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_operatingunitnumber", value, "OMOperatingUnitNumber"
+            )
+        payload["OMOperatingUnitNumber"] = value
     if "msdyn_enrollmentdate" in record:
-        payload["LoyaltyEnrollmentDate"] = checked_string(
-            TEMPLATE,
-            "msdyn_enrollmentdate",
-            record["msdyn_enrollmentdate"],
-            "LoyaltyEnrollmentDate",
-            format="date",
-        )
+        value = record["msdyn_enrollmentdate"]
+        if value is not None and (True):
+            value = checked_string(
+                TEMPLATE, "msdyn_enrollmentdate", value, "LoyaltyEnrollmentDate", format="date"
+            )
+        payload["LoyaltyEnrollmentDate"] = value
     return payload
 
 
@@ -166,8 +170,8 @@ def dataverse_key(
 def _card_tender_type_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _CARD_TENDER_TYPE_TO_DATAVERSE:
-        return _CARD_TENDER_TYPE_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _CARD_TENDER_TYPE_TO_DATAVERSE:
+        return _CARD_TENDER_TYPE_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

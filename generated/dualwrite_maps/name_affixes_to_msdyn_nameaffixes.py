@@ -8,7 +8,7 @@ This template synchronizes name affixes reference data, for both customers and v
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import MappingError, checked_string, ensure_record, key_literal
 from .models import DataverseMsdynNameaffixes, DataverseMsdynNameaffixesPayload, FinanceNameAffixes
@@ -49,14 +49,19 @@ def finance_to_dataverse(
     """Map a NameAffixes record to a Web API payload for msdyn_nameaffixes."""
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynNameaffixesPayload = {}
+    value: Any
     if "Affix" in record:
-        payload["msdyn_affix"] = checked_string(TEMPLATE, "Affix", record["Affix"], "msdyn_affix")
+        value = record["Affix"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Affix", value, "msdyn_affix")
+        payload["msdyn_affix"] = value
     if "Type" in record:
         payload["msdyn_affixtype"] = _type_to_dataverse(record["Type"], "Type")
     if "Description" in record:
-        payload["msdyn_description"] = checked_string(
-            TEMPLATE, "Description", record["Description"], "msdyn_description"
-        )
+        value = record["Description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
+        payload["msdyn_description"] = value
     return payload
 
 
@@ -66,14 +71,19 @@ def dataverse_to_finance(record: DataverseMsdynNameaffixes) -> FinanceNameAffixe
     """
     ensure_record(record, TEMPLATE)
     payload: FinanceNameAffixes = {}
+    value: Any
     if "msdyn_affix" in record:
-        payload["Affix"] = checked_string(TEMPLATE, "msdyn_affix", record["msdyn_affix"], "Affix")
+        value = record["msdyn_affix"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_affix", value, "Affix")
+        payload["Affix"] = value
     if "msdyn_affixtype" in record:
         payload["Type"] = _type_to_finance(record["msdyn_affixtype"], "msdyn_affixtype")
     if "msdyn_description" in record:
-        payload["Description"] = checked_string(
-            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
-        )
+        value = record["msdyn_description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
+        payload["Description"] = value
     return payload
 
 
@@ -117,8 +127,8 @@ def dataverse_key(
 def _type_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _TYPE_TO_DATAVERSE:
-        return _TYPE_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _TYPE_TO_DATAVERSE:
+        return _TYPE_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

@@ -8,9 +8,10 @@ This template synchronizes payment day lines reference data, for both customers 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
+    CompanyOfRecord,
     MappingError,
     checked_integer,
     checked_number,
@@ -105,29 +106,40 @@ def finance_to_dataverse(
     """Map a PaymentDayLinesCdsV2 record to a Web API payload for msdyn_paymentdaylines."""
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymentdaylinesPayload = {}
+    value: Any
+    company = CompanyOfRecord(TEMPLATE, record, companies)
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "Name" in record:
         payload["msdyn_paymentday@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
-            record["Name"], "Name", record, companies
+            record["Name"], "Name", company
         )
     if "LineNumber" in record:
-        payload["msdyn_linenumber"] = checked_number(
-            TEMPLATE, "LineNumber", record["LineNumber"], "msdyn_linenumber"
-        )
+        value = record["LineNumber"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(TEMPLATE, "LineNumber", value, "msdyn_linenumber")
+        payload["msdyn_linenumber"] = value
     if "Frequency" in record:
         payload["msdyn_frequency"] = _frequency_to_dataverse(record["Frequency"], "Frequency")
     if "DayOfWeek" in record:
         payload["msdyn_dayofweek"] = _day_of_week_to_dataverse(record["DayOfWeek"], "DayOfWeek")
     if "DayOfMonth" in record:
-        payload["msdyn_dayofmonth"] = checked_integer(
-            TEMPLATE,
-            "DayOfMonth",
-            record["DayOfMonth"],
-            "msdyn_dayofmonth",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["DayOfMonth"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "DayOfMonth",
+                value,
+                "msdyn_dayofmonth",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_dayofmonth"] = value
     return payload
 
 
@@ -137,32 +149,40 @@ def dataverse_to_finance(record: DataverseMsdynPaymentdaylines) -> FinancePaymen
     """
     ensure_record(record, TEMPLATE)
     payload: FinancePaymentDayLinesCdsV2 = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_paymentday" in record:
-        payload["Name"] = checked_string(
-            TEMPLATE,
-            "msdyn_paymentday",
-            _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"]),
-            "Name",
-        )
+        value = _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_paymentday", value, "Name")
+        payload["Name"] = value
     if "msdyn_linenumber" in record:
-        payload["LineNumber"] = checked_number(
-            TEMPLATE, "msdyn_linenumber", record["msdyn_linenumber"], "LineNumber"
-        )
+        value = record["msdyn_linenumber"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(TEMPLATE, "msdyn_linenumber", value, "LineNumber")
+        payload["LineNumber"] = value
     if "msdyn_frequency" in record:
         payload["Frequency"] = _frequency_to_finance(record["msdyn_frequency"], "msdyn_frequency")
     if "msdyn_dayofweek" in record:
         payload["DayOfWeek"] = _day_of_week_to_finance(record["msdyn_dayofweek"], "msdyn_dayofweek")
     if "msdyn_dayofmonth" in record:
-        payload["DayOfMonth"] = checked_integer(
-            TEMPLATE,
-            "msdyn_dayofmonth",
-            record["msdyn_dayofmonth"],
-            "DayOfMonth",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_dayofmonth"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_dayofmonth",
+                value,
+                "DayOfMonth",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["DayOfMonth"] = value
     return payload
 
 
@@ -205,8 +225,8 @@ def dataverse_key(
 def _day_of_week_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _DAY_OF_WEEK_TO_DATAVERSE:
-        return _DAY_OF_WEEK_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _DAY_OF_WEEK_TO_DATAVERSE:
+        return _DAY_OF_WEEK_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -221,8 +241,8 @@ def _day_of_week_to_finance(value: int | None, field: str) -> str | None:
 def _frequency_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _FREQUENCY_TO_DATAVERSE:
-        return _FREQUENCY_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _FREQUENCY_TO_DATAVERSE:
+        return _FREQUENCY_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

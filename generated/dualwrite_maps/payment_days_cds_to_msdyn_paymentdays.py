@@ -8,7 +8,7 @@ This template synchronizes payment days reference data, for both customers and v
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
     checked_string,
@@ -56,14 +56,19 @@ def finance_to_dataverse(
     """Map a PaymentDaysCds record to a Web API payload for msdyn_paymentdays."""
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymentdaysPayload = {}
+    value: Any
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "Name" in record:
-        payload["msdyn_name"] = checked_string(TEMPLATE, "Name", record["Name"], "msdyn_name")
+        value = record["Name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Name", value, "msdyn_name")
+        payload["msdyn_name"] = value
     if "Description" in record:
-        payload["msdyn_description"] = checked_string(
-            TEMPLATE, "Description", record["Description"], "msdyn_description"
-        )
+        value = record["Description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
+        payload["msdyn_description"] = value
     return payload
 
 
@@ -73,14 +78,19 @@ def dataverse_to_finance(record: DataverseMsdynPaymentdays) -> FinancePaymentDay
     """
     ensure_record(record, TEMPLATE)
     payload: FinancePaymentDaysCds = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_name" in record:
-        payload["Name"] = checked_string(TEMPLATE, "msdyn_name", record["msdyn_name"], "Name")
+        value = record["msdyn_name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_name", value, "Name")
+        payload["Name"] = value
     if "msdyn_description" in record:
-        payload["Description"] = checked_string(
-            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
-        )
+        value = record["msdyn_description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
+        payload["Description"] = value
     return payload
 
 

@@ -8,9 +8,10 @@ Syncs payment schedule lines reference data, for both customers and vendors.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
+    CompanyOfRecord,
     MappingError,
     checked_integer,
     checked_number,
@@ -83,36 +84,50 @@ def finance_to_dataverse(
     """Map a PaymentScheduleLines record to a Web API payload for msdyn_paymentschedulelines."""
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymentschedulelinesPayload = {}
+    value: Any
+    company = CompanyOfRecord(TEMPLATE, record, companies)
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "PaymentScheduleName" in record:
         payload["msdyn_paymentschedule@odata.bind"] = _bind_msdyn_paymentschedules_by_msdyn_name(
-            record["PaymentScheduleName"], "PaymentScheduleName", record, companies
+            record["PaymentScheduleName"], "PaymentScheduleName", company
         )
     if "LineNumber" in record:
-        payload["msdyn_linenumber"] = checked_number(
-            TEMPLATE, "LineNumber", record["LineNumber"], "msdyn_linenumber"
-        )
+        value = record["LineNumber"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(TEMPLATE, "LineNumber", value, "msdyn_linenumber")
+        payload["msdyn_linenumber"] = value
     if "PeriodsAfterDueDate" in record:
-        payload["msdyn_periodsafterduedate"] = checked_integer(
-            TEMPLATE,
-            "PeriodsAfterDueDate",
-            record["PeriodsAfterDueDate"],
-            "msdyn_periodsafterduedate",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["PeriodsAfterDueDate"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "PeriodsAfterDueDate",
+                value,
+                "msdyn_periodsafterduedate",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_periodsafterduedate"] = value
     if "PercentOrAmount" in record:
         payload["msdyn_percentoramount"] = _percent_or_amount_to_dataverse(
             record["PercentOrAmount"], "PercentOrAmount"
         )
     if "PercentOrAmountValue" in record:
-        payload["msdyn_percentoramountvalue"] = checked_number(
-            TEMPLATE,
-            "PercentOrAmountValue",
-            record["PercentOrAmountValue"],
-            "msdyn_percentoramountvalue",
-        )
+        value = record["PercentOrAmountValue"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(
+                TEMPLATE, "PercentOrAmountValue", value, "msdyn_percentoramountvalue"
+            )
+        payload["msdyn_percentoramountvalue"] = value
     return payload
 
 
@@ -122,39 +137,50 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedulelines) -> FinanceP
     """
     ensure_record(record, TEMPLATE)
     payload: FinancePaymentScheduleLines = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_paymentschedule" in record:
-        payload["PaymentScheduleName"] = checked_string(
-            TEMPLATE,
-            "msdyn_paymentschedule",
-            _read_msdyn_paymentschedule_msdyn_name(record["msdyn_paymentschedule"]),
-            "PaymentScheduleName",
-        )
+        value = _read_msdyn_paymentschedule_msdyn_name(record["msdyn_paymentschedule"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_paymentschedule", value, "PaymentScheduleName")
+        payload["PaymentScheduleName"] = value
     if "msdyn_linenumber" in record:
-        payload["LineNumber"] = checked_number(
-            TEMPLATE, "msdyn_linenumber", record["msdyn_linenumber"], "LineNumber"
-        )
+        value = record["msdyn_linenumber"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(TEMPLATE, "msdyn_linenumber", value, "LineNumber")
+        payload["LineNumber"] = value
     if "msdyn_periodsafterduedate" in record:
-        payload["PeriodsAfterDueDate"] = checked_integer(
-            TEMPLATE,
-            "msdyn_periodsafterduedate",
-            record["msdyn_periodsafterduedate"],
-            "PeriodsAfterDueDate",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_periodsafterduedate"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_periodsafterduedate",
+                value,
+                "PeriodsAfterDueDate",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["PeriodsAfterDueDate"] = value
     if "msdyn_percentoramount" in record:
         payload["PercentOrAmount"] = _percent_or_amount_to_finance(
             record["msdyn_percentoramount"], "msdyn_percentoramount"
         )
     if "msdyn_percentoramountvalue" in record:
-        payload["PercentOrAmountValue"] = checked_number(
-            TEMPLATE,
-            "msdyn_percentoramountvalue",
-            record["msdyn_percentoramountvalue"],
-            "PercentOrAmountValue",
-        )
+        value = record["msdyn_percentoramountvalue"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(
+                TEMPLATE, "msdyn_percentoramountvalue", value, "PercentOrAmountValue"
+            )
+        payload["PercentOrAmountValue"] = value
     return payload
 
 
@@ -197,8 +223,8 @@ def dataverse_key(
 def _percent_or_amount_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _PERCENT_OR_AMOUNT_TO_DATAVERSE:
-        return _PERCENT_OR_AMOUNT_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _PERCENT_OR_AMOUNT_TO_DATAVERSE:
+        return _PERCENT_OR_AMOUNT_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

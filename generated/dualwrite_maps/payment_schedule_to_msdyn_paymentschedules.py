@@ -8,7 +8,7 @@ This template synchronizes payment schedule reference data, for both customers a
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
     MappingError,
@@ -107,14 +107,19 @@ def finance_to_dataverse(
     """Map a PaymentSchedules record to a Web API payload for msdyn_paymentschedules."""
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymentschedulesPayload = {}
+    value: Any
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "Name" in record:
-        payload["msdyn_name"] = checked_string(TEMPLATE, "Name", record["Name"], "msdyn_name")
+        value = record["Name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Name", value, "msdyn_name")
+        payload["msdyn_name"] = value
     if "Description" in record:
-        payload["msdyn_description"] = checked_string(
-            TEMPLATE, "Description", record["Description"], "msdyn_description"
-        )
+        value = record["Description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
+        payload["msdyn_description"] = value
     if "AllocationMethod" in record:
         payload["msdyn_allocationmethod"] = _allocation_method_to_dataverse(
             record["AllocationMethod"], "AllocationMethod"
@@ -124,40 +129,62 @@ def finance_to_dataverse(
             record["PaymentFrequencyUnits"], "PaymentFrequencyUnits"
         )
     if "PaymentFrequency" in record:
-        payload["msdyn_paymentfrequency"] = checked_integer(
-            TEMPLATE,
-            "PaymentFrequency",
-            record["PaymentFrequency"],
-            "msdyn_paymentfrequency",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["PaymentFrequency"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "PaymentFrequency",
+                value,
+                "msdyn_paymentfrequency",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_paymentfrequency"] = value
     if "NumberOfPayments" in record:
-        payload["msdyn_numberofpayments"] = checked_integer(
-            TEMPLATE,
-            "NumberOfPayments",
-            record["NumberOfPayments"],
-            "msdyn_numberofpayments",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["NumberOfPayments"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "NumberOfPayments",
+                value,
+                "msdyn_numberofpayments",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_numberofpayments"] = value
     if "FixedPaymentAmount" in record:
-        payload["msdyn_fixedpaymentamount"] = checked_number(
-            TEMPLATE, "FixedPaymentAmount", record["FixedPaymentAmount"], "msdyn_fixedpaymentamount"
-        )
+        value = record["FixedPaymentAmount"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(
+                TEMPLATE, "FixedPaymentAmount", value, "msdyn_fixedpaymentamount"
+            )
+        payload["msdyn_fixedpaymentamount"] = value
     if "MinimumPaymentAmount" in record:
-        payload["msdyn_minimumpaymentamount"] = checked_number(
-            TEMPLATE,
-            "MinimumPaymentAmount",
-            record["MinimumPaymentAmount"],
-            "msdyn_minimumpaymentamount",
-        )
+        value = record["MinimumPaymentAmount"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(
+                TEMPLATE, "MinimumPaymentAmount", value, "msdyn_minimumpaymentamount"
+            )
+        payload["msdyn_minimumpaymentamount"] = value
     if "SalesTaxAllocationMethod" in record:
         payload["msdyn_salestaxallocationmethod"] = _sales_tax_allocation_method_to_dataverse(
             record["SalesTaxAllocationMethod"], "SalesTaxAllocationMethod"
         )
     if "Notes" in record:
-        payload["msdyn_note"] = checked_string(TEMPLATE, "Notes", record["Notes"], "msdyn_note")
+        value = record["Notes"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Notes", value, "msdyn_note")
+        payload["msdyn_note"] = value
     return payload
 
 
@@ -167,14 +194,19 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedules) -> FinancePayme
     """
     ensure_record(record, TEMPLATE)
     payload: FinancePaymentSchedules = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_name" in record:
-        payload["Name"] = checked_string(TEMPLATE, "msdyn_name", record["msdyn_name"], "Name")
+        value = record["msdyn_name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_name", value, "Name")
+        payload["Name"] = value
     if "msdyn_description" in record:
-        payload["Description"] = checked_string(
-            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
-        )
+        value = record["msdyn_description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
+        payload["Description"] = value
     if "msdyn_allocationmethod" in record:
         payload["AllocationMethod"] = _allocation_method_to_finance(
             record["msdyn_allocationmethod"], "msdyn_allocationmethod"
@@ -184,43 +216,62 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedules) -> FinancePayme
             record["msdyn_paymentfrequencyunit"], "msdyn_paymentfrequencyunit"
         )
     if "msdyn_paymentfrequency" in record:
-        payload["PaymentFrequency"] = checked_integer(
-            TEMPLATE,
-            "msdyn_paymentfrequency",
-            record["msdyn_paymentfrequency"],
-            "PaymentFrequency",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_paymentfrequency"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_paymentfrequency",
+                value,
+                "PaymentFrequency",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["PaymentFrequency"] = value
     if "msdyn_numberofpayments" in record:
-        payload["NumberOfPayments"] = checked_integer(
-            TEMPLATE,
-            "msdyn_numberofpayments",
-            record["msdyn_numberofpayments"],
-            "NumberOfPayments",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_numberofpayments"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_numberofpayments",
+                value,
+                "NumberOfPayments",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["NumberOfPayments"] = value
     if "msdyn_fixedpaymentamount" in record:
-        payload["FixedPaymentAmount"] = checked_number(
-            TEMPLATE,
-            "msdyn_fixedpaymentamount",
-            record["msdyn_fixedpaymentamount"],
-            "FixedPaymentAmount",
-        )
+        value = record["msdyn_fixedpaymentamount"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(
+                TEMPLATE, "msdyn_fixedpaymentamount", value, "FixedPaymentAmount"
+            )
+        payload["FixedPaymentAmount"] = value
     if "msdyn_minimumpaymentamount" in record:
-        payload["MinimumPaymentAmount"] = checked_number(
-            TEMPLATE,
-            "msdyn_minimumpaymentamount",
-            record["msdyn_minimumpaymentamount"],
-            "MinimumPaymentAmount",
-        )
+        value = record["msdyn_minimumpaymentamount"]
+        if value is not None and (
+            (value.__class__ is not float and value.__class__ is not int)
+            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
+        ):
+            value = checked_number(
+                TEMPLATE, "msdyn_minimumpaymentamount", value, "MinimumPaymentAmount"
+            )
+        payload["MinimumPaymentAmount"] = value
     if "msdyn_salestaxallocationmethod" in record:
         payload["SalesTaxAllocationMethod"] = _sales_tax_allocation_method_to_finance(
             record["msdyn_salestaxallocationmethod"], "msdyn_salestaxallocationmethod"
         )
     if "msdyn_note" in record:
-        payload["Notes"] = checked_string(TEMPLATE, "msdyn_note", record["msdyn_note"], "Notes")
+        value = record["msdyn_note"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_note", value, "Notes")
+        payload["Notes"] = value
     return payload
 
 
@@ -258,8 +309,8 @@ def dataverse_key(
 def _allocation_method_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _ALLOCATION_METHOD_TO_DATAVERSE:
-        return _ALLOCATION_METHOD_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _ALLOCATION_METHOD_TO_DATAVERSE:
+        return _ALLOCATION_METHOD_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -274,8 +325,11 @@ def _allocation_method_to_finance(value: int | None, field: str) -> str | None:
 def _payment_frequency_units_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _PAYMENT_FREQUENCY_UNITS_TO_DATAVERSE:
-        return _PAYMENT_FREQUENCY_UNITS_TO_DATAVERSE[value.casefold()]
+    if (
+        isinstance(value, str)
+        and (key := value.casefold()) in _PAYMENT_FREQUENCY_UNITS_TO_DATAVERSE
+    ):
+        return _PAYMENT_FREQUENCY_UNITS_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -290,8 +344,11 @@ def _payment_frequency_units_to_finance(value: int | None, field: str) -> str | 
 def _sales_tax_allocation_method_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _SALES_TAX_ALLOCATION_METHOD_TO_DATAVERSE:
-        return _SALES_TAX_ALLOCATION_METHOD_TO_DATAVERSE[value.casefold()]
+    if (
+        isinstance(value, str)
+        and (key := value.casefold()) in _SALES_TAX_ALLOCATION_METHOD_TO_DATAVERSE
+    ):
+        return _SALES_TAX_ALLOCATION_METHOD_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

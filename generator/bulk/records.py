@@ -146,7 +146,8 @@ class _Batcher:
 
     def cut(self) -> pa.RecordBatch:
         arrays = [
-            self.array(column, field) for column, field in zip(self.columns, self.schema, strict=True)
+            self.array(column, field)
+            for column, field in zip(self.columns, self.schema, strict=True)
         ]
         self.columns = [[] for _ in self.schema]
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)

@@ -98,25 +98,32 @@ def _execute(
             total = create_source_view(connection, job.source, job.fields)
             watcher = _watch(connection, total, progress)
         else:
+            # Stage the stream: the query runs more than once, and a stream reads only once.
+            staged = engines.sql_path(scratch / "source.parquet")
             reader = record_batches(job.source, kind, job.fields, progress.rows, failures)
             connection.register("input_batches", reader)
-            connection.execute("CREATE VIEW source AS SELECT * FROM input_batches")
+            try:
+                connection.execute(
+                    f"COPY (SELECT * FROM input_batches) TO '{staged}' (FORMAT parquet)"
+                )
+            except duckdb.Error:
+                # A reader's BadInput surfaces through DuckDB as its own error: report the reader's.
+                if failures:
+                    raise failures[0] from None
+                raise
+            connection.execute(f"CREATE VIEW source AS SELECT * FROM read_parquet('{staged}')")
             watcher = None
-        result = scratch / ("result" if job.engine == "spark" else "result.parquet")
         try:
             if job.engine == "spark":
-                engines.run_spark(connection, job.query, scratch, result, job.master)
+                outcomes = engines.run_spark(connection, job.query, scratch, job.master)
             else:
-                engines.run_duckdb(connection, job.query, result)
-        except duckdb.Error:
-            # A reader's BadInput surfaces through DuckDB as its own error: report the reader's.
-            if failures:
-                raise failures[0] from None
-            raise
+                outcomes = f"({job.query})"
+            return write_outputs(
+                connection, outcomes, folder, job.template, job.format, job.summary
+            )
         finally:
             if watcher is not None:
                 watcher.set()
-        return write_outputs(connection, result, folder, job.template, job.format, job.summary)
     finally:
         connection.close()
 

@@ -45,8 +45,11 @@ def collect(plan: ModulePlan) -> Imports:
             check = getattr(assignment, "check", None)
             if check is not None:
                 runtime.add(names.check_function(check))
+                typing.add("Any")
     for address in plan.lookups:
         runtime.add("company_lookup_binder" if address.company_column else "lookup_binder")
+    if plan.needs_companies:
+        runtime.add("CompanyOfRecord")
     if plan.expanded_keys:
         runtime.add("expanded_key_reader")
     for bound in (plan.source_filter, plan.reverse_filter):

@@ -86,11 +86,37 @@ def check_function(check: ValueCheck) -> str:
     }.get(check.kind, "checked_number")
 
 
-def checked(inner: str, check: ValueCheck | None, field: str) -> str:
-    """``inner`` wrapped in the run-time check of its destination column, if it has one."""
-    if check is None:
-        return inner
-    arguments = [f"TEMPLATE, {field!r}, {inner}, {check.column!r}"]
+# The largest finite float: a range test against it also refuses NaN and the infinities.
+_FINITE = 1.7976931348623157e308
+
+
+def invalid_condition(check: ValueCheck) -> str:
+    """A Python test of ``value`` (not None) that is true when the column would refuse it.
+
+    It is the fast path only: a value it flags goes to the checker, which says why (or,
+    with overflow: truncate, cuts it).
+    """
+    if check.kind is Kind.STRING:
+        if check.format is not None:
+            return "True"
+        if check.max_length is None:
+            return "value.__class__ is not str"
+        return f"value.__class__ is not str or len(value) > {check.max_length}"
+    if check.kind is Kind.BOOLEAN:
+        return "value.__class__ is not bool"
+    low = check.minimum if check.minimum is not None else -_FINITE
+    high = check.maximum if check.maximum is not None else _FINITE
+    if check.kind is Kind.INTEGER:
+        return f"value.__class__ is not int or not {low!r} <= value <= {high!r}"
+    return (
+        "(value.__class__ is not float and value.__class__ is not int) "
+        f"or not {low!r} <= value <= {high!r}"
+    )
+
+
+def checker(check: ValueCheck, field: str) -> str:
+    """The call that checks ``value`` against its column, raising a MappingError that says why."""
+    arguments = [f"TEMPLATE, {field!r}, value, {check.column!r}"]
     if check.kind is Kind.STRING:
         if check.max_length is not None:
             arguments.append(f"max_length={check.max_length!r}")

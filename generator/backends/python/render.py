@@ -69,7 +69,8 @@ _ENVIRONMENT.filters.update(
     value_type=names.value_type,
     key_test=names.key_test,
     table_key=names.table_key,
-    checked=names.checked,
+    invalid_condition=names.invalid_condition,
+    checker=names.checker,
     table_entry=names.table_entry,
 )
 
@@ -90,6 +91,10 @@ class _Function:
     output_type: str
     plan: DirectionPlan
     takes_companies: bool
+
+    @property
+    def checks(self) -> bool:
+        return any(getattr(a, "check", None) is not None for a in self.plan.assignments)
 
 
 # Characters that would end or split a query option if the query is appended after "?".

@@ -17,6 +17,7 @@ from urllib.parse import quote
 _COMPANY_CODE = re.compile(r"[A-Za-z0-9]{1,4}")
 _GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 COMPANY_FIELD = "dataAreaId"
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 100, 100, 60
 
@@ -161,7 +162,12 @@ def lookup_binder(
     """
     prefix = f"/{entity_set}({key}="
 
+    limit = max_length if max_length is not None else 1 << 62
+
     def bind(value: object, field: str) -> str | None:
+        if value.__class__ is str and len(value) <= limit and _PLAIN.fullmatch(value):
+            # Letters, digits and - . _ ~ need no quoting or encoding: the common case.
+            return prefix + "'" + value + "')"
         if value is None or value == "":
             return None
         if not isinstance(value, str):
@@ -282,23 +288,42 @@ def _fits_key(
         )
 
 
+class CompanyOfRecord:
+    """The record's cdm_companyid, looked up once per record, when a lookup first needs it."""
+
+    __slots__ = ("_companies", "_id", "_record", "_template")
+
+    def __init__(self, template: str, record: Mapping[str, object], companies: object) -> None:
+        self._template = template
+        self._record = record
+        self._companies = companies
+        self._id: str | None = None
+
+    def id(self, field: str) -> str:
+        found = self._id
+        if found is None:
+            found = self._id = company_id(self._template, self._record, self._companies, field)
+        return found
+
+
 def company_lookup_binder(
     template: str, entity_set: str, key: str, company_column: str, max_length: int | None = None
-) -> Callable[[object, str, Mapping[str, object], object], str | None]:
+) -> Callable[[object, str, CompanyOfRecord], str | None]:
     """Like ``lookup_binder``, for a company-specific table: the record's company completes the key."""
     prefix = f"/{entity_set}({key}="
     company_part = f",_{company_column}_value="
+    limit = max_length if max_length is not None else 1 << 62
 
-    def bind(
-        value: object, field: str, record: Mapping[str, object], companies: object
-    ) -> str | None:
+    def bind(value: object, field: str, company: CompanyOfRecord) -> str | None:
+        if value.__class__ is str and len(value) <= limit and _PLAIN.fullmatch(value):
+            return prefix + "'" + value + "'" + company_part + company.id(field) + ")"
         if value is None or value == "":
             return None
         if not isinstance(value, str):
             raise MappingError(template, field, value, "is not a string, so it can't key a lookup")
         _fits_key(template, field, value, entity_set, key, max_length)
-        company = company_id(template, record, companies, field)
-        return prefix + _string_literal(template, field, value) + company_part + company + ")"
+        literal = _string_literal(template, field, value)
+        return prefix + literal + company_part + company.id(field) + ")"
 
     return bind
 

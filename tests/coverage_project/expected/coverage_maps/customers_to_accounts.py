@@ -9,9 +9,10 @@ and every operator of both filter languages.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from ._runtime import (
+    CompanyOfRecord,
     MappingError,
     checked_string,
     company_binder,
@@ -172,14 +173,22 @@ def finance_to_dataverse(
     """Map a Customers record to a Web API payload for accounts."""
     ensure_record(record, TEMPLATE)
     payload: DataverseAccountsPayload = {}
+    value: Any
+    company = CompanyOfRecord(TEMPLATE, record, companies)
     if "dataAreaId" in record:
         payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
     if "CustomerAccount" in record:
-        payload["accountnumber"] = checked_string(
-            TEMPLATE, "CustomerAccount", record["CustomerAccount"], "accountnumber", max_length=20
-        )
+        value = record["CustomerAccount"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "CustomerAccount", value, "accountnumber", max_length=20
+            )
+        payload["accountnumber"] = value
     if "Name" in record:
-        payload["name"] = checked_string(TEMPLATE, "Name", record["Name"], "name")
+        value = record["Name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Name", value, "name")
+        payload["name"] = value
     if "Employees" in record:
         payload["numberofemployees"] = _employees_to_dataverse(record["Employees"])
     if "CreditLimit" in record:
@@ -195,19 +204,22 @@ def finance_to_dataverse(
     if "PartyType" in record:
         payload["customertypecode"] = _party_type_to_dataverse(record["PartyType"], "PartyType")
     if "Region" in record:
-        payload["msdyn_region"] = checked_string(
-            TEMPLATE, "Region", _region_to_dataverse(record["Region"]), "msdyn_region"
-        )
+        value = _region_to_dataverse(record["Region"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Region", value, "msdyn_region")
+        payload["msdyn_region"] = value
     if "BirthDate" in record:
-        payload["birthdate"] = checked_string(
-            TEMPLATE, "BirthDate", _birth_date_to_dataverse(record["BirthDate"]), "birthdate"
-        )
+        value = _birth_date_to_dataverse(record["BirthDate"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "BirthDate", value, "birthdate")
+        payload["birthdate"] = value
     if "Status" in record:
         payload["statuscode"] = _status_to_dataverse(record["Status"], "Status")
     if "Segment" in record:
-        payload["msdyn_segment"] = checked_string(
-            TEMPLATE, "Segment", record["Segment"], "msdyn_segment"
-        )
+        value = record["Segment"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "Segment", value, "msdyn_segment")
+        payload["msdyn_segment"] = value
     if "SalesCurrencyCode" in record:
         payload["transactioncurrencyid@odata.bind"] = (
             _bind_transactioncurrencies_by_isocurrencycode(
@@ -222,7 +234,7 @@ def finance_to_dataverse(
         )
     if "ParentAccount" in record:
         payload["parentaccountid@odata.bind"] = _bind_accounts_by_accountnumber(
-            record["ParentAccount"], "ParentAccount", record, companies
+            record["ParentAccount"], "ParentAccount", company
         )
     payload["msdyn_basecurrencyid@odata.bind"] = "/transactioncurrencies(isocurrencycode='USD')"
     payload["address1_addresstypecode"] = 2
@@ -233,18 +245,28 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomers:
     """Map a record of accounts, read with DATAVERSE_QUERY, to a Customers OData payload."""
     ensure_record(record, TEMPLATE)
     payload: FinanceCustomers = {}
+    value: Any
     if "msdyn_company" in record:
         payload["dataAreaId"] = _read_company(record["msdyn_company"])
     if "accountnumber" in record:
-        payload["CustomerAccount"] = checked_string(
-            TEMPLATE, "accountnumber", record["accountnumber"], "CustomerAccount", max_length=20
-        )
+        value = record["accountnumber"]
+        if value is not None and (value.__class__ is not str or len(value) > 20):
+            value = checked_string(
+                TEMPLATE, "accountnumber", value, "CustomerAccount", max_length=20
+            )
+        payload["CustomerAccount"] = value
     if "name" in record:
-        payload["Name"] = checked_string(TEMPLATE, "name", record["name"], "Name")
+        value = record["name"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "name", value, "Name")
+        payload["Name"] = value
     if "numberofemployees" in record:
         payload["Employees"] = _employees_to_finance(record["numberofemployees"])
     if "description" in record:
-        payload["Notes"] = checked_string(TEMPLATE, "description", record["description"], "Notes")
+        value = record["description"]
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "description", value, "Notes")
+        payload["Notes"] = value
     if "msdyn_onhold" in record:
         payload["OnHold"] = _noyes_boolean_to_finance(record["msdyn_onhold"], "msdyn_onhold")
     if "msdyn_iskeyaccount" in record:
@@ -258,29 +280,27 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomers:
             record["customertypecode"], "customertypecode"
         )
     if "msdyn_region" in record:
-        payload["Region"] = checked_string(
-            TEMPLATE, "msdyn_region", _region_to_finance(record["msdyn_region"]), "Region"
-        )
+        value = _region_to_finance(record["msdyn_region"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "msdyn_region", value, "Region")
+        payload["Region"] = value
     if "birthdate" in record:
-        payload["BirthDate"] = checked_string(
-            TEMPLATE, "birthdate", _birth_date_to_finance(record["birthdate"]), "BirthDate"
-        )
+        value = _birth_date_to_finance(record["birthdate"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "birthdate", value, "BirthDate")
+        payload["BirthDate"] = value
     if "msdyn_ratingcode" in record:
         payload["Rating"] = _rating_to_finance(record["msdyn_ratingcode"], "msdyn_ratingcode")
     if "transactioncurrencyid" in record:
-        payload["SalesCurrencyCode"] = checked_string(
-            TEMPLATE,
-            "transactioncurrencyid",
-            _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"]),
-            "SalesCurrencyCode",
-        )
+        value = _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode")
+        payload["SalesCurrencyCode"] = value
     if "parentaccountid" in record:
-        payload["ParentAccount"] = checked_string(
-            TEMPLATE,
-            "parentaccountid",
-            _read_parentaccountid_accountnumber(record["parentaccountid"]),
-            "ParentAccount",
-        )
+        value = _read_parentaccountid_accountnumber(record["parentaccountid"])
+        if value is not None and (value.__class__ is not str):
+            value = checked_string(TEMPLATE, "parentaccountid", value, "ParentAccount")
+        payload["ParentAccount"] = value
     payload["LanguageId"] = "en-us"
     return payload
 
@@ -319,8 +339,8 @@ def dataverse_key(
 def _birth_date_to_dataverse(value: str | None) -> str | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _BIRTH_DATE_TO_DATAVERSE:
-        return _BIRTH_DATE_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _BIRTH_DATE_TO_DATAVERSE:
+        return _BIRTH_DATE_TO_DATAVERSE[key]
     return value
 
 
@@ -353,8 +373,8 @@ def _employees_to_finance(value: int | None) -> int:
 def _gender_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _GENDER_TO_DATAVERSE:
-        return _GENDER_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _GENDER_TO_DATAVERSE:
+        return _GENDER_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -369,8 +389,8 @@ def _gender_to_finance(value: int | None, field: str) -> str:
 def _noyes_boolean_to_dataverse(value: str | None, field: str) -> bool | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _NOYES_BOOLEAN_TO_DATAVERSE:
-        return _NOYES_BOOLEAN_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _NOYES_BOOLEAN_TO_DATAVERSE:
+        return _NOYES_BOOLEAN_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -385,8 +405,8 @@ def _noyes_boolean_to_finance(value: bool | None, field: str) -> str | None:
 def _party_type_to_dataverse(value: str | None, field: str) -> int:
     if value is None:
         return 2
-    if isinstance(value, str) and value.casefold() in _PARTY_TYPE_TO_DATAVERSE:
-        return _PARTY_TYPE_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _PARTY_TYPE_TO_DATAVERSE:
+        return _PARTY_TYPE_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
@@ -409,8 +429,8 @@ def _rating_to_finance(value: int | None, field: str) -> str | None:
 def _region_to_dataverse(value: str | None) -> str | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _REGION_TO_DATAVERSE:
-        return _REGION_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _REGION_TO_DATAVERSE:
+        return _REGION_TO_DATAVERSE[key]
     return value
 
 
@@ -425,6 +445,6 @@ def _region_to_finance(value: str | None) -> str | None:
 def _status_to_dataverse(value: str | None, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.casefold() in _STATUS_TO_DATAVERSE:
-        return _STATUS_TO_DATAVERSE[value.casefold()]
+    if isinstance(value, str) and (key := value.casefold()) in _STATUS_TO_DATAVERSE:
+        return _STATUS_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)

@@ -102,14 +102,17 @@ def dataverse_key(
 def _kind_to_dataverse(value: Any, field: str) -> Any:
     if value is None:
         return None
-    if isinstance(value, (str, int, float, bool)) and typed_key(fold(value)) in _KIND_TO_DATAVERSE:
-        return _KIND_TO_DATAVERSE[typed_key(fold(value))]
+    if (
+        isinstance(value, (str, int, float, bool))
+        and (key := typed_key(fold(value))) in _KIND_TO_DATAVERSE
+    ):
+        return _KIND_TO_DATAVERSE[key]
     raise MappingError(TEMPLATE, field, value)
 
 
 def _kind_to_finance(value: Any, field: str) -> Any:
     if value is None:
         return None
-    if isinstance(value, (str, int, float, bool)) and typed_key(value) in _KIND_TO_FINANCE:
-        return _KIND_TO_FINANCE[typed_key(value)]
+    if isinstance(value, (str, int, float, bool)) and (key := typed_key(value)) in _KIND_TO_FINANCE:
+        return _KIND_TO_FINANCE[key]
     raise MappingError(TEMPLATE, field, value)
