@@ -18,9 +18,11 @@ from pathlib import Path
 
 from generator import messages
 from generator.diagnostics import Diagnostics, render
+from generator.cache import ContentCache
 from generator.metadata.command import add_schema_parser, run_schema_import
 from generator.output import Outcome, Output, check_outputs, write_outputs
-from generator.pipeline import PACKAGE, SPEC_SCHEMA, compile_project
+from generator.output_journal import SCRATCH
+from generator.pipeline import PACKAGE, SPEC_SCHEMA, compile_cached
 from generator.reference.importer import run_import
 from generator.review.revision_diff import run_diff
 from generator.source.project import Layout
@@ -106,7 +108,9 @@ def _waiting() -> None:
 def generate(arguments: argparse.Namespace) -> int:
     root = Path.cwd()
     layout = Layout(root, arguments.specs)
-    result = compile_project(layout)
+    # Content-addressed: a run whose specs did not change reuses the last result, byte for byte.
+    cache = ContentCache(root / SCRATCH / "cache", read_only=arguments.check)
+    result = compile_cached(layout, cache)
     diagnostics = result.diagnostics
     failed = bool(diagnostics.errors) or (arguments.strict and bool(diagnostics.warnings))
     if failed:
@@ -119,7 +123,7 @@ def generate(arguments: argparse.Namespace) -> int:
         Output(arguments.specs, {SPEC_SCHEMA: result.spec_schema}, owned=False),
     ]
     if arguments.check:
-        return _check(root, outputs, diagnostics, len(result.plans))
+        return _check(root, outputs, diagnostics, result.templates)
     # Diagnostics are printed after the write, so a closed stderr cannot stop it half-way.
     written = write_outputs(root, outputs, diagnostics, _waiting)
     _report(diagnostics, root, strict=False)

@@ -7,6 +7,8 @@ write all of it or none of it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from generator.backends.python.record_types import render_models
@@ -14,7 +16,8 @@ from generator.backends.python.render import render_init, render_module, render_
 from generator.bind.model import TableMap
 from generator.bind.resolve import resolve
 from generator.bind.unmapped import report_unmapped_columns
-from generator.diagnostics import Diagnostics
+from generator.cache import ContentCache
+from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
 from generator.plan.model import ModulePlan
 from generator.plan.planner import plan_module
 from generator.reference.pages import render_docs
@@ -35,9 +38,64 @@ class Compilation:
     # File name inside docs/maps -> its text; empty if anything failed.
     docs: dict[str, str] = field(default_factory=dict)
     spec_schema: str = ""
+    templates: int = 0
 
 
-def compile_project(layout: Layout) -> Compilation:
+def compile_cached(layout: Layout, cache: ContentCache) -> Compilation:
+    """``compile_project``, or its result from the cache when no input changed.
+
+    The key is every byte under the specs folder (and the compiler's fingerprint), so a
+    no-op run reads files and hashes them, and nothing else. Diagnostics are cached too:
+    a warning is still printed on every run.
+    """
+    digest = hashlib.sha256(layout.specs.as_posix().encode() + b"\0")
+    for path in sorted((layout.root / layout.specs).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(layout.root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    key = digest.hexdigest()
+    stored = cache.get("run", key)
+    if stored is not None:
+        return _from_json(stored)
+    result = compile_project(layout, cache)
+    cache.put("run", key, _to_json(result))
+    return result
+
+
+def _to_json(result: Compilation) -> str:
+    diagnostics = [
+        [d.code, d.severity.value, d.location.path, d.location.line, d.location.column, d.message]
+        for d in result.diagnostics.items
+    ]
+    return json.dumps(
+        {
+            "diagnostics": diagnostics,
+            "files": result.files,
+            "docs": result.docs,
+            "spec_schema": result.spec_schema,
+            "templates": result.templates,
+        }
+    )
+
+
+def _from_json(text: str) -> Compilation:
+    stored = json.loads(text)
+    diagnostics = Diagnostics(
+        [
+            Diagnostic(code, Severity(severity), Location(path, line, column), message)
+            for code, severity, path, line, column, message in stored["diagnostics"]
+        ]
+    )
+    return Compilation(
+        diagnostics,
+        files=stored["files"],
+        docs=stored["docs"],
+        spec_schema=stored["spec_schema"],
+        templates=stored["templates"],
+    )
+
+
+def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compilation:
     result = Compilation()
     diagnostics = result.diagnostics
     project = load_project(WorkingTree(layout.root), layout, diagnostics)
@@ -48,18 +106,20 @@ def compile_project(layout: Layout) -> Compilation:
             continue
         result.maps.append(table_map)
         result.plans.append(plan_module(table_map))
+    result.templates = len(result.plans)
     if diagnostics.errors:
         return result
     # Only meaningful once every spec resolved: a failed spec would leave its columns "unmapped".
     report_unmapped_columns(result.maps, diagnostics)
-    files = {f"{plan.module}.py": render_module(plan) for plan in result.plans}
+    files = {f"{plan.module}.py": render_module(plan, cache) for plan in result.plans}
     files["__init__.py"] = render_init(
-        sorted(plan.module for plan in result.plans), layout.maps.as_posix()
+        sorted(plan.module for plan in result.plans), layout.maps.as_posix(), cache
     )
-    files["_runtime.py"] = render_runtime()
+    files["_runtime.py"] = render_runtime(cache)
     files["models.py"] = render_models(
         sorted(finance_schemas.values(), key=lambda schema: schema.entity_set),
         sorted(dataverse_schemas.values(), key=lambda schema: schema.entity_set),
+        cache,
     )
     files["py.typed"] = ""
     result.files = dict(sorted(files.items()))

@@ -8,7 +8,9 @@ with ``generator.reference.page_format``, whose readers the importer uses, so
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.backends.python.render import make_environment
 from generator.reference.page_format import (
@@ -38,6 +40,9 @@ from generator.reference.page_format import (
 )
 from generator.source.located_yaml import Scalar
 from generator.source.spec import NONE_FIELD, MapSpec, RowSpec
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @dataclass(frozen=True)
@@ -128,9 +133,15 @@ def page(spec: MapSpec) -> Page:
     )
 
 
-_ENVIRONMENT = make_environment(Path(__file__).parent / "templates")
-_ENVIRONMENT.filters["escape_markdown"] = escape
-_ENVIRONMENT.globals.update(
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    environment = make_environment(Path(__file__).parent / "templates")
+    environment.filters["escape_markdown"] = escape
+    environment.globals.update(_GLOBALS)
+    return environment
+
+
+_GLOBALS = dict(
     generated_by=GENERATED_BY,
     map_header=map_table_header(),
     map_separator=separator_line(len(MAP_TABLE_HEADER)),
@@ -145,8 +156,8 @@ def render_docs(specs: tuple[MapSpec, ...] | list[MapSpec]) -> dict[str, str]:
     """File name inside docs/maps -> text, for every spec and the index page."""
     pages = sorted((page(spec) for spec in specs), key=lambda item: item.module)
     files = {
-        f"{item.module}.md": _ENVIRONMENT.get_template("docs_page.md.jinja").render(page=item)
+        f"{item.module}.md": _environment().get_template("docs_page.md.jinja").render(page=item)
         for item in pages
     }
-    files["README.md"] = _ENVIRONMENT.get_template("docs_index.md.jinja").render(pages=pages)
+    files["README.md"] = _environment().get_template("docs_index.md.jinja").render(pages=pages)
     return files

@@ -12,16 +12,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from datamodel_code_generator import generate
-from datamodel_code_generator.enums import DataModelType, InputFileType
-from datamodel_code_generator.format import PythonVersion
-
 from generator.backends.python.names import (
     dataverse_payload_type_name,
     dataverse_type_name,
     finance_type_name,
 )
 from generator.backends.python.render import REGENERATE, format_python
+from generator.cache import ContentCache
 from generator.source.entity_schema import Column, EntitySchema, Kind
 
 _JSON_TYPES = {
@@ -101,7 +98,9 @@ def model_schema(finance: list[EntitySchema], dataverse: list[EntitySchema]) -> 
     return {"$defs": definitions}
 
 
-def render_models(finance: list[EntitySchema], dataverse: list[EntitySchema]) -> str:
+def render_models(
+    finance: list[EntitySchema], dataverse: list[EntitySchema], cache: ContentCache | None = None
+) -> str:
     schemas = sorted(finance + dataverse, key=lambda schema: schema.path)
     header = "\n".join(
         [
@@ -112,9 +111,24 @@ def render_models(finance: list[EntitySchema], dataverse: list[EntitySchema]) ->
     )
     docstring = '"""Record types of the F&O entities and Dataverse tables the maps use."""\n'
     if not schemas:
-        return format_python(f"{header}\n{docstring}", "models.py")
+        return format_python(f"{header}\n{docstring}", "models.py", cache)
+    schema = json.dumps(model_schema(finance, dataverse))
+    body = cache.get("models", header + schema) if cache else None
+    if body is None:
+        body = _typed_dicts(schema, header)
+        if cache:
+            cache.put("models", header + schema, body)
+    return format_python(f"{header}\n{docstring}\n{body}", "models.py", cache)
+
+
+def _typed_dicts(schema: str, header: str) -> str:
+    # Imported here: it is slow to import, and a cached run never needs it.
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import PythonVersion
+
     source = generate(
-        json.dumps(model_schema(finance, dataverse)),
+        schema,
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.TypingTypedDict,
         target_python_version=PythonVersion.PY_311,
@@ -129,5 +143,4 @@ def render_models(finance: list[EntitySchema], dataverse: list[EntitySchema]) ->
     )
     if not isinstance(source, str):
         raise TypeError(f"datamodel-code-generator returned {type(source).__name__}, not text")
-    body = source.removeprefix(header).lstrip("\n")
-    return format_python(f"{header}\n{docstring}\n{body}", "models.py")
+    return source.removeprefix(header).lstrip("\n")

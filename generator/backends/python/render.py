@@ -9,19 +9,19 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-
-import jinja2
-from black import format_str
-from black.mode import Mode, TargetVersion
-from black.parsing import InvalidInput
+from typing import TYPE_CHECKING
 
 from generator.backends.python import imports, keys, names, predicates
+from generator.cache import ContentCache
 from generator.plan.model import DataverseQuery, DirectionPlan, ModulePlan
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).parent / "templates"
 RUNTIME_SOURCE = Path(__file__).parent / "runtime.py"
-BLACK_MODE = Mode(line_length=100, target_versions={TargetVersion.PY311})
 REGENERATE = "python -m generator generate"
 
 
@@ -46,6 +46,9 @@ def docstring(text: str, indent: int = 0) -> str:
 
 def make_environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     """The Jinja2 set-up every output shares: strict, unescaped, whitespace-controlled."""
+    # Imported here, like black: a run whose outputs are all cached never needs them.
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
@@ -56,8 +59,14 @@ def make_environment(folder: Path = TEMPLATES) -> jinja2.Environment:
     )
 
 
-_ENVIRONMENT = make_environment()
-_ENVIRONMENT.filters.update(
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    environment = make_environment()
+    environment.filters.update(_FILTERS)
+    return environment
+
+
+_FILTERS = dict(
     literal=names.py_literal,
     docstring=docstring,
     kind=lambda value: type(value).__name__,
@@ -75,12 +84,24 @@ _ENVIRONMENT.filters.update(
 )
 
 
-def format_python(source: str, name: str) -> str:
+def format_python(source: str, name: str, cache: ContentCache | None = None) -> str:
     """black-format ``source``; a syntax error here is a compiler bug, reported as such."""
+    cached = cache.get("black", source) if cache else None
+    if cached is not None:
+        return cached
+    from black import format_str
+    from black.mode import Mode, TargetVersion
+    from black.parsing import InvalidInput
+
     try:
-        return format_str(source, mode=BLACK_MODE)
+        formatted = format_str(
+            source, mode=Mode(line_length=100, target_versions={TargetVersion.PY311})
+        )
     except InvalidInput as problem:
         raise InternalError(f"generated {name} is not valid Python: {problem}") from problem
+    if cache:
+        cache.put("black", source, formatted)
+    return formatted
 
 
 @dataclass(frozen=True)
@@ -116,7 +137,7 @@ def query_lines(query: DataverseQuery) -> list[str]:
     return lines
 
 
-def render_module(plan: ModulePlan) -> str:
+def render_module(plan: ModulePlan, cache: ContentCache | None = None) -> str:
     finance_record = names.finance_record(plan)
     dataverse_record = names.dataverse_record(plan)
     payload = names.dataverse_payload(plan)
@@ -139,25 +160,35 @@ def render_module(plan: ModulePlan) -> str:
             takes_companies=False,
         ),
     ]
-    source = _ENVIRONMENT.get_template("module.py.jinja").render(
-        plan=plan,
-        imports=imports.collect(plan),
-        docstring=f"{plan.template}.\n\n{plan.description}" if plan.description else plan.template,
-        query_lines=query_lines(plan.dataverse_query),
-        finance_record=finance_record,
-        dataverse_record=dataverse_record,
-        source_predicate=(
-            predicates.expression(plan.source_filter.predicate) if plan.source_filter else "True"
-        ),
-        reverse_predicate=(
-            predicates.expression(plan.reverse_filter.predicate) if plan.reverse_filter else "True"
-        ),
-        functions=functions,
-        finance_key=keys.finance_key(plan) if plan.key else [],
-        dataverse_key=keys.dataverse_key(plan) if plan.key else [],
-        key_example=keys.examples(plan) if plan.key else {},
+    source = (
+        _environment()
+        .get_template("module.py.jinja")
+        .render(
+            plan=plan,
+            imports=imports.collect(plan),
+            docstring=(
+                f"{plan.template}.\n\n{plan.description}" if plan.description else plan.template
+            ),
+            query_lines=query_lines(plan.dataverse_query),
+            finance_record=finance_record,
+            dataverse_record=dataverse_record,
+            source_predicate=(
+                predicates.expression(plan.source_filter.predicate)
+                if plan.source_filter
+                else "True"
+            ),
+            reverse_predicate=(
+                predicates.expression(plan.reverse_filter.predicate)
+                if plan.reverse_filter
+                else "True"
+            ),
+            functions=functions,
+            finance_key=keys.finance_key(plan) if plan.key else [],
+            dataverse_key=keys.dataverse_key(plan) if plan.key else [],
+            key_example=keys.examples(plan) if plan.key else {},
+        )
     )
-    return format_python(source, f"{plan.module}.py")
+    return format_python(source, f"{plan.module}.py", cache)
 
 
 _PACKAGE_NAMES = (
@@ -169,21 +200,23 @@ _PACKAGE_NAMES = (
 )
 
 
-def render_init(modules: list[str], specs_dir: str) -> str:
+def render_init(modules: list[str], specs_dir: str, cache: ContentCache | None = None) -> str:
     # Sorted as isort (and ruff's RUF022) sorts: constants, classes, then the rest.
     exports = sorted(
         [*_PACKAGE_NAMES, *modules],
         key=lambda name: (not name.isupper(), not name[:1].isupper(), name),
     )
-    source = _ENVIRONMENT.get_template("init.py.jinja").render(
-        modules=modules, specs_dir=specs_dir, exports=exports
+    source = (
+        _environment()
+        .get_template("init.py.jinja")
+        .render(modules=modules, specs_dir=specs_dir, exports=exports)
     )
-    return format_python(source, "__init__.py")
+    return format_python(source, "__init__.py", cache)
 
 
-def render_runtime() -> str:
+def render_runtime(cache: ContentCache | None = None) -> str:
     header = (
         "# Generated by tablemap: a copy of generator/backends/python/runtime.py.\n"
         f"# Do not edit: change the generator and run `{REGENERATE}`.\n"
     )
-    return format_python(header + RUNTIME_SOURCE.read_text(encoding="utf-8"), "_runtime.py")
+    return format_python(header + RUNTIME_SOURCE.read_text(encoding="utf-8"), "_runtime.py", cache)

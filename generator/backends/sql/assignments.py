@@ -180,7 +180,28 @@ class DirectionSql:
             f"ELSE '\"' || {prefix} || {self.encoded(doubled)} || {d.string(chr(39) + ')')} "
             "|| '\"' END"
         )
-        return self.entry(assignment.target, self.present(assignment.source), value), []
+        present = self.present(assignment.source)
+        return self.entry(assignment.target, present, value), self.key_length(assignment)
+
+    def key_length(self, assignment: BindLookup) -> list[Check]:
+        """Rejects a key longer than the target's key column: it can address no row."""
+        address = assignment.lookup
+        if address.max_length is None:
+            return []
+        d = self.dialect
+        source = self.column(assignment.source)
+        reason = (
+            f"is too long to key {address.entity_set}: {address.key!r} takes at most "
+            f"{address.max_length} characters, got "
+        )
+        return [
+            Check(
+                assignment.source,
+                f"{self.present(assignment.source)} AND length({source}) > {address.max_length}",
+                d.json_text(source),
+                f"{d.string(reason)} || CAST(length({source}) AS STRING)",
+            )
+        ]
 
     def encoded(self, text: str) -> str:
         """``quote(text, safe="'")``; most keys need no encoding, so they skip the slow pass."""

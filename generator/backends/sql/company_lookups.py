@@ -55,6 +55,7 @@ def bind_company_lookup(sql: DirectionSql, assignment: BindLookup, company_field
     guard = f"{present} AND {source} IS NOT NULL AND {source} <> ''"
     code_json = d.json_text(code)
     found = [
+        *sql.key_length(assignment),
         Check(
             field,
             f"{guard} AND {d.absent(company_field)}",

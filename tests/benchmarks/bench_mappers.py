@@ -1,0 +1,153 @@
+"""Benchmark: the generated mappers and the compiler, printed as one table (`make bench`).
+
+Mappers: µs per record of customers_v3_to_accounts, both directions, full and partial
+records, beside the same plan rendered without value checks (the unchecked shape), so the
+cost of the checks shows. Compiler: wall time of `python -m generator generate` when nothing changed,
+after one edited spec and from a cold start, at 12 and 200 specs (the 200-spec project is
+made on the fly from the shipped specs). Ratios are what count: the machine is noisy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "generated"))
+
+from dualwrite_maps import customers_v3_to_accounts as generated  # noqa: E402
+
+from generator.backends.python.render import render_module  # noqa: E402
+from generator.pipeline import compile_project  # noqa: E402
+from generator.source.project import Layout  # noqa: E402
+
+GOLDEN = ROOT / "tests" / "golden" / "customers_v3_to_accounts"
+COMPANIES = {"USMF": "8d5e2a3c-6b1f-4e0a-9c7d-2f4b6a8c0e11"}
+
+
+def _unchecked_module() -> Any:
+    """customers_v3_to_accounts rendered from its plan with every value check removed."""
+    module = generated.__name__.rsplit(".", 1)[1]
+    plan = next(p for p in compile_project(Layout(ROOT)).plans if p.module == module)
+
+    def strip(direction: Any) -> Any:
+        assignments = tuple(
+            dataclasses.replace(a, check=None) if getattr(a, "check", None) else a
+            for a in direction.assignments
+        )
+        return dataclasses.replace(direction, assignments=assignments)
+
+    plan = dataclasses.replace(
+        plan, to_dataverse=strip(plan.to_dataverse), to_finance=strip(plan.to_finance)
+    )
+    folder = Path(tempfile.mkdtemp()) / "unchecked_maps"
+    shutil.copytree(ROOT / "generated" / "dualwrite_maps", folder)
+    (folder / "customers_v3_to_accounts.py").write_text(render_module(plan), encoding="utf-8")
+    sys.path.insert(0, str(folder.parent))
+    return importlib.import_module("unchecked_maps.customers_v3_to_accounts")
+
+
+def _per_record(function: Callable[[], object], number: int = 20000) -> float:
+    return min(timeit.repeat(function, number=number, repeat=5)) / number * 1e6
+
+
+def mapper_table() -> list[tuple[str, float, float]]:
+    unchecked = _unchecked_module()
+    full = json.loads((GOLDEN / "to_dataverse_full_record.json").read_text())["input"]
+    back = json.loads((GOLDEN / "to_finance_full_record.json").read_text())["input"]
+    partial = {"dataAreaId": "usmf", "CustomerAccount": "US-001", "CreditLimit": 5000}
+    partial_back = {"accountnumber": "US-001", "creditlimit": 5000}
+    rows = []
+    for label, checked, bare in (
+        (
+            "to Dataverse, full record",
+            lambda: generated.finance_to_dataverse(full, COMPANIES),
+            lambda: unchecked.finance_to_dataverse(full, COMPANIES),
+        ),
+        (
+            "to Dataverse, partial",
+            lambda: generated.finance_to_dataverse(partial, COMPANIES),
+            lambda: unchecked.finance_to_dataverse(partial, COMPANIES),
+        ),
+        (
+            "to finance, full record",
+            lambda: generated.dataverse_to_finance(back),
+            lambda: unchecked.dataverse_to_finance(back),
+        ),
+        (
+            "to finance, partial",
+            lambda: generated.dataverse_to_finance(partial_back),
+            lambda: unchecked.dataverse_to_finance(partial_back),
+        ),
+    ):
+        rows.append((label, _per_record(checked), _per_record(bare)))
+    return rows
+
+
+def _copy_project(destination: Path, copies: int) -> None:
+    shutil.copytree(ROOT / "specs", destination / "specs")
+    maps = destination / "specs" / "maps"
+    originals = sorted(maps.glob("*.yaml"))
+    for number in range(1, copies):
+        for spec in originals:
+            text = spec.read_text(encoding="utf-8").replace(
+                "template: ", f"template: Copy {number} of ", 1
+            )
+            (maps / f"{spec.stem}_copy{number}.yaml").write_text(text, encoding="utf-8")
+
+
+def _generate(project: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "generator", "generate"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def compiler_table() -> list[tuple[str, float, float, float]]:
+    rows = []
+    for label, copies in (("12 specs", 1), ("204 specs", 17)):
+        with tempfile.TemporaryDirectory() as folder:
+            project = Path(folder)
+            _copy_project(project, copies)
+            cold = _generate(project)
+            no_op = _generate(project)
+            spec = project / "specs" / "maps" / "customers_v3_to_accounts.yaml"
+            spec.write_text(spec.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+            one_edit = _generate(project)
+        rows.append((label, no_op, one_edit, cold))
+    return rows
+
+
+def main() -> None:
+    print("Mappers: customers_v3_to_accounts, µs per record (lower is better)")
+    print("| direction | generated (checked) | unchecked shape | check cost |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, checked, bare in mapper_table():
+        print(f"| {label} | {checked:.2f} | {bare:.2f} | {checked / bare - 1:+.0%} |")
+    print()
+    print("Compiler: `python -m generator generate`, seconds of wall time")
+    print("| project | no-op | one edited spec | cold |")
+    print("| --- | ---: | ---: | ---: |")
+    for label, no_op, one_edit, cold in compiler_table():
+        print(f"| {label} | {no_op:.2f} | {one_edit:.2f} | {cold:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
