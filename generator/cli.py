@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import messages
-from generator.diagnostics import Diagnostics, render
 from generator.cache import ContentCache
+from generator.diagnostics import Diagnostics, render
 from generator.metadata.command import add_schema_parser, run_schema_import
 from generator.output import Outcome, Output, check_outputs, write_outputs
 from generator.output_journal import SCRATCH

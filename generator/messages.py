@@ -494,23 +494,16 @@ BULK_SPECS_FAILED = Message(
 )
 BULK_NO_INPUT = Message("TM903", E, "input not found: {path}")
 BULK_UNREADABLE = Message("TM904", E, "can't read the input as {format}: {problem}")
-BULK_NOT_OBJECT = Message("TM905", E, "row {row}: the record is not a JSON object")
-BULK_WRONG_TYPE = Message(
-    "TM906", E, "row {row}, column {column!r}: expected {expected}, got {got}"
-)
-BULK_COLUMN_TYPE = Message(
-    "TM907", E, "column {column!r} is {got}, but the entity schema says {expected}"
-)
-BULK_OUTPUT = Message("TM908", E, "can't write the output: {problem}; nothing was written")
-BULK_UNSUPPORTED = Message("TM909", E, "the SQL backend can't run this map yet: it has {what}")
-BULK_ENGINE = Message("TM910", E, "the {engine} engine failed: {problem}")
+BULK_OUTPUT = Message("TM905", E, "can't write the output: {problem}; nothing was written")
+BULK_UNSUPPORTED = Message("TM906", E, "the SQL backend can't run this map yet: it has {what}")
+BULK_ENGINE = Message("TM907", E, "the {engine} engine failed: {problem}")
 BULK_NEEDS_COMPANIES = Message(
-    "TM911",
+    "TM908",
     E,
     "{module} {direction} binds company-specific lookups: give the company directory with "
     "--companies FILE (the JSON of GET cdm_companies?$select=cdm_companyid,cdm_companycode)",
 )
-BULK_BAD_COMPANIES = Message("TM912", E, "can't use the company directory: {problem}")
+BULK_BAD_COMPANIES = Message("TM909", E, "can't use the company directory: {problem}")
 
 
 def catalog() -> list[Message]:

