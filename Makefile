@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys; print(hash
 # The base revision `make breaking` compares the specs with.
 BASE ?= origin/main
 
-.PHONY: generate check breaking test lint typecheck pytest clean
+.PHONY: generate check breaking test lint typecheck pytest bench clean
 
 # The stamp records that pip installed the lock, not that the venv still runs: when its
 # interpreter is gone (deleted, or a dangling link to a removed base Python), rebuild it.
@@ -36,13 +36,19 @@ pytest: $(STAMP)
 	$(PY) -m pytest
 
 typecheck: $(STAMP)
-	$(PY) -m mypy --strict generator generated
+	$(PY) -m mypy --strict generator generated tests/coverage_project/expected
 
 lint: $(STAMP)
 	$(PY) -m ruff check generator generated tests
 	$(PY) -m black --check --quiet generator generated tests
 
 test: check pytest typecheck lint
+
+# Speed and memory goals are checked here, never by timed tests.
+bench: $(STAMP)
+	$(PY) tests/benchmarks/bench_mappers.py
+	$(PY) tests/benchmarks/bench_schema_import.py
+	$(PY) tests/benchmarks/bench_bulk.py
 
 clean:
 	rm -rf $(VENV) .tablemap .mypy_cache .pytest_cache .ruff_cache .hypothesis
