@@ -138,6 +138,19 @@ def query_lines(query: DataverseQuery) -> list[str]:
 
 
 def render_module(plan: ModulePlan, cache: ContentCache | None = None) -> str:
+    # The plan's repr is all that decides the module's text (the templates are in the
+    # cache's fingerprint), so an unchanged spec skips Jinja and black alike.
+    key = repr(plan)
+    cached = cache.get("module", key) if cache else None
+    if cached is not None:
+        return cached
+    text = _render_module(plan, cache)
+    if cache:
+        cache.put("module", key, text)
+    return text
+
+
+def _render_module(plan: ModulePlan, cache: ContentCache | None) -> str:
     finance_record = names.finance_record(plan)
     dataverse_record = names.dataverse_record(plan)
     payload = names.dataverse_payload(plan)
