@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from generator.backends.python.record_types import render_models
-from generator.backends.python.render import render_init, render_module, render_runtime
+from generator.backends.python.render import render_init, render_modules, render_runtime
 from generator.bind.model import TableMap
 from generator.bind.resolve import resolve
 from generator.bind.unmapped import report_unmapped_columns
@@ -111,7 +111,8 @@ def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compil
         return result
     # Only meaningful once every spec resolved: a failed spec would leave its columns "unmapped".
     report_unmapped_columns(result.maps, diagnostics)
-    files = {f"{plan.module}.py": render_module(plan, cache) for plan in result.plans}
+    modules = render_modules(result.plans, cache)
+    files = {f"{module}.py": text for module, text in modules.items()}
     files["__init__.py"] = render_init(
         sorted(plan.module for plan in result.plans), layout.maps.as_posix(), cache
     )

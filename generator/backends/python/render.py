@@ -6,8 +6,10 @@ the machine or the working directory.
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -138,19 +140,44 @@ def query_lines(query: DataverseQuery) -> list[str]:
 
 
 def render_module(plan: ModulePlan, cache: ContentCache | None = None) -> str:
-    # The plan's repr is all that decides the module's text (the templates are in the
-    # cache's fingerprint), so an unchanged spec skips Jinja and black alike.
-    key = repr(plan)
-    cached = cache.get("module", key) if cache else None
-    if cached is not None:
-        return cached
-    text = _render_module(plan, cache)
-    if cache:
-        cache.put("module", key, text)
-    return text
+    return render_modules([plan], cache)[plan.module]
 
 
-def _render_module(plan: ModulePlan, cache: ContentCache | None) -> str:
+# Below this many modules to format, starting worker processes costs more than it saves.
+_PARALLEL_FROM = 8
+
+
+def render_modules(plans: list[ModulePlan], cache: ContentCache | None) -> dict[str, str]:
+    """Module name -> text. A plan's repr is all that decides its module's text (the templates
+    are in the cache's fingerprint), so an unchanged spec skips Jinja and black alike; the
+    rest are formatted in parallel on a cold run."""
+    texts: dict[str, str] = {}
+    missing: list[tuple[ModulePlan, str]] = []
+    for plan in plans:
+        cached = cache.get("module", repr(plan)) if cache else None
+        if cached is not None:
+            texts[plan.module] = cached
+        else:
+            missing.append((plan, _module_source(plan)))
+    sources = [source for _, source in missing]
+    files = [f"{plan.module}.py" for plan, _ in missing]
+    if len(missing) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor() as pool:
+            formatted = list(pool.map(format_python, sources, files))
+    else:
+        formatted = [
+            format_python(source, name, cache) for source, name in zip(sources, files, strict=True)
+        ]
+    for (plan, source), text in zip(missing, formatted, strict=True):
+        if cache:
+            cache.put("black", source, text)
+            cache.put("module", repr(plan), text)
+        texts[plan.module] = text
+    return texts
+
+
+def _module_source(plan: ModulePlan) -> str:
+    """The module's text as the templates lay it out, before black."""
     finance_record = names.finance_record(plan)
     dataverse_record = names.dataverse_record(plan)
     payload = names.dataverse_payload(plan)
@@ -201,7 +228,7 @@ def _render_module(plan: ModulePlan, cache: ContentCache | None) -> str:
             key_example=keys.examples(plan) if plan.key else {},
         )
     )
-    return format_python(source, f"{plan.module}.py", cache)
+    return source
 
 
 _PACKAGE_NAMES = (
