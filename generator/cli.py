@@ -22,7 +22,7 @@ from generator.diagnostics import Diagnostics, render
 from generator.metadata.command import add_schema_parser, run_schema_import
 from generator.output import Outcome, Output, check_outputs, write_outputs
 from generator.output_journal import SCRATCH
-from generator.pipeline import PACKAGE, SPEC_SCHEMA, compile_cached
+from generator.pipeline import PACKAGE, SPEC_SCHEMA, SQL, compile_cached
 from generator.reference.importer import run_import
 from generator.review.revision_diff import run_diff
 from generator.source.project import Layout
@@ -85,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
         help="where the specs go (default: specs/maps); existing different files are kept",
     )
     add_schema_parser(commands)
+    bulk = commands.add_parser(
+        "bulk",
+        help="run one spec's map over a whole export on DuckDB or Spark (initial load)",
+    )
+    # `main` hands everything after "bulk" to its own parser: it pulls in DuckDB and pyarrow,
+    # which no other command needs.
+    bulk.add_argument("arguments", nargs=argparse.REMAINDER, help="see `bulk --help`")
     return parser
 
 
@@ -119,6 +126,7 @@ def generate(arguments: argparse.Namespace) -> int:
         return 1
     outputs = [
         Output(arguments.output / PACKAGE, result.files),
+        Output(arguments.output / SQL, result.sql),
         Output(arguments.docs, result.docs),
         Output(arguments.specs, {SPEC_SCHEMA: result.spec_schema}, owned=False),
     ]
@@ -185,11 +193,34 @@ def schema(arguments: argparse.Namespace) -> int:
     return run.status
 
 
-COMMANDS = {"generate": generate, "diff": diff, "import": import_reference, "schema": schema}
+def bulk(arguments: argparse.Namespace) -> int:
+    """``bulk``: exit 0, or 1 when the input or the run had a problem (no output left behind)."""
+    from generator.bulk.command import add_arguments, run
+
+    parser = argparse.ArgumentParser(
+        prog="python -m generator bulk",
+        description="Run one spec's map over a whole export, on DuckDB (default) or Spark.",
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(arguments.arguments))
+
+
+COMMANDS = {
+    "generate": generate,
+    "diff": diff,
+    "import": import_reference,
+    "schema": schema,
+    "bulk": bulk,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # bulk parses its own arguments (argparse's REMAINDER would not take a leading --help).
+    if argv[:1] == ["bulk"]:
+        arguments = argparse.Namespace(command="bulk", arguments=argv[1:])
+    else:
+        arguments = _parser().parse_args(argv)
     try:
         return COMMANDS[arguments.command](arguments)
     except KeyboardInterrupt:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from generator.backends.python.record_types import render_models
 from generator.backends.python.render import render_init, render_modules, render_runtime
+from generator.backends.sql.dialects import DIALECTS
+from generator.backends.sql.render import render_sql
 from generator.bind.model import TableMap
 from generator.bind.resolve import resolve
 from generator.bind.unmapped import report_unmapped_columns
@@ -25,6 +27,7 @@ from generator.source.project import Layout, WorkingTree, load_project
 from generator.source.spec_language_schema import render_spec_schema
 
 PACKAGE = "dualwrite_maps"
+SQL = "sql"
 SPEC_SCHEMA = "spec.schema.json"
 
 
@@ -39,6 +42,8 @@ class Compilation:
     docs: dict[str, str] = field(default_factory=dict)
     spec_schema: str = ""
     templates: int = 0
+    # File name inside generated/sql -> its text: each map's queries for DuckDB and Spark.
+    sql: dict[str, str] = field(default_factory=dict)
 
 
 def compile_cached(layout: Layout, cache: ContentCache) -> Compilation:
@@ -73,6 +78,7 @@ def _to_json(result: Compilation) -> str:
             "files": result.files,
             "docs": result.docs,
             "spec_schema": result.spec_schema,
+            "sql": result.sql,
             "templates": result.templates,
         }
     )
@@ -91,6 +97,7 @@ def _from_json(text: str) -> Compilation:
         files=stored["files"],
         docs=stored["docs"],
         spec_schema=stored["spec_schema"],
+        sql=stored["sql"],
         templates=stored["templates"],
     )
 
@@ -124,6 +131,14 @@ def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compil
     )
     files["py.typed"] = ""
     result.files = dict(sorted(files.items()))
+    result.sql = dict(
+        sorted(
+            (name, text)
+            for plan in result.plans
+            for dialect in DIALECTS
+            for name, text in render_sql(plan, dialect).items()
+        )
+    )
     result.docs = render_docs(project.specs)
     result.spec_schema = render_spec_schema()
     return result
