@@ -35,6 +35,16 @@ from dualwrite_maps import TEMPLATES, MappingError  # noqa: E402
 # Characters that break naive quoting, URLs or case folding (ß, long s, Kelvin sign, ligature).
 NASTY = list("/?#%& '\"\\\nß\u017f\u212a\ufb05é😀İ\x00\x85\u2028")
 SPELLINGS = ["", "usmf", "USMF", "dat", "Dat", "SS", "zz", "toolong", "a'b", "''", "%20"]
+# Formats: Python's \d takes any decimal digit (Arabic-Indic too), and fullmatch no final "\n".
+FORMATTED = [
+    "2024-01-31",
+    "2024-01-31\n",
+    "\u0662\u0660\u0662\u0664-\u0660\u0661-\u0663\u0661",
+    "2024-01-31T10:00:00Z",
+    "2024-01-31T10:00:00.123+02:00",
+    "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b",
+    "5A0F3C4E-1B2D-4E6F-8A9B-0C1D2E3F4A5B\n",
+]
 COMPANIES = {
     "USMF": "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b",
     "dat": "not a guid",
@@ -70,7 +80,7 @@ def _strings(known: list[str]) -> st.SearchStrategy[str]:
     choices = [
         st.text(st.sampled_from(NASTY) | st.characters(codec="utf-8"), max_size=12),
         st.text(max_size=3).map(lambda text: text * 200),  # over-long strings
-        st.sampled_from(SPELLINGS),
+        st.sampled_from(SPELLINGS + FORMATTED),
     ]
     if known:
         choices.append(st.sampled_from(known).flatmap(_case_variants))

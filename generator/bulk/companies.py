@@ -1,4 +1,4 @@
-"""The company directory: a JSON file in, the ``companies`` relation the SQL joins on out.
+"""The company directory: a JSON file in, the ``companies`` relation the queries read out.
 
 The file is what a service reads once: ``{"USMF": "<cdm_companyid>", ...}`` or the Web API's
 ``GET cdm_companies?$select=cdm_companyid,cdm_companycode`` response. Rather than re-create

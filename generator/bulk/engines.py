@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 
 _SPARK: Any = None
+ROW_GROUP = 8 * 1024 * 1024  # bytes
 
 
 class EngineFailure(Exception):
@@ -58,7 +59,9 @@ def run_spark(connection: duckdb.DuckDBPyConnection, query: str, scratch: Path, 
         spark.read.parquet(str(staged)).createOrReplaceTempView(relation)
     result = scratch / "result"
     try:
-        spark.sql(query).write.mode("overwrite").parquet(str(result))
+        # Small row groups: DuckDB reads the payloads back a row group at a time.
+        writer = spark.sql(query).write.mode("overwrite").option("parquet.block.size", ROW_GROUP)
+        writer.parquet(str(result))
     except Exception as problem:  # an AnalysisException or a failed job, both from the JVM
         raise EngineFailure(str(problem).splitlines()[0]) from problem
     # Spark numbers its part files in partition order, which is input order.

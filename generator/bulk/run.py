@@ -25,6 +25,8 @@ from generator.bulk.progress import Progress
 from generator.bulk.records import BadInput, Field, record_batches
 from generator.diagnostics import Location, Message
 
+MEMORY_LIMIT = "1GB"
+
 
 @dataclass(frozen=True)
 class Job:
@@ -106,6 +108,8 @@ def _execute(
     connection = duckdb.connect(str(scratch / "work.duckdb"))
     try:
         connection.execute(f"SET temp_directory = '{engines.sql_path(scratch / 'spill')}'")
+        # DuckDB would take 80% of the machine; the work streams, and what does not fit spills.
+        connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         connection.register("companies_table", job.companies)
         connection.execute("CREATE VIEW companies AS SELECT * FROM companies_table")
         failures: list[BadInput] = []
@@ -131,6 +135,8 @@ def _execute(
         try:
             if job.engine == "spark":
                 outcomes = engines.run_spark(connection, job.query, scratch, job.master)
+                # Read back in order by one thread: several would hold row groups for order.
+                connection.execute("SET threads = 1")
             else:
                 outcomes = f"({job.query})"
             return write_outputs(

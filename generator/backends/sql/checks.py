@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The runtime's own patterns, so each format has one definition.
 from generator.backends.python.runtime import _FORMATS
 from generator.backends.sql.dialects import Dialect
 from generator.plan.model import ValueCheck

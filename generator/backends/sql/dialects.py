@@ -55,7 +55,13 @@ class Dialect:
         return f"coalesce(CAST(to_json({expression}) AS VARCHAR), 'null')"
 
     def absent(self, key: str) -> str:
-        return f"coalesce(array_contains(_absent, {self.string(key)}), FALSE)"
+        # _any_absent first: most rows lack no key, and then the array is never searched.
+        return f"(_any_absent AND coalesce(array_contains(_absent, {self.string(key)}), FALSE))"
+
+    def any_absent(self) -> str:
+        """Whether the record lacks any key (computed once per row, as ``_any_absent``)."""
+        size = "size" if self.name == "spark" else "len"
+        return f"coalesce({size}(_absent) > 0, FALSE) AS _any_absent"
 
     def byte_length(self, expression: str) -> str:
         return f"{'octet_length' if self.name == 'spark' else 'strlen'}({expression})"

@@ -81,7 +81,7 @@ def render_direction(plan: ModulePlan, direction: DirectionPlan, dialect: Dialec
 def _prepared(sql: DirectionSql, folds: list[str]) -> str:
     if sql.needs_directory and sql.company_field is not None:
         folds = [*folds, company_lookups.company_column(sql, sql.company_field)]
-    return _select(["*", *folds]) + "\nFROM source"
+    return _select(["*", sql.dialect.any_absent(), *folds]) + "\nFROM source"
 
 
 def _header(
@@ -145,7 +145,7 @@ def _payload(entries: list[Entry], dialect: Dialect) -> str:
         items.append(
             pair if entry.present is None else f"CASE WHEN {entry.present} THEN {pair} END"
         )
-    body = ",\n".join(_indent(_indent(item)) for item in items)
+    body = ",\n".join(_indent(item) for item in items)
     return f"'{{' || concat_ws(\n    ',',\n{body}\n) || '}}'"
 
 
