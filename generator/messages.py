@@ -60,7 +60,7 @@ SPEC_ROW_SHAPE = Message(
     "(default or options), got {size}",
 )
 SPEC_DEFAULT_NOT_SCALAR = Message("TM112", E, "a default must be a scalar")
-SPEC_UNMAPPED_POLICY = Message("TM113", E, "'unmapped' must be error or keep, not {policy!r}{hint}")
+SPEC_POLICY = Message("TM113", E, "{key!r} must be {expected}, not {policy!r}{hint}")
 SPEC_FOURTH_ELEMENT = Message("TM114", E, "the 4th element must be a default or options")
 SPEC_UNKNOWN_MAP_TYPE = Message(
     "TM115", E, "unknown map type {symbol!r}{hint}; expected one of {expected}"
@@ -69,9 +69,6 @@ SPEC_MAP_TYPE_NOT_SYMBOL = Message("TM116", E, "the map type must be one of {exp
 SPEC_VALUE_MAP_EMPTY = Message("TM117", E, "a value map must be a non-empty list of pairs")
 SPEC_VALUE_PAIR_SHAPE = Message(
     "TM118", E, "a value-map pair must be [finance value, dataverse value]"
-)
-SPEC_OVERFLOW_POLICY = Message(
-    "TM121", E, "'overflow' must be error or truncate, not {policy!r}{hint}"
 )
 SPEC_COMPANY_SCOPE = Message("TM119", E, "'company' must be striped or global, not {scope!r}{hint}")
 SPEC_KEY_SHAPE = Message("TM120", E, "'key' must be a non-empty list of finance field names")

@@ -299,8 +299,7 @@ class _Reader:
         default: Scalar | None = None
         values: ValueMapSpec | None = None
         reference: Name | None = None
-        keep = False
-        truncate = False
+        keep = truncate = False
         if len(node.items) == 4:
             extra = node.items[3]
             if isinstance(extra, Scalar):
@@ -318,28 +317,8 @@ class _Reader:
                         reference = self.name(values_node, "a value-map name")
                     else:
                         values = self.pairs(values_node, None)
-                unmapped = options.get("unmapped")
-                if unmapped is not None:
-                    policy = self.string(unmapped, "'unmapped'")
-                    if policy not in UNMAPPED_POLICIES:
-                        raise self.fail(
-                            unmapped.location,
-                            messages.SPEC_UNMAPPED_POLICY,
-                            policy=policy,
-                            hint=suggestion(policy, UNMAPPED_POLICIES),
-                        )
-                    keep = policy == "keep"
-                overflow = options.get("overflow")
-                if overflow is not None:
-                    policy = self.string(overflow, "'overflow'")
-                    if policy not in OVERFLOW_POLICIES:
-                        raise self.fail(
-                            overflow.location,
-                            messages.SPEC_OVERFLOW_POLICY,
-                            policy=policy,
-                            hint=suggestion(policy, OVERFLOW_POLICIES),
-                        )
-                    truncate = policy == "truncate"
+                keep = self.policy(options, "unmapped", UNMAPPED_POLICIES) == "keep"
+                truncate = self.policy(options, "overflow", OVERFLOW_POLICIES) == "truncate"
             else:
                 raise self.fail(extra.location, messages.SPEC_FOURTH_ELEMENT)
         return RowSpec(
@@ -355,6 +334,23 @@ class _Reader:
             keep,
             truncate,
         )
+
+    def policy(self, options: Mapping, key: str, policies: tuple[str, ...]) -> str:
+        """A row option that names one of ``policies``; the first is the default."""
+        node = options.get(key)
+        if node is None:
+            return policies[0]
+        policy = self.string(node, repr(key))
+        if policy not in policies:
+            raise self.fail(
+                node.location,
+                messages.SPEC_POLICY,
+                key=key,
+                policy=policy,
+                expected=" or ".join(policies),
+                hint=suggestion(policy, policies),
+            )
+        return policy
 
     def map_type(self, node: Node) -> MapType:
         symbols = [member.value for member in MapType]
