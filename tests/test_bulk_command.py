@@ -268,3 +268,30 @@ def test_progress_is_silent_off_a_terminal_and_counts_rows_on_one() -> None:
     quiet = Terminal()
     Progress(quiet=True, stream=quiet).done(1500)
     assert quiet.getvalue() == ""
+
+
+def test_a_map_with_company_lookups_needs_a_good_company_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = Path(__file__).resolve().parent.parent
+    source = write_jsonl(tmp_path / "in.jsonl", [{"CustomerAccount": "A"}])
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    arguments = [
+        *("customers_v3_to_accounts", "--direction", "to-dataverse", "--input", str(source)),
+        *("--output", str(tmp_path / "out"), "--root", str(root)),
+    ]
+    assert command.run(parser.parse_args(arguments)) == 1
+    assert capsys.readouterr().err.strip() == (
+        "specs/maps/customers_v3_to_accounts.yaml: error[TM908]: customers_v3_to_accounts "
+        "to-dataverse binds company-specific lookups: give the company directory with "
+        "--companies FILE (the JSON of GET cdm_companies?$select=cdm_companyid,cdm_companycode)"
+    )
+    directory = tmp_path / "companies.json"
+    directory.write_text('["USMF"]', encoding="utf-8")
+    assert command.run(parser.parse_args([*arguments, "--companies", str(directory)])) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"{directory}: error[TM909]: can't use the company directory: expected a "
+        "JSON object of company codes to cdm_companyid"
+    )
+    assert not (tmp_path / "out").exists()

@@ -48,9 +48,11 @@ def spec_set(root: Path, name: str, files: dict[str, str]) -> dict[str, str]:
     shutil.rmtree(scratch)
     result = compile_project(Layout(root, Path(name)))
     assert result.diagnostics.errors == []
-    return {f"generated/dualwrite_maps/{n}": text for n, text in result.files.items()} | {
-        f"docs/maps/{n}": text for n, text in result.docs.items()
-    }
+    return (
+        {f"generated/dualwrite_maps/{n}": text for n, text in result.files.items()}
+        | {f"generated/sql/{n}": text for n, text in result.sql.items()}
+        | {f"docs/maps/{n}": text for n, text in result.docs.items()}
+    )
 
 
 def test_overlapping_runs_leave_one_runs_whole_output(tmp_path: Path) -> None:

@@ -9,7 +9,9 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.backends.python.runtime import _FORMATS
 from generator.backends.sql import render_sql
+from generator.backends.sql.checks import format_pattern
 from generator.backends.sql.dialects import DUCKDB, SPARK
 from generator.backends.sql.folding import fold_expression
 from generator.bulk.target import load_target
@@ -79,3 +81,23 @@ def test_each_module_gets_one_deterministic_file_per_direction_and_dialect(tmp_p
     )
     assert "WHEN \"_fold_Name\" = 'it''s' THEN '\"x\"'" in duck
     assert "`_fold_Name` = 'it\\'s'" in first["customers_to_accounts.to_dataverse.spark.sql"]
+
+
+def test_duckdb_formats_match_like_pythons_fullmatch() -> None:
+    texts = [
+        "2024-01-31",
+        "2024-01-31\n",
+        "\u0662\u0660\u0662\u0664-\u0660\u0661-\u0663\u0661",
+        "2024-1-31",
+        "2024-01-31T10:00:00Z",
+        "2024-01-31T10:00Z\n",
+        "2024-01-31T10:00:00.5-01:30",
+        "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b",
+        "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5",
+        "",
+    ]
+    literals = ", ".join(f"({DUCKDB.string(text)})" for text in texts)
+    for format, pattern in _FORMATS.items():
+        test = DUCKDB.matches("v", format_pattern(format))
+        rows = duckdb.sql(f"SELECT {test} FROM (VALUES {literals}) AS t(v)").fetchall()
+        assert [row[0] for row in rows] == [bool(pattern.fullmatch(text)) for text in texts]

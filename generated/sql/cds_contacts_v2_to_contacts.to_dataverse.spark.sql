@@ -18,6 +18,7 @@ WITH prepared AS (
         CASE WHEN octet_length(replace(replace(replace(replace(`Gender`, 'K', 'k'), 'ﬀ', 'ff'), 'ﬂ', 'fl'), 'ﬄ', 'ffl')) = length(replace(replace(replace(replace(`Gender`, 'K', 'k'), 'ﬀ', 'ff'), 'ﬂ', 'fl'), 'ﬄ', 'ffl')) THEN lower(replace(replace(replace(replace(`Gender`, 'K', 'k'), 'ﬀ', 'ff'), 'ﬂ', 'fl'), 'ﬄ', 'ffl')) END AS `_fold_Gender`,
         CASE WHEN octet_length(replace(replace(replace(`IsReceivingDirectMail`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) = length(replace(replace(replace(`IsReceivingDirectMail`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) THEN lower(replace(replace(replace(`IsReceivingDirectMail`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) END AS `_fold_IsReceivingDirectMail`,
         CASE WHEN octet_length(replace(replace(replace(`MaritalStatus`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) = length(replace(replace(replace(`MaritalStatus`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) THEN lower(replace(replace(replace(`MaritalStatus`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) END AS `_fold_MaritalStatus`,
+        coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) AS _valid_company,
         try_element_at((SELECT map_from_entries(collect_list(struct(tm_code, named_struct('id', tm_id, 'bad', tm_bad_value)))) FROM companies), `dataAreaId`) AS _company
     FROM source
 ),
@@ -26,12 +27,12 @@ decided AS (
         *,
         CASE
             WHEN NOT (coalesce(`_fold_AssociatedContactType` = 'vendor', FALSE)) THEN 0
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 1
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT _valid_company THEN 1
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'FirstName'), FALSE)) AND `FirstName` IS NOT NULL AND (length(`FirstName`) > 50) THEN 2
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'MiddleName'), FALSE)) AND `MiddleName` IS NOT NULL AND (length(`MiddleName`) > 50) THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'LastName'), FALSE)) AND `LastName` IS NOT NULL AND (length(`LastName`) > 50) THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'AssociatedContactNumber'), FALSE)) AND `AssociatedContactNumber` IS NOT NULL AND `AssociatedContactNumber` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 5
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'AssociatedContactNumber'), FALSE)) AND `AssociatedContactNumber` IS NOT NULL AND `AssociatedContactNumber` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 6
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'AssociatedContactNumber'), FALSE)) AND `AssociatedContactNumber` IS NOT NULL AND `AssociatedContactNumber` <> '' AND NOT _valid_company THEN 6
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'AssociatedContactNumber'), FALSE)) AND `AssociatedContactNumber` IS NOT NULL AND `AssociatedContactNumber` <> '' AND _company IS NULL THEN 7
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'AssociatedContactNumber'), FALSE)) AND `AssociatedContactNumber` IS NOT NULL AND `AssociatedContactNumber` <> '' AND `_company`.`id` IS NULL THEN 8
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PrimaryAddressCity'), FALSE)) AND `PrimaryAddressCity` IS NOT NULL AND (length(`PrimaryAddressCity`) > 80) THEN 9

@@ -15,6 +15,7 @@ WITH prepared AS (
         *,
         coalesce(size(_absent) > 0, FALSE) AS _any_absent,
         CASE WHEN octet_length(replace(replace(replace(`IsSalesTaxIncludedInPrice`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) = length(replace(replace(replace(`IsSalesTaxIncludedInPrice`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) THEN lower(replace(replace(replace(`IsSalesTaxIncludedInPrice`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) END AS `_fold_IsSalesTaxIncludedInPrice`,
+        coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) AS _valid_company,
         try_element_at((SELECT map_from_entries(collect_list(struct(tm_code, named_struct('id', tm_id, 'bad', tm_bad_value)))) FROM companies), `dataAreaId`) AS _company
     FROM source
 ),
@@ -22,14 +23,14 @@ decided AS (
     SELECT
         *,
         CASE
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 1
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT _valid_company THEN 1
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'IsSalesTaxIncludedInPrice'), FALSE)) AND `IsSalesTaxIncludedInPrice` IS NOT NULL AND NOT coalesce(`_fold_IsSalesTaxIncludedInPrice` IN ('no', 'yes'), FALSE) THEN 2
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTermId'), FALSE)) AND `PaymentTermId` IS NOT NULL AND `PaymentTermId` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 3
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTermId'), FALSE)) AND `PaymentTermId` IS NOT NULL AND `PaymentTermId` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 4
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTermId'), FALSE)) AND `PaymentTermId` IS NOT NULL AND `PaymentTermId` <> '' AND NOT _valid_company THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTermId'), FALSE)) AND `PaymentTermId` IS NOT NULL AND `PaymentTermId` <> '' AND _company IS NULL THEN 5
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTermId'), FALSE)) AND `PaymentTermId` IS NOT NULL AND `PaymentTermId` <> '' AND `_company`.`id` IS NULL THEN 6
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ClearingPeriodPaymentTermName'), FALSE)) AND `ClearingPeriodPaymentTermName` IS NOT NULL AND `ClearingPeriodPaymentTermName` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 7
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ClearingPeriodPaymentTermName'), FALSE)) AND `ClearingPeriodPaymentTermName` IS NOT NULL AND `ClearingPeriodPaymentTermName` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 8
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ClearingPeriodPaymentTermName'), FALSE)) AND `ClearingPeriodPaymentTermName` IS NOT NULL AND `ClearingPeriodPaymentTermName` <> '' AND NOT _valid_company THEN 8
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ClearingPeriodPaymentTermName'), FALSE)) AND `ClearingPeriodPaymentTermName` IS NOT NULL AND `ClearingPeriodPaymentTermName` <> '' AND _company IS NULL THEN 9
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ClearingPeriodPaymentTermName'), FALSE)) AND `ClearingPeriodPaymentTermName` IS NOT NULL AND `ClearingPeriodPaymentTermName` <> '' AND `_company`.`id` IS NULL THEN 10
             ELSE -1

@@ -19,6 +19,7 @@ WITH prepared AS (
         CASE WHEN octet_length(replace(replace(replace(`IsOneTimeCustomer`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) = length(replace(replace(replace(`IsOneTimeCustomer`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) THEN lower(replace(replace(replace(`IsOneTimeCustomer`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) END AS `_fold_IsOneTimeCustomer`,
         CASE WHEN octet_length(replace(replace(replace(replace(replace(`OnHoldStatus`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬅ', 'st'), 'ﬆ', 'st')) = length(replace(replace(replace(replace(replace(`OnHoldStatus`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬅ', 'st'), 'ﬆ', 'st')) THEN lower(replace(replace(replace(replace(replace(`OnHoldStatus`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬅ', 'st'), 'ﬆ', 'st')) END AS `_fold_OnHoldStatus`,
         CASE WHEN octet_length(`PartyType`) = length(`PartyType`) THEN lower(`PartyType`) END AS `_fold_PartyType`,
+        coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) AS _valid_company,
         try_element_at((SELECT map_from_entries(collect_list(struct(tm_code, named_struct('id', tm_id, 'bad', tm_bad_value)))) FROM companies), `dataAreaId`) AS _company
     FROM source
 ),
@@ -27,7 +28,7 @@ decided AS (
         *,
         CASE
             WHEN NOT (coalesce(`_fold_PartyType` = 'organization', FALSE)) THEN 0
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 1
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT _valid_company THEN 1
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerAccount'), FALSE)) AND `CustomerAccount` IS NOT NULL AND (length(`CustomerAccount`) > 20) THEN 2
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'InvoiceAddressCity'), FALSE)) AND `InvoiceAddressCity` IS NOT NULL AND (length(`InvoiceAddressCity`) > 80) THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'InvoiceAddressCounty'), FALSE)) AND `InvoiceAddressCounty` IS NOT NULL AND (length(`InvoiceAddressCounty`) > 50) THEN 4
@@ -55,42 +56,42 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'SalesMemo'), FALSE)) AND `SalesMemo` IS NOT NULL AND (length(`SalesMemo`) > 2000) THEN 26
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CreditLimitIsMandatory'), FALSE)) AND `CreditLimitIsMandatory` IS NOT NULL AND NOT coalesce(`_fold_CreditLimitIsMandatory` IN ('no', 'yes'), FALSE) THEN 27
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND `CustomerGroupId` IS NOT NULL AND `CustomerGroupId` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 28
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND `CustomerGroupId` IS NOT NULL AND `CustomerGroupId` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 29
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND `CustomerGroupId` IS NOT NULL AND `CustomerGroupId` <> '' AND NOT _valid_company THEN 29
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND `CustomerGroupId` IS NOT NULL AND `CustomerGroupId` <> '' AND _company IS NULL THEN 30
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND `CustomerGroupId` IS NOT NULL AND `CustomerGroupId` <> '' AND `_company`.`id` IS NULL THEN 31
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'InvoiceAccount'), FALSE)) AND length(`InvoiceAccount`) > 20 THEN 32
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'InvoiceAccount'), FALSE)) AND `InvoiceAccount` IS NOT NULL AND `InvoiceAccount` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 33
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'InvoiceAccount'), FALSE)) AND `InvoiceAccount` IS NOT NULL AND `InvoiceAccount` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 34
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'InvoiceAccount'), FALSE)) AND `InvoiceAccount` IS NOT NULL AND `InvoiceAccount` <> '' AND NOT _valid_company THEN 34
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'InvoiceAccount'), FALSE)) AND `InvoiceAccount` IS NOT NULL AND `InvoiceAccount` <> '' AND _company IS NULL THEN 35
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'InvoiceAccount'), FALSE)) AND `InvoiceAccount` IS NOT NULL AND `InvoiceAccount` <> '' AND `_company`.`id` IS NULL THEN 36
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'InvoiceAddress'), FALSE)) AND `InvoiceAddress` IS NOT NULL AND NOT coalesce(`_fold_InvoiceAddress` IN ('invoiceaccount', 'orderaccount'), FALSE) THEN 37
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'IsOneTimeCustomer'), FALSE)) AND `IsOneTimeCustomer` IS NOT NULL AND NOT coalesce(`_fold_IsOneTimeCustomer` IN ('no', 'yes'), FALSE) THEN 38
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'OnHoldStatus'), FALSE)) AND `OnHoldStatus` IS NOT NULL AND NOT coalesce(`_fold_OnHoldStatus` IN ('no', 'invoice', 'all', 'payment', 'requisition', 'never'), FALSE) THEN 39
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDay'), FALSE)) AND `PaymentDay` IS NOT NULL AND `PaymentDay` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 40
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDay'), FALSE)) AND `PaymentDay` IS NOT NULL AND `PaymentDay` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 41
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDay'), FALSE)) AND `PaymentDay` IS NOT NULL AND `PaymentDay` <> '' AND NOT _valid_company THEN 41
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDay'), FALSE)) AND `PaymentDay` IS NOT NULL AND `PaymentDay` <> '' AND _company IS NULL THEN 42
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDay'), FALSE)) AND `PaymentDay` IS NOT NULL AND `PaymentDay` <> '' AND `_company`.`id` IS NULL THEN 43
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentMethod'), FALSE)) AND `PaymentMethod` IS NOT NULL AND `PaymentMethod` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 44
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentMethod'), FALSE)) AND `PaymentMethod` IS NOT NULL AND `PaymentMethod` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 45
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentMethod'), FALSE)) AND `PaymentMethod` IS NOT NULL AND `PaymentMethod` <> '' AND NOT _valid_company THEN 45
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentMethod'), FALSE)) AND `PaymentMethod` IS NOT NULL AND `PaymentMethod` <> '' AND _company IS NULL THEN 46
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentMethod'), FALSE)) AND `PaymentMethod` IS NOT NULL AND `PaymentMethod` <> '' AND `_company`.`id` IS NULL THEN 47
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentSchedule'), FALSE)) AND `PaymentSchedule` IS NOT NULL AND `PaymentSchedule` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 48
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentSchedule'), FALSE)) AND `PaymentSchedule` IS NOT NULL AND `PaymentSchedule` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 49
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentSchedule'), FALSE)) AND `PaymentSchedule` IS NOT NULL AND `PaymentSchedule` <> '' AND NOT _valid_company THEN 49
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentSchedule'), FALSE)) AND `PaymentSchedule` IS NOT NULL AND `PaymentSchedule` <> '' AND _company IS NULL THEN 50
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentSchedule'), FALSE)) AND `PaymentSchedule` IS NOT NULL AND `PaymentSchedule` <> '' AND `_company`.`id` IS NULL THEN 51
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTerms'), FALSE)) AND `PaymentTerms` IS NOT NULL AND `PaymentTerms` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 52
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTerms'), FALSE)) AND `PaymentTerms` IS NOT NULL AND `PaymentTerms` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 53
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTerms'), FALSE)) AND `PaymentTerms` IS NOT NULL AND `PaymentTerms` <> '' AND NOT _valid_company THEN 53
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTerms'), FALSE)) AND `PaymentTerms` IS NOT NULL AND `PaymentTerms` <> '' AND _company IS NULL THEN 54
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTerms'), FALSE)) AND `PaymentTerms` IS NOT NULL AND `PaymentTerms` <> '' AND `_company`.`id` IS NULL THEN 55
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentTermsBaseDays'), FALSE)) AND `PaymentTermsBaseDays` IS NOT NULL AND (`PaymentTermsBaseDays` < -2147483648 OR `PaymentTermsBaseDays` > 2147483647) THEN 56
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'VendorAccount'), FALSE)) AND `VendorAccount` IS NOT NULL AND `VendorAccount` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 57
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'VendorAccount'), FALSE)) AND `VendorAccount` IS NOT NULL AND `VendorAccount` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 58
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'VendorAccount'), FALSE)) AND `VendorAccount` IS NOT NULL AND `VendorAccount` <> '' AND NOT _valid_company THEN 58
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'VendorAccount'), FALSE)) AND `VendorAccount` IS NOT NULL AND `VendorAccount` <> '' AND _company IS NULL THEN 59
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'VendorAccount'), FALSE)) AND `VendorAccount` IS NOT NULL AND `VendorAccount` <> '' AND `_company`.`id` IS NULL THEN 60
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'DeliveryAddressStreet'), FALSE)) AND `DeliveryAddressStreet` IS NOT NULL AND (length(`DeliveryAddressStreet`) > 250) THEN 61
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'DeliveryAddressState'), FALSE)) AND `DeliveryAddressState` IS NOT NULL AND (length(`DeliveryAddressState`) > 50) THEN 62
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ContactPersonId'), FALSE)) AND `ContactPersonId` IS NOT NULL AND `ContactPersonId` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 63
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ContactPersonId'), FALSE)) AND `ContactPersonId` IS NOT NULL AND `ContactPersonId` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 64
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ContactPersonId'), FALSE)) AND `ContactPersonId` IS NOT NULL AND `ContactPersonId` <> '' AND NOT _valid_company THEN 64
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ContactPersonId'), FALSE)) AND `ContactPersonId` IS NOT NULL AND `ContactPersonId` <> '' AND _company IS NULL THEN 65
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ContactPersonId'), FALSE)) AND `ContactPersonId` IS NOT NULL AND `ContactPersonId` <> '' AND `_company`.`id` IS NULL THEN 66
             ELSE -1

@@ -17,6 +17,7 @@ WITH prepared AS (
         CASE WHEN strlen(replace(replace(replace("PartyType", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) = length(replace(replace(replace("PartyType", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) THEN lower(replace(replace(replace("PartyType", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) END AS "_fold_PartyType",
         CASE WHEN strlen(replace(replace(replace(replace("PersonGender", 'K', 'k'), 'ﬀ', 'ff'), 'ﬂ', 'fl'), 'ﬄ', 'ffl')) = length(replace(replace(replace(replace("PersonGender", 'K', 'k'), 'ﬀ', 'ff'), 'ﬂ', 'fl'), 'ﬄ', 'ffl')) THEN lower(replace(replace(replace(replace("PersonGender", 'K', 'k'), 'ﬀ', 'ff'), 'ﬂ', 'fl'), 'ﬄ', 'ffl')) END AS "_fold_PersonGender",
         CASE WHEN strlen(replace(replace(replace("PersonMaritalStatus", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) = length(replace(replace(replace("PersonMaritalStatus", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) THEN lower(replace(replace(replace("PersonMaritalStatus", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) END AS "_fold_PersonMaritalStatus",
+        coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) AS _valid_company,
         map_extract_value((SELECT map_from_entries(list(struct_pack(k := tm_code, v := struct_pack(id := tm_id, bad := tm_bad_value)))) FROM companies), "dataAreaId") AS _company
     FROM source
 ),
@@ -25,9 +26,9 @@ decided AS (
         *,
         CASE
             WHEN NOT (coalesce("_fold_PartyType" = 'person', FALSE)) THEN 0
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) THEN 1
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT _valid_company THEN 1
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND "CustomerGroupId" IS NOT NULL AND "CustomerGroupId" <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 2
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND "CustomerGroupId" IS NOT NULL AND "CustomerGroupId" <> '' AND NOT coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) THEN 3
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND "CustomerGroupId" IS NOT NULL AND "CustomerGroupId" <> '' AND NOT _valid_company THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND "CustomerGroupId" IS NOT NULL AND "CustomerGroupId" <> '' AND _company IS NULL THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CustomerGroupId'), FALSE)) AND "CustomerGroupId" IS NOT NULL AND "CustomerGroupId" <> '' AND struct_extract("_company", 'id') IS NULL THEN 5
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PersonFirstName'), FALSE)) AND "PersonFirstName" IS NOT NULL AND (length("PersonFirstName") > 50) THEN 6

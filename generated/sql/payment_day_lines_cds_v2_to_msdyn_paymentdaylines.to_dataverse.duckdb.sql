@@ -16,6 +16,7 @@ WITH prepared AS (
         coalesce(len(_absent) > 0, FALSE) AS _any_absent,
         CASE WHEN strlen(replace(replace(replace(replace(replace(replace(replace(replace("DayOfWeek", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬃ', 'ffi'), 'ﬅ', 'st'), 'ﬆ', 'st')) = length(replace(replace(replace(replace(replace(replace(replace(replace("DayOfWeek", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬃ', 'ffi'), 'ﬅ', 'st'), 'ﬆ', 'st')) THEN lower(replace(replace(replace(replace(replace(replace(replace(replace("DayOfWeek", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬃ', 'ffi'), 'ﬅ', 'st'), 'ﬆ', 'st')) END AS "_fold_DayOfWeek",
         CASE WHEN strlen(replace("Frequency", 'K', 'k')) = length(replace("Frequency", 'K', 'k')) THEN lower(replace("Frequency", 'K', 'k')) END AS "_fold_Frequency",
+        coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) AS _valid_company,
         map_extract_value((SELECT map_from_entries(list(struct_pack(k := tm_code, v := struct_pack(id := tm_id, bad := tm_bad_value)))) FROM companies), "dataAreaId") AS _company
     FROM source
 ),
@@ -23,9 +24,9 @@ decided AS (
     SELECT
         *,
         CASE
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) THEN 1
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT _valid_company THEN 1
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Name'), FALSE)) AND "Name" IS NOT NULL AND "Name" <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 2
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Name'), FALSE)) AND "Name" IS NOT NULL AND "Name" <> '' AND NOT coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) THEN 3
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Name'), FALSE)) AND "Name" IS NOT NULL AND "Name" <> '' AND NOT _valid_company THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Name'), FALSE)) AND "Name" IS NOT NULL AND "Name" <> '' AND _company IS NULL THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Name'), FALSE)) AND "Name" IS NOT NULL AND "Name" <> '' AND struct_extract("_company", 'id') IS NULL THEN 5
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'LineNumber'), FALSE)) AND "LineNumber" IS NOT NULL AND (NOT isfinite("LineNumber")) THEN 6

@@ -13,14 +13,15 @@
 WITH prepared AS (
     SELECT
         *,
-        coalesce(len(_absent) > 0, FALSE) AS _any_absent
+        coalesce(len(_absent) > 0, FALSE) AS _any_absent,
+        coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) AS _valid_company
     FROM source
 ),
 decided AS (
     SELECT
         *,
         CASE
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) THEN 1
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT _valid_company THEN 1
             ELSE -1
         END AS _outcome
     FROM prepared

@@ -15,6 +15,7 @@ WITH prepared AS (
         *,
         coalesce(size(_absent) > 0, FALSE) AS _any_absent,
         CASE WHEN octet_length(`PercentOrAmount`) = length(`PercentOrAmount`) THEN lower(`PercentOrAmount`) END AS `_fold_PercentOrAmount`,
+        coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) AS _valid_company,
         try_element_at((SELECT map_from_entries(collect_list(struct(tm_code, named_struct('id', tm_id, 'bad', tm_bad_value)))) FROM companies), `dataAreaId`) AS _company
     FROM source
 ),
@@ -22,9 +23,9 @@ decided AS (
     SELECT
         *,
         CASE
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 1
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT _valid_company THEN 1
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND `PaymentScheduleName` IS NOT NULL AND `PaymentScheduleName` <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 2
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND `PaymentScheduleName` IS NOT NULL AND `PaymentScheduleName` <> '' AND NOT coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) THEN 3
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND `PaymentScheduleName` IS NOT NULL AND `PaymentScheduleName` <> '' AND NOT _valid_company THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND `PaymentScheduleName` IS NOT NULL AND `PaymentScheduleName` <> '' AND _company IS NULL THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND `PaymentScheduleName` IS NOT NULL AND `PaymentScheduleName` <> '' AND `_company`.`id` IS NULL THEN 5
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'LineNumber'), FALSE)) AND `LineNumber` IS NOT NULL AND (NOT NOT (isnan(`LineNumber`) OR abs(`LineNumber`) = double('Infinity'))) THEN 6

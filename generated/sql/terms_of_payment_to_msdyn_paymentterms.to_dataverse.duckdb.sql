@@ -20,6 +20,7 @@ WITH prepared AS (
         CASE WHEN strlen(replace(replace(replace("IsCertifiedCompanyCheck", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) = length(replace(replace(replace("IsCertifiedCompanyCheck", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) THEN lower(replace(replace(replace("IsCertifiedCompanyCheck", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) END AS "_fold_IsCertifiedCompanyCheck",
         CASE WHEN strlen(replace(replace(replace("IsDefaultPaymentTerm", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) = length(replace(replace(replace("IsDefaultPaymentTerm", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) THEN lower(replace(replace(replace("IsDefaultPaymentTerm", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss')) END AS "_fold_IsDefaultPaymentTerm",
         CASE WHEN strlen(replace(replace("PaymentMethodType", 'K', 'k'), 'ﬀ', 'ff')) = length(replace(replace("PaymentMethodType", 'K', 'k'), 'ﬀ', 'ff')) THEN lower(replace(replace("PaymentMethodType", 'K', 'k'), 'ﬀ', 'ff')) END AS "_fold_PaymentMethodType",
+        coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) AS _valid_company,
         map_extract_value((SELECT map_from_entries(list(struct_pack(k := tm_code, v := struct_pack(id := tm_id, bad := tm_bad_value)))) FROM companies), "dataAreaId") AS _company
     FROM source
 ),
@@ -27,7 +28,7 @@ decided AS (
     SELECT
         *,
         CASE
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) THEN 1
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT _valid_company THEN 1
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'NumberOfMonths'), FALSE)) AND "NumberOfMonths" IS NOT NULL AND ("NumberOfMonths" < -2147483648 OR "NumberOfMonths" > 2147483647) THEN 2
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CutoffDayOfMonth'), FALSE)) AND "CutoffDayOfMonth" IS NOT NULL AND ("CutoffDayOfMonth" < -2147483648 OR "CutoffDayOfMonth" > 2147483647) THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'IsCashPayment'), FALSE)) AND "IsCashPayment" IS NOT NULL AND NOT coalesce("_fold_IsCashPayment" IN ('no', 'yes'), FALSE) THEN 4
@@ -37,12 +38,12 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CreditCardPaymentType'), FALSE)) AND "CreditCardPaymentType" IS NOT NULL AND NOT coalesce("_fold_CreditCardPaymentType" IN ('na', 'creditcard'), FALSE) THEN 8
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CreditCardCreditCheckType'), FALSE)) AND "CreditCardCreditCheckType" IS NOT NULL AND NOT coalesce("_fold_CreditCardCreditCheckType" IN ('normal', 'bypass'), FALSE) THEN 9
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDayName'), FALSE)) AND "PaymentDayName" IS NOT NULL AND "PaymentDayName" <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 10
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDayName'), FALSE)) AND "PaymentDayName" IS NOT NULL AND "PaymentDayName" <> '' AND NOT coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) THEN 11
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDayName'), FALSE)) AND "PaymentDayName" IS NOT NULL AND "PaymentDayName" <> '' AND NOT _valid_company THEN 11
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDayName'), FALSE)) AND "PaymentDayName" IS NOT NULL AND "PaymentDayName" <> '' AND _company IS NULL THEN 12
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentDayName'), FALSE)) AND "PaymentDayName" IS NOT NULL AND "PaymentDayName" <> '' AND struct_extract("_company", 'id') IS NULL THEN 13
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentMethodType'), FALSE)) AND "PaymentMethodType" IS NOT NULL AND NOT coalesce("_fold_PaymentMethodType" IN ('net', 'currentmth', 'currentquart', 'currentyear', 'currentweek', 'cod', 'cutoffdate'), FALSE) THEN 14
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND "PaymentScheduleName" IS NOT NULL AND "PaymentScheduleName" <> '' AND (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 15
-            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND "PaymentScheduleName" IS NOT NULL AND "PaymentScheduleName" <> '' AND NOT coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) THEN 16
+            WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND "PaymentScheduleName" IS NOT NULL AND "PaymentScheduleName" <> '' AND NOT _valid_company THEN 16
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND "PaymentScheduleName" IS NOT NULL AND "PaymentScheduleName" <> '' AND _company IS NULL THEN 17
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) AND "PaymentScheduleName" IS NOT NULL AND "PaymentScheduleName" <> '' AND struct_extract("_company", 'id') IS NULL THEN 18
             ELSE -1

@@ -32,14 +32,14 @@ def load_directory(path: Path) -> dict[str, object]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as problem:
-        raise BadDirectory(f"{path}: {problem}") from None
+        raise BadDirectory(str(problem)) from None
     if isinstance(document, dict) and "value" in document:
         try:
             return dict(company_directory(document))
         except ValueError as problem:
-            raise BadDirectory(f"{path}: {problem}") from None
+            raise BadDirectory(str(problem)) from None
     if not isinstance(document, dict):
-        raise BadDirectory(f"{path}: expected a JSON object of company codes to cdm_companyid")
+        raise BadDirectory("expected a JSON object of company codes to cdm_companyid")
     return document
 
 

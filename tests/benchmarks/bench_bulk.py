@@ -160,7 +160,8 @@ def bulk(source: Path, out: Path, engine: str, companies: Path) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "generator.bulk",
+        "generator",
+        "bulk",
         MODULE,
         "--direction",
         "to-dataverse",

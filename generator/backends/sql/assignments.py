@@ -35,6 +35,8 @@ from generator.plan.model import (
 from generator.source.entity_schema import Kind
 from generator.source.located_yaml import ScalarValue
 
+VALID_COMPANY = "_valid_company"
+
 
 def json_literal(value: ScalarValue) -> str:
     """The JSON text of a literal as Python's json.dumps writes it (the payload's spelling)."""
@@ -53,6 +55,8 @@ class DirectionSql:
         # F&O's company field on a striped map: company-specific lookups are keyed by it.
         self.company_field = company_field
         self.needs_directory = False
+        # Whether the record's own company code is checked: once per row, as _valid_company.
+        self.checks_company = False
         # Source column -> the folded keys it is compared with; computed once per row.
         self.folds: dict[str, set[str]] = {}
 
@@ -239,6 +243,11 @@ class DirectionSql:
             f"AND NOT {d.matches(expression, '[^A-Za-z0-9]')}, FALSE)"
         )
 
+    def valid_company(self) -> str:
+        """Whether the record's company field holds a company code (computed once per row)."""
+        self.checks_company = True
+        return VALID_COMPANY
+
     def bind_company(self, assignment: BindCompany) -> Built:
         d = self.dialect
         source = self.column(assignment.source)
@@ -247,7 +256,7 @@ class DirectionSql:
         value = f"{prefix} || upper({source}) || {d.string(chr(39) + ')' + chr(34))}"
         check = Check(
             assignment.source,
-            f"{self.present(assignment.source)} AND NOT {self.company_code(source)}",
+            f"{self.present(assignment.source)} AND NOT {self.valid_company()}",
             d.json_text(source),
             d.string(NOT_A_COMPANY),
         )

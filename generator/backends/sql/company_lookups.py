@@ -64,7 +64,7 @@ def bind_company_lookup(sql: DirectionSql, assignment: BindLookup, company_field
         ),
         Check(
             company_field,
-            f"{guard} AND NOT {sql.company_code(code)}",
+            f"{guard} AND NOT {sql.valid_company()}",
             code_json,
             d.string(NOT_A_COMPANY),
         ),

@@ -11,7 +11,7 @@ import textwrap
 from collections.abc import Callable
 
 from generator.backends.sql import company_lookups, predicates
-from generator.backends.sql.assignments import DirectionSql, fold_column
+from generator.backends.sql.assignments import VALID_COMPANY, DirectionSql, fold_column
 from generator.backends.sql.dialects import DIALECTS, Dialect
 from generator.backends.sql.folding import fold_expression
 from generator.backends.sql.parts import Check, Entry
@@ -79,6 +79,9 @@ def render_direction(plan: ModulePlan, direction: DirectionPlan, dialect: Dialec
 
 
 def _prepared(sql: DirectionSql, folds: list[str]) -> str:
+    if sql.checks_company and sql.company_field is not None:
+        code = sql.company_code(sql.column(sql.company_field))
+        folds = [*folds, f"{code} AS {VALID_COMPANY}"]
     if sql.needs_directory and sql.company_field is not None:
         folds = [*folds, company_lookups.company_column(sql, sql.company_field)]
     return _select(["*", sql.dialect.any_absent(), *folds]) + "\nFROM source"
