@@ -165,6 +165,12 @@ class _Resolver:
 
     def keep_fits(self, row: RowSpec, finance: Column, dataverse: Column) -> bool:
         """``unmapped: keep`` writes unlisted source values as they are: the types must agree."""
+        return self.types_agree(row, finance, dataverse, messages.KEEP_WRONG_TYPE)
+
+    def types_agree(
+        self, row: RowSpec, finance: Column, dataverse: Column, message: Message, **fields: object
+    ) -> bool:
+        """Whether every direction the row writes carries its source's type to its target."""
         directions = []
         if row.map_type.to_dataverse:
             directions.append((finance, dataverse))
@@ -174,11 +180,12 @@ class _Resolver:
             if not compatible(source, target):
                 self.error(
                     row.map_type_location,
-                    messages.KEEP_WRONG_TYPE,
+                    message,
                     source=source.name,
                     source_type=describe(source),
                     target=target.name,
                     target_type=describe(target),
+                    **fields,
                 )
                 return False
         return True
@@ -254,28 +261,17 @@ class _Resolver:
                 type=describe(finance),
             )
             return False
-        directions = []
-        if row.map_type.to_dataverse:
-            directions.append((finance, dataverse.column))
-        if row.map_type.to_finance:
-            directions.append((dataverse.column, finance))
-        for source, target in directions:
-            if not compatible(source, target):
-                self.error(
-                    row.map_type_location,
-                    messages.COPY_WRONG_TYPE,
-                    source=source.name,
-                    source_type=describe(source),
-                    target=target.name,
-                    target_type=describe(target),
-                    fix=(
-                        "add a value map"
-                        if row.map_type.transformed
-                        else "add a value map and use a transforming map type (><, >>, <<)"
-                    ),
-                )
-                return False
-        return True
+        return self.types_agree(
+            row,
+            finance,
+            dataverse.column,
+            messages.COPY_WRONG_TYPE,
+            fix=(
+                "add a value map"
+                if row.map_type.transformed
+                else "add a value map and use a transforming map type (><, >>, <<)"
+            ),
+        )
 
     def written_once(self, rows: list[Row]) -> None:
         """Two rows that write one field in one direction would overwrite each other."""

@@ -91,7 +91,7 @@ class ValueChecker:
                 options=options,
             )
             return False, None
-        if not _json_type_fits(column.kind, value):
+        if not column.kind.admits(value):
             self.error(
                 scalar.location,
                 messages.VALUE_WRONG_TYPE,
@@ -170,15 +170,3 @@ class ValueChecker:
                 else:
                     seen[key] = number
         return ok
-
-
-def _json_type_fits(kind: Kind, value: ScalarValue) -> bool:
-    if kind in (Kind.STRING, Kind.LOOKUP):
-        return isinstance(value, str)
-    if kind is Kind.BOOLEAN:
-        return isinstance(value, bool)
-    if kind is Kind.INTEGER:
-        return type(value) is int
-    if kind is Kind.NUMBER:
-        return type(value) in (int, float)
-    return True

@@ -88,13 +88,8 @@ def _type_name(value: object) -> str:
 
 
 def _fits(kind: Kind, value: object) -> bool:
-    if kind is Kind.BOOLEAN:
-        return isinstance(value, bool)
-    if kind is Kind.INTEGER:
-        return type(value) is int
-    if kind is Kind.NUMBER:
-        return type(value) in (int, float)
-    return isinstance(value, str)
+    # An untyped column is staged as text, so here it takes strings only.
+    return isinstance(value, str) if kind is Kind.ANY else kind.admits(value)
 
 
 class _Batcher:

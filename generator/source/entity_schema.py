@@ -28,19 +28,17 @@ class Kind(Enum):
     LOOKUP = "lookup"
     ANY = "any"
 
-    @property
-    def python_type(self) -> str:
-        return _PYTHON_TYPES[self]
-
-
-_PYTHON_TYPES = {
-    Kind.STRING: "str",
-    Kind.INTEGER: "int",
-    Kind.NUMBER: "float",
-    Kind.BOOLEAN: "bool",
-    Kind.LOOKUP: "dict[str, Any]",
-    Kind.ANY: "Any",
-}
+    def admits(self, value: object) -> bool:
+        """Whether a JSON value has this kind's type: a bool is not a number, an int is."""
+        if self in (Kind.STRING, Kind.LOOKUP):
+            return isinstance(value, str)
+        if self is Kind.BOOLEAN:
+            return isinstance(value, bool)
+        if self is Kind.INTEGER:
+            return type(value) is int
+        if self is Kind.NUMBER:
+            return type(value) in (int, float)
+        return True
 
 
 @dataclass(frozen=True)

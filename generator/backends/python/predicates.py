@@ -6,21 +6,25 @@ from generator.backends.python.names import py_literal
 from generator.bind.filters import AllOf, AnyOf, Negation, ODataComparison, Predicate, RangeEquals
 
 
+def _range(predicate: RangeEquals, operator: str) -> str:
+    value = predicate.value
+    if isinstance(value, str):
+        # F&O query ranges compare strings without regard to case.
+        return f"fold(record.get({predicate.column!r})) {operator} {py_literal(value.casefold())}"
+    return f"record.get({predicate.column!r}) {operator} {py_literal(value)}"
+
+
 def expression(predicate: Predicate) -> str:
     if isinstance(predicate, RangeEquals):
-        value = predicate.value
-        if isinstance(value, str):
-            # F&O query ranges compare strings without regard to case.
-            return f"fold(record.get({predicate.column!r})) == {py_literal(value.casefold())}"
-        return f"record.get({predicate.column!r}) == {py_literal(value)}"
+        return _range(predicate, "==")
     if isinstance(predicate, ODataComparison):
         return (
             f"odata_{predicate.operator}(record.get({predicate.column!r}), "
             f"{py_literal(predicate.value)})"
         )
     if isinstance(predicate, Negation) and isinstance(predicate.operand, RangeEquals):
-        # F&O's != : the same comparison, negated in place (ruff's SIM201 reads better).
-        return expression(predicate.operand).replace(" == ", " != ", 1)
+        # F&O's != reads as != (ruff's SIM201), not as `not ... ==`.
+        return _range(predicate.operand, "!=")
     if isinstance(predicate, Negation):
         return f"not {_operand(predicate.operand, 'not')}"
     if not predicate.operands:

@@ -162,15 +162,18 @@ def render_modules(plans: list[ModulePlan], cache: ContentCache | None) -> dict[
     sources = [source for _, source in missing]
     files = [f"{plan.module}.py" for plan, _ in missing]
     if len(missing) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        # Workers format without the cache (it is not shared with them); the results go in here.
         with ProcessPoolExecutor() as pool:
             formatted = list(pool.map(format_python, sources, files))
+        if cache:
+            for source, text in zip(sources, formatted, strict=True):
+                cache.put("black", source, text)
     else:
         formatted = [
             format_python(source, name, cache) for source, name in zip(sources, files, strict=True)
         ]
-    for (plan, source), text in zip(missing, formatted, strict=True):
+    for (plan, _), text in zip(missing, formatted, strict=True):
         if cache:
-            cache.put("black", source, text)
             cache.put("module", repr(plan), text)
         texts[plan.module] = text
     return texts
