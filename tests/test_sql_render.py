@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from generator.backends.python.runtime import _FORMATS
 from generator.backends.sql import render_sql
 from generator.backends.sql.checks import format_pattern
 from generator.backends.sql.dialects import DUCKDB, SPARK
-from generator.backends.sql.folding import fold_expression
+from generator.backends.sql.folding import ASCII_FOLDS, fold_expression
 from generator.bulk.target import load_target
 from generator.diagnostics import Diagnostics
 from projects import spec, write_project
@@ -60,6 +61,12 @@ def test_duckdb_folding_matches_casefold_for_the_keys_it_is_compared_with(
     rows = duckdb.sql(f"SELECT {folded} FROM (VALUES {literals}) AS t(v)").fetchall()
     matched = [row[0] if row[0] in keys else None for row in rows]
     assert matched == [value.casefold() if value.casefold() in keys else None for value in values]
+
+
+def test_the_listed_ascii_folds_are_every_non_ascii_character_folding_to_ascii() -> None:
+    characters = (chr(point) for point in range(0x80, sys.maxunicode + 1))
+    found = [(c, c.casefold()) for c in characters if c.casefold().isascii()]
+    assert tuple(found) == ASCII_FOLDS
 
 
 def test_each_module_gets_one_deterministic_file_per_direction_and_dialect(tmp_path: Path) -> None:

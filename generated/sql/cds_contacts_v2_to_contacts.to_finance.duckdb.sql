@@ -34,7 +34,7 @@ decided AS (
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
-    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+    CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_partynumber'), FALSE)) THEN '"ContactPersonPartyNumber":' || coalesce(CAST(to_json("msdyn_partynumber") AS VARCHAR), 'null') END,
@@ -58,8 +58,33 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'donotemail'), FALSE)) THEN '"IsReceivingDirectMail":' || CASE WHEN "donotemail" IS NULL THEN 'null' WHEN "donotemail" = FALSE THEN '"No"' WHEN "donotemail" = TRUE THEN '"Yes"' ELSE coalesce(CAST(to_json("donotemail") AS VARCHAR), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'spousesname'), FALSE)) THEN '"SpouseName":' || coalesce(CAST(to_json("spousesname") AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_contactpersonid'), FALSE)) THEN '"ContactPersonId":' || coalesce(CAST(to_json("msdyn_contactpersonid") AS VARCHAR), 'null') END
-    ) || '}' END AS payload,
-    CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_vendorcontactid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'donotemail' END AS reject_field,
-    CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("gendercode") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("familystatuscode") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("donotemail") AS VARCHAR), 'null') END AS reject_value,
-    CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_vendoraccountnumber''' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' END AS reject_reason
+    ) || '}'
+    ELSE '{' || concat_ws(
+        ',',
+        '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
+        '"ContactPersonPartyNumber":' || coalesce(CAST(to_json("msdyn_partynumber") AS VARCHAR), 'null'),
+        '"AssociatedContactType":' || '"Vendor"',
+        '"FirstName":' || coalesce(CAST(to_json("firstname") AS VARCHAR), 'null'),
+        '"MiddleName":' || coalesce(CAST(to_json("middlename") AS VARCHAR), 'null'),
+        '"LastName":' || coalesce(CAST(to_json("lastname") AS VARCHAR), 'null'),
+        '"AssociatedContactNumber":' || coalesce(CAST(to_json(CASE WHEN "msdyn_vendorcontactid" IS NULL THEN '' ELSE struct_extract("msdyn_vendorcontactid", 'msdyn_vendoraccountnumber') END) AS VARCHAR), 'null'),
+        '"PrimaryAddressCity":' || coalesce(CAST(to_json("address1_city") AS VARCHAR), 'null'),
+        '"PrimaryAddressCountyId":' || coalesce(CAST(to_json("address1_county") AS VARCHAR), 'null'),
+        '"PrimaryAddressStateId":' || coalesce(CAST(to_json("address1_stateorprovince") AS VARCHAR), 'null'),
+        '"PrimaryAddressStreet":' || coalesce(CAST(to_json("address1_line1") AS VARCHAR), 'null'),
+        '"PrimaryAddressZipCode":' || coalesce(CAST(to_json("address1_postalcode") AS VARCHAR), 'null'),
+        '"PrimaryPhoneNumber":' || coalesce(CAST(to_json("telephone1") AS VARCHAR), 'null'),
+        '"PrimaryEmailAddress":' || coalesce(CAST(to_json("emailaddress1") AS VARCHAR), 'null'),
+        '"EmploymentDepartment":' || coalesce(CAST(to_json("department") AS VARCHAR), 'null'),
+        '"Notes":' || coalesce(CAST(to_json("description") AS VARCHAR), 'null'),
+        '"Gender":' || CASE WHEN "gendercode" IS NULL THEN '"Unknown"' WHEN "gendercode" = 1 THEN '"Male"' WHEN "gendercode" = 2 THEN '"Female"' ELSE coalesce(CAST(to_json("gendercode") AS VARCHAR), 'null') END,
+        '"PrimaryURL":' || coalesce(CAST(to_json("websiteurl") AS VARCHAR), 'null'),
+        '"MaritalStatus":' || CASE WHEN "familystatuscode" IS NULL THEN '"None"' WHEN "familystatuscode" = 1 THEN '"Single"' WHEN "familystatuscode" = 2 THEN '"Married"' WHEN "familystatuscode" = 3 THEN '"Divorced"' WHEN "familystatuscode" = 4 THEN '"Widowhood"' ELSE coalesce(CAST(to_json("familystatuscode") AS VARCHAR), 'null') END,
+        '"IsReceivingDirectMail":' || CASE WHEN "donotemail" IS NULL THEN 'null' WHEN "donotemail" = FALSE THEN '"No"' WHEN "donotemail" = TRUE THEN '"Yes"' ELSE coalesce(CAST(to_json("donotemail") AS VARCHAR), 'null') END,
+        '"SpouseName":' || coalesce(CAST(to_json("spousesname") AS VARCHAR), 'null'),
+        '"ContactPersonId":' || coalesce(CAST(to_json("msdyn_contactpersonid") AS VARCHAR), 'null')
+    ) || '}' END END AS payload,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_vendorcontactid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'donotemail' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("gendercode") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("familystatuscode") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("donotemail") AS VARCHAR), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_vendoraccountnumber''' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' END END AS reject_reason
 FROM decided

@@ -34,7 +34,7 @@ decided AS (
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
-    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+    CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_partynumber'), FALSE)) THEN '"ContactPersonPartyNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_partynumber`))), 'null') END,
@@ -58,8 +58,33 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'donotemail'), FALSE)) THEN '"IsReceivingDirectMail":' || CASE WHEN `donotemail` IS NULL THEN 'null' WHEN `donotemail` = FALSE THEN '"No"' WHEN `donotemail` = TRUE THEN '"Yes"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`donotemail`))), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'spousesname'), FALSE)) THEN '"SpouseName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`spousesname`))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_contactpersonid'), FALSE)) THEN '"ContactPersonId":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_contactpersonid`))), 'null') END
-    ) || '}' END AS payload,
-    CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_vendorcontactid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'donotemail' END AS reject_field,
-    CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`gendercode`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`familystatuscode`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`donotemail`))), 'null') END AS reject_value,
-    CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not an expanded lookup with a string column \'msdyn_vendoraccountnumber\'' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' END AS reject_reason
+    ) || '}'
+    ELSE '{' || concat_ws(
+        ',',
+        '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null'),
+        '"ContactPersonPartyNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_partynumber`))), 'null'),
+        '"AssociatedContactType":' || '"Vendor"',
+        '"FirstName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`firstname`))), 'null'),
+        '"MiddleName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`middlename`))), 'null'),
+        '"LastName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`lastname`))), 'null'),
+        '"AssociatedContactNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_vendorcontactid` IS NULL THEN '' ELSE `msdyn_vendorcontactid`.`msdyn_vendoraccountnumber` END))), 'null'),
+        '"PrimaryAddressCity":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_city`))), 'null'),
+        '"PrimaryAddressCountyId":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_county`))), 'null'),
+        '"PrimaryAddressStateId":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_stateorprovince`))), 'null'),
+        '"PrimaryAddressStreet":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_line1`))), 'null'),
+        '"PrimaryAddressZipCode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_postalcode`))), 'null'),
+        '"PrimaryPhoneNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`telephone1`))), 'null'),
+        '"PrimaryEmailAddress":' || coalesce(trim(BOTH '[]' FROM to_json(array(`emailaddress1`))), 'null'),
+        '"EmploymentDepartment":' || coalesce(trim(BOTH '[]' FROM to_json(array(`department`))), 'null'),
+        '"Notes":' || coalesce(trim(BOTH '[]' FROM to_json(array(`description`))), 'null'),
+        '"Gender":' || CASE WHEN `gendercode` IS NULL THEN '"Unknown"' WHEN `gendercode` = 1 THEN '"Male"' WHEN `gendercode` = 2 THEN '"Female"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`gendercode`))), 'null') END,
+        '"PrimaryURL":' || coalesce(trim(BOTH '[]' FROM to_json(array(`websiteurl`))), 'null'),
+        '"MaritalStatus":' || CASE WHEN `familystatuscode` IS NULL THEN '"None"' WHEN `familystatuscode` = 1 THEN '"Single"' WHEN `familystatuscode` = 2 THEN '"Married"' WHEN `familystatuscode` = 3 THEN '"Divorced"' WHEN `familystatuscode` = 4 THEN '"Widowhood"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`familystatuscode`))), 'null') END,
+        '"IsReceivingDirectMail":' || CASE WHEN `donotemail` IS NULL THEN 'null' WHEN `donotemail` = FALSE THEN '"No"' WHEN `donotemail` = TRUE THEN '"Yes"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`donotemail`))), 'null') END,
+        '"SpouseName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`spousesname`))), 'null'),
+        '"ContactPersonId":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_contactpersonid`))), 'null')
+    ) || '}' END END AS payload,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_vendorcontactid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'donotemail' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`gendercode`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`familystatuscode`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`donotemail`))), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not an expanded lookup with a string column \'msdyn_vendoraccountnumber\'' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' END END AS reject_reason
 FROM decided

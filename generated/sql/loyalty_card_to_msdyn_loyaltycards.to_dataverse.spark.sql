@@ -30,7 +30,7 @@ decided AS (
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
-    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+    CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CardNumber'), FALSE)) THEN '"msdyn_cardnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`CardNumber`))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CardTenderType'), FALSE)) THEN '"msdyn_cardtendertype":' || CASE WHEN `CardTenderType` IS NULL THEN 'null' WHEN `_fold_CardTenderType` = 'ascardtender' THEN '806380000' WHEN `_fold_CardTenderType` = 'ascontacttender' THEN '806380001' WHEN `_fold_CardTenderType` = 'notender' THEN '806380002' WHEN `_fold_CardTenderType` = 'blocked' THEN '806380003' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`CardTenderType`))), 'null') END END,
@@ -38,8 +38,17 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ReplacementCardNumber'), FALSE)) THEN '"msdyn_replacementcardnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`ReplacementCardNumber`))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'OMOperatingUnitNumber'), FALSE)) THEN '"msdyn_operatingunitnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`OMOperatingUnitNumber`))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'LoyaltyEnrollmentDate'), FALSE)) THEN '"msdyn_enrollmentdate":' || coalesce(trim(BOTH '[]' FROM to_json(array(`LoyaltyEnrollmentDate`))), 'null') END
-    ) || '}' END AS payload,
-    CASE _outcome WHEN 1 THEN 'CardTenderType' WHEN 2 THEN 'LoyaltyEnrollmentDate' END AS reject_field,
-    CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`CardTenderType`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`LoyaltyEnrollmentDate`))), 'null') END AS reject_value,
-    CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as \'msdyn_enrollmentdate\' takes' END AS reject_reason
+    ) || '}'
+    ELSE '{' || concat_ws(
+        ',',
+        '"msdyn_cardnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`CardNumber`))), 'null'),
+        '"msdyn_cardtendertype":' || CASE WHEN `CardTenderType` IS NULL THEN 'null' WHEN `_fold_CardTenderType` = 'ascardtender' THEN '806380000' WHEN `_fold_CardTenderType` = 'ascontacttender' THEN '806380001' WHEN `_fold_CardTenderType` = 'notender' THEN '806380002' WHEN `_fold_CardTenderType` = 'blocked' THEN '806380003' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`CardTenderType`))), 'null') END,
+        '"msdyn_partynumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`PartyNumber`))), 'null'),
+        '"msdyn_replacementcardnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`ReplacementCardNumber`))), 'null'),
+        '"msdyn_operatingunitnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`OMOperatingUnitNumber`))), 'null'),
+        '"msdyn_enrollmentdate":' || coalesce(trim(BOTH '[]' FROM to_json(array(`LoyaltyEnrollmentDate`))), 'null')
+    ) || '}' END END AS payload,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'CardTenderType' WHEN 2 THEN 'LoyaltyEnrollmentDate' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`CardTenderType`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`LoyaltyEnrollmentDate`))), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as \'msdyn_enrollmentdate\' takes' END END AS reject_reason
 FROM decided

@@ -28,13 +28,19 @@ decided AS (
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
-    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+    CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_affix'), FALSE)) THEN '"Affix":' || coalesce(CAST(to_json("msdyn_affix") AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_affixtype'), FALSE)) THEN '"Type":' || CASE WHEN "msdyn_affixtype" IS NULL THEN 'null' WHEN "msdyn_affixtype" = 806380001 THEN '"PersonalSuffix"' WHEN "msdyn_affixtype" = 806380000 THEN '"PersonalPrefix"' ELSE coalesce(CAST(to_json("msdyn_affixtype") AS VARCHAR), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_description'), FALSE)) THEN '"Description":' || coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null') END
-    ) || '}' END AS payload,
-    CASE _outcome WHEN 1 THEN 'msdyn_affixtype' END AS reject_field,
-    CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("msdyn_affixtype") AS VARCHAR), 'null') END AS reject_value,
-    CASE _outcome WHEN 1 THEN 'is not in the value map' END AS reject_reason
+    ) || '}'
+    ELSE '{' || concat_ws(
+        ',',
+        '"Affix":' || coalesce(CAST(to_json("msdyn_affix") AS VARCHAR), 'null'),
+        '"Type":' || CASE WHEN "msdyn_affixtype" IS NULL THEN 'null' WHEN "msdyn_affixtype" = 806380001 THEN '"PersonalSuffix"' WHEN "msdyn_affixtype" = 806380000 THEN '"PersonalPrefix"' ELSE coalesce(CAST(to_json("msdyn_affixtype") AS VARCHAR), 'null') END,
+        '"Description":' || coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null')
+    ) || '}' END END AS payload,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_affixtype' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("msdyn_affixtype") AS VARCHAR), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' END END AS reject_reason
 FROM decided

@@ -28,13 +28,19 @@ decided AS (
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
-    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+    CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_name'), FALSE)) THEN '"Name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_name`))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_description'), FALSE)) THEN '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null') END
-    ) || '}' END AS payload,
-    CASE _outcome WHEN 1 THEN 'msdyn_company' END AS reject_field,
-    CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END END AS reject_value,
-    CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' END AS reject_reason
+    ) || '}'
+    ELSE '{' || concat_ws(
+        ',',
+        '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null'),
+        '"Name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_name`))), 'null'),
+        '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null')
+    ) || '}' END END AS payload,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' END END AS reject_reason
 FROM decided

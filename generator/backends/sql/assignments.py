@@ -11,7 +11,7 @@ import json
 
 from generator.backends.sql import checks
 from generator.backends.sql.company_lookups import bind_company_lookup
-from generator.backends.sql.dialects import URL_UNSAFE, Dialect
+from generator.backends.sql.dialects import Dialect
 from generator.backends.sql.parts import (
     NOT_A_COMPANY,
     NOT_IN_MAP,
@@ -181,7 +181,7 @@ class DirectionSql:
         doubled = f"replace({source}, {d.string(chr(39))}, {d.string(chr(39) * 2)})"
         value = (
             f"CASE WHEN {source} IS NULL OR {source} = '' THEN 'null' "
-            f"ELSE '\"' || {prefix} || {self.encoded(doubled)} || {d.string(chr(39) + ')')} "
+            f"ELSE '\"' || {prefix} || {d.percent_encode(doubled)} || {d.string(chr(39) + ')')} "
             "|| '\"' END"
         )
         present = self.present(assignment.source)
@@ -206,13 +206,6 @@ class DirectionSql:
                 f"{d.string(reason)} || CAST(length({source}) AS STRING)",
             )
         ]
-
-    def encoded(self, text: str) -> str:
-        """``quote(text, safe="'")``; most keys need no encoding, so they skip the slow pass."""
-        d = self.dialect
-        return (
-            f"CASE WHEN {d.matches(text, URL_UNSAFE)} THEN {d.percent_encode(text)} ELSE {text} END"
-        )
 
     def read(self, assignment: ReadLookup) -> Built:
         d = self.dialect

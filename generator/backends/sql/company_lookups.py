@@ -45,7 +45,7 @@ def bind_company_lookup(sql: DirectionSql, assignment: BindLookup, company_field
     code = sql.column(company_field)
     present = sql.present(field)
     doubled = f"replace({source}, {d.string(chr(39))}, {d.string(chr(39) * 2)})"
-    literal = sql.encoded(doubled)
+    literal = d.percent_encode(doubled)
     value = (
         f"CASE WHEN {source} IS NULL OR {source} = '' THEN 'null' "
         f"ELSE {d.string(chr(34) + f'/{address.entity_set}({address.key}=' + chr(39))} || "
