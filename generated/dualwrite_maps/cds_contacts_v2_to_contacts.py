@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._runtime import (
-    CompanyOfRecord,
+    PLAIN_KEY,
     MappingError,
     checked_string,
     company_binder,
@@ -76,6 +76,8 @@ _GENDER_TO_DATAVERSE: Final[dict[str, int | None]] = {
     "unknown": None,
     "male": 1,
     "female": 2,
+    "Male": 1,
+    "Female": 2,
 }
 
 _GENDER_TO_FINANCE: Final[dict[int, str]] = {
@@ -89,6 +91,10 @@ _MARITAL_STATUS_TO_DATAVERSE: Final[dict[str, int | None]] = {
     "married": 2,
     "divorced": 3,
     "widowhood": 4,
+    "Single": 1,
+    "Married": 2,
+    "Divorced": 3,
+    "Widowhood": 4,
 }
 
 _MARITAL_STATUS_TO_FINANCE: Final[dict[int, str]] = {
@@ -101,6 +107,8 @@ _MARITAL_STATUS_TO_FINANCE: Final[dict[int, str]] = {
 _NOYES_BOOLEAN_TO_DATAVERSE: Final[dict[str, bool]] = {
     "no": False,
     "yes": True,
+    "No": False,
+    "Yes": True,
 }
 
 _NOYES_BOOLEAN_TO_FINANCE: Final[dict[bool, str]] = {
@@ -129,123 +137,150 @@ def finance_to_dataverse(
     record: FinanceCDSContactPersonsV2, companies: dict[str, str] | None = None
 ) -> DataverseContactsPayload:
     """Map a CDSContactPersonsV2 record to a Web API payload for contacts."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseContactsPayload = {}
     value: Any
-    company = CompanyOfRecord(TEMPLATE, record, companies)
+    # The record's cdm_companyid, looked up when a lookup first needs it.
+    company: str | None = None
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "ContactPersonPartyNumber" in record:
         value = record["ContactPersonPartyNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "ContactPersonPartyNumber", value, "msdyn_partynumber")
         payload["msdyn_partynumber"] = value
     if "FirstName" in record:
         value = record["FirstName"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(TEMPLATE, "FirstName", value, "firstname", max_length=50)
         payload["firstname"] = value
     if "MiddleName" in record:
         value = record["MiddleName"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(TEMPLATE, "MiddleName", value, "middlename", max_length=50)
         payload["middlename"] = value
     if "LastName" in record:
         value = record["LastName"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(TEMPLATE, "LastName", value, "lastname", max_length=50)
         payload["lastname"] = value
     if "AssociatedContactNumber" in record:
-        payload["msdyn_vendorcontactid@odata.bind"] = (
-            _bind_msdyn_vendors_by_msdyn_vendoraccountnumber(
-                record["AssociatedContactNumber"], "AssociatedContactNumber", company
+        value = record["AssociatedContactNumber"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "AssociatedContactNumber")
+            payload["msdyn_vendorcontactid@odata.bind"] = (
+                f"/msdyn_vendors(msdyn_vendoraccountnumber='{value}',_msdyn_company_value={company})"
             )
-        )
+        else:
+            payload["msdyn_vendorcontactid@odata.bind"] = (
+                _bind_msdyn_vendors_by_msdyn_vendoraccountnumber(
+                    value, "AssociatedContactNumber", record, companies
+                )
+            )
     if "PrimaryAddressCity" in record:
         value = record["PrimaryAddressCity"]
-        if value is not None and (value.__class__ is not str or len(value) > 80):
+        if value.__class__ is not str or len(value) > 80:
             value = checked_string(
                 TEMPLATE, "PrimaryAddressCity", value, "address1_city", max_length=80
             )
         payload["address1_city"] = value
     if "PrimaryAddressCountyId" in record:
         value = record["PrimaryAddressCountyId"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "PrimaryAddressCountyId", value, "address1_county", max_length=50
             )
         payload["address1_county"] = value
     if "PrimaryAddressStateId" in record:
         value = record["PrimaryAddressStateId"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "PrimaryAddressStateId", value, "address1_stateorprovince", max_length=50
             )
         payload["address1_stateorprovince"] = value
     if "PrimaryAddressStreet" in record:
         value = record["PrimaryAddressStreet"]
-        if value is not None and (value.__class__ is not str or len(value) > 250):
+        if value.__class__ is not str or len(value) > 250:
             value = checked_string(
                 TEMPLATE, "PrimaryAddressStreet", value, "address1_line1", max_length=250
             )
         payload["address1_line1"] = value
     if "PrimaryAddressZipCode" in record:
         value = record["PrimaryAddressZipCode"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "PrimaryAddressZipCode", value, "address1_postalcode", max_length=20
             )
         payload["address1_postalcode"] = value
     if "PrimaryPhoneNumber" in record:
         value = record["PrimaryPhoneNumber"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "PrimaryPhoneNumber", value, "telephone1", max_length=50
             )
         payload["telephone1"] = value
     if "PrimaryEmailAddress" in record:
         value = record["PrimaryEmailAddress"]
-        if value is not None and (value.__class__ is not str or len(value) > 100):
+        if value.__class__ is not str or len(value) > 100:
             value = checked_string(
                 TEMPLATE, "PrimaryEmailAddress", value, "emailaddress1", max_length=100
             )
         payload["emailaddress1"] = value
     if "EmploymentDepartment" in record:
         value = record["EmploymentDepartment"]
-        if value is not None and (value.__class__ is not str or len(value) > 100):
+        if value.__class__ is not str or len(value) > 100:
             value = checked_string(
                 TEMPLATE, "EmploymentDepartment", value, "department", max_length=100
             )
         payload["department"] = value
     if "Notes" in record:
         value = record["Notes"]
-        if value is not None and (value.__class__ is not str or len(value) > 2000):
+        if value.__class__ is not str or len(value) > 2000:
             value = checked_string(TEMPLATE, "Notes", value, "description", max_length=2000)
         payload["description"] = value
     if "Gender" in record:
-        payload["gendercode"] = _gender_to_dataverse(record["Gender"], "Gender")
+        value = record["Gender"]
+        if value.__class__ is str and value in _GENDER_TO_DATAVERSE:
+            value = _GENDER_TO_DATAVERSE[value]
+        else:
+            value = _gender_to_dataverse(value, "Gender")
+        payload["gendercode"] = value
     if "PrimaryURL" in record:
         value = record["PrimaryURL"]
-        if value is not None and (value.__class__ is not str or len(value) > 200):
+        if value.__class__ is not str or len(value) > 200:
             value = checked_string(TEMPLATE, "PrimaryURL", value, "websiteurl", max_length=200)
         payload["websiteurl"] = value
     if "MaritalStatus" in record:
-        payload["familystatuscode"] = _marital_status_to_dataverse(
-            record["MaritalStatus"], "MaritalStatus"
-        )
+        value = record["MaritalStatus"]
+        if value.__class__ is str and value in _MARITAL_STATUS_TO_DATAVERSE:
+            value = _MARITAL_STATUS_TO_DATAVERSE[value]
+        else:
+            value = _marital_status_to_dataverse(value, "MaritalStatus")
+        payload["familystatuscode"] = value
     if "IsReceivingDirectMail" in record:
-        payload["donotemail"] = _noyes_boolean_to_dataverse(
-            record["IsReceivingDirectMail"], "IsReceivingDirectMail"
-        )
+        value = record["IsReceivingDirectMail"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "IsReceivingDirectMail")
+        payload["donotemail"] = value
     if "SpouseName" in record:
         value = record["SpouseName"]
-        if value is not None and (value.__class__ is not str or len(value) > 100):
+        if value.__class__ is not str or len(value) > 100:
             value = checked_string(TEMPLATE, "SpouseName", value, "spousesname", max_length=100)
         payload["spousesname"] = value
     payload["msdyn_contactforvendor"] = True
     if "ContactPersonId" in record:
         value = record["ContactPersonId"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "ContactPersonId", value, "msdyn_contactpersonid")
         payload["msdyn_contactpersonid"] = value
     return payload
@@ -255,111 +290,131 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCDSContactPersonsV
     """Map a record of contacts, read with DATAVERSE_QUERY, to a CDSContactPersonsV2 OData
     payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinanceCDSContactPersonsV2 = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "msdyn_partynumber" in record:
         value = record["msdyn_partynumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_partynumber", value, "ContactPersonPartyNumber")
         payload["ContactPersonPartyNumber"] = value
     payload["AssociatedContactType"] = "Vendor"
     if "firstname" in record:
         value = record["firstname"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "firstname", value, "FirstName")
         payload["FirstName"] = value
     if "middlename" in record:
         value = record["middlename"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "middlename", value, "MiddleName")
         payload["MiddleName"] = value
     if "lastname" in record:
         value = record["lastname"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "lastname", value, "LastName")
         payload["LastName"] = value
     if "msdyn_vendorcontactid" in record:
-        value = _read_msdyn_vendorcontactid_msdyn_vendoraccountnumber(
-            record["msdyn_vendorcontactid"]
-        )
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_vendorcontactid"]
+        if value.__class__ is dict and value.get("msdyn_vendoraccountnumber").__class__ is str:
+            value = value["msdyn_vendoraccountnumber"]
+        else:
+            value = _read_msdyn_vendorcontactid_msdyn_vendoraccountnumber(value)
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_vendorcontactid", value, "AssociatedContactNumber"
             )
         payload["AssociatedContactNumber"] = value
     if "address1_city" in record:
         value = record["address1_city"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_city", value, "PrimaryAddressCity")
         payload["PrimaryAddressCity"] = value
     if "address1_county" in record:
         value = record["address1_county"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_county", value, "PrimaryAddressCountyId")
         payload["PrimaryAddressCountyId"] = value
     if "address1_stateorprovince" in record:
         value = record["address1_stateorprovince"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "address1_stateorprovince", value, "PrimaryAddressStateId"
             )
         payload["PrimaryAddressStateId"] = value
     if "address1_line1" in record:
         value = record["address1_line1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_line1", value, "PrimaryAddressStreet")
         payload["PrimaryAddressStreet"] = value
     if "address1_postalcode" in record:
         value = record["address1_postalcode"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_postalcode", value, "PrimaryAddressZipCode")
         payload["PrimaryAddressZipCode"] = value
     if "telephone1" in record:
         value = record["telephone1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "telephone1", value, "PrimaryPhoneNumber")
         payload["PrimaryPhoneNumber"] = value
     if "emailaddress1" in record:
         value = record["emailaddress1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "emailaddress1", value, "PrimaryEmailAddress")
         payload["PrimaryEmailAddress"] = value
     if "department" in record:
         value = record["department"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "department", value, "EmploymentDepartment")
         payload["EmploymentDepartment"] = value
     if "description" in record:
         value = record["description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "description", value, "Notes")
         payload["Notes"] = value
     if "gendercode" in record:
-        payload["Gender"] = _gender_to_finance(record["gendercode"], "gendercode")
+        value = record["gendercode"]
+        if value.__class__ is int and value in _GENDER_TO_FINANCE:
+            value = _GENDER_TO_FINANCE[value]
+        else:
+            value = _gender_to_finance(value, "gendercode")
+        payload["Gender"] = value
     if "websiteurl" in record:
         value = record["websiteurl"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "websiteurl", value, "PrimaryURL")
         payload["PrimaryURL"] = value
     if "familystatuscode" in record:
-        payload["MaritalStatus"] = _marital_status_to_finance(
-            record["familystatuscode"], "familystatuscode"
-        )
+        value = record["familystatuscode"]
+        if value.__class__ is int and value in _MARITAL_STATUS_TO_FINANCE:
+            value = _MARITAL_STATUS_TO_FINANCE[value]
+        else:
+            value = _marital_status_to_finance(value, "familystatuscode")
+        payload["MaritalStatus"] = value
     if "donotemail" in record:
-        payload["IsReceivingDirectMail"] = _noyes_boolean_to_finance(
-            record["donotemail"], "donotemail"
-        )
+        value = record["donotemail"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "donotemail")
+        payload["IsReceivingDirectMail"] = value
     if "spousesname" in record:
         value = record["spousesname"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "spousesname", value, "SpouseName")
         payload["SpouseName"] = value
     if "msdyn_contactpersonid" in record:
         value = record["msdyn_contactpersonid"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_contactpersonid", value, "ContactPersonId")
         payload["ContactPersonId"] = value
     return payload

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._runtime import (
-    CompanyOfRecord,
+    PLAIN_KEY,
     MappingError,
     checked_string,
     company_binder,
@@ -58,6 +58,8 @@ _read_msdyn_paymenttermid_msdyn_name: Final = expanded_key_reader(
 _NOYES_BOOLEAN_TO_DATAVERSE: Final[dict[str, bool]] = {
     "no": False,
     "yes": True,
+    "No": False,
+    "Yes": True,
 }
 
 _NOYES_BOOLEAN_TO_FINANCE: Final[dict[bool, str]] = {
@@ -82,36 +84,63 @@ def finance_to_dataverse(
     record: FinanceCustomerGroups, companies: dict[str, str] | None = None
 ) -> DataverseMsdynCustomergroupsPayload:
     """Map a CustomerGroups record to a Web API payload for msdyn_customergroups."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseMsdynCustomergroupsPayload = {}
     value: Any
-    company = CompanyOfRecord(TEMPLATE, record, companies)
+    # The record's cdm_companyid, looked up when a lookup first needs it.
+    company: str | None = None
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "CustomerGroupId" in record:
         value = record["CustomerGroupId"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "CustomerGroupId", value, "msdyn_groupid")
         payload["msdyn_groupid"] = value
     if "Description" in record:
         value = record["Description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
         payload["msdyn_description"] = value
     if "IsSalesTaxIncludedInPrice" in record:
-        payload["msdyn_issalestaxincludedinprice"] = _noyes_boolean_to_dataverse(
-            record["IsSalesTaxIncludedInPrice"], "IsSalesTaxIncludedInPrice"
-        )
+        value = record["IsSalesTaxIncludedInPrice"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "IsSalesTaxIncludedInPrice")
+        payload["msdyn_issalestaxincludedinprice"] = value
     if "PaymentTermId" in record:
-        payload["msdyn_paymenttermid@odata.bind"] = _bind_msdyn_paymentterms_by_msdyn_name(
-            record["PaymentTermId"], "PaymentTermId", company
-        )
-    if "ClearingPeriodPaymentTermName" in record:
-        payload["msdyn_clearingperiodpaymenttermname@odata.bind"] = (
-            _bind_msdyn_paymentterms_by_msdyn_name(
-                record["ClearingPeriodPaymentTermName"], "ClearingPeriodPaymentTermName", company
+        value = record["PaymentTermId"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "PaymentTermId")
+            payload["msdyn_paymenttermid@odata.bind"] = (
+                f"/msdyn_paymentterms(msdyn_name='{value}',_msdyn_company_value={company})"
             )
-        )
+        else:
+            payload["msdyn_paymenttermid@odata.bind"] = _bind_msdyn_paymentterms_by_msdyn_name(
+                value, "PaymentTermId", record, companies
+            )
+    if "ClearingPeriodPaymentTermName" in record:
+        value = record["ClearingPeriodPaymentTermName"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "ClearingPeriodPaymentTermName")
+            payload["msdyn_clearingperiodpaymenttermname@odata.bind"] = (
+                f"/msdyn_paymentterms(msdyn_name='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_clearingperiodpaymenttermname@odata.bind"] = (
+                _bind_msdyn_paymentterms_by_msdyn_name(
+                    value, "ClearingPeriodPaymentTermName", record, companies
+                )
+            )
     return payload
 
 
@@ -119,35 +148,51 @@ def dataverse_to_finance(record: DataverseMsdynCustomergroups) -> FinanceCustome
     """Map a record of msdyn_customergroups, read with DATAVERSE_QUERY, to a CustomerGroups
     OData payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinanceCustomerGroups = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "msdyn_groupid" in record:
         value = record["msdyn_groupid"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_groupid", value, "CustomerGroupId")
         payload["CustomerGroupId"] = value
     if "msdyn_description" in record:
         value = record["msdyn_description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
         payload["Description"] = value
     if "msdyn_issalestaxincludedinprice" in record:
-        payload["IsSalesTaxIncludedInPrice"] = _noyes_boolean_to_finance(
-            record["msdyn_issalestaxincludedinprice"], "msdyn_issalestaxincludedinprice"
-        )
+        value = record["msdyn_issalestaxincludedinprice"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_issalestaxincludedinprice")
+        payload["IsSalesTaxIncludedInPrice"] = value
     if "msdyn_paymenttermid" in record:
-        value = _read_msdyn_paymenttermid_msdyn_name(record["msdyn_paymenttermid"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_paymenttermid"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_paymenttermid_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_paymenttermid", value, "PaymentTermId")
         payload["PaymentTermId"] = value
     if "msdyn_clearingperiodpaymenttermname" in record:
-        value = _read_msdyn_clearingperiodpaymenttermname_msdyn_name(
-            record["msdyn_clearingperiodpaymenttermname"]
-        )
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_clearingperiodpaymenttermname"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_clearingperiodpaymenttermname_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "msdyn_clearingperiodpaymenttermname",

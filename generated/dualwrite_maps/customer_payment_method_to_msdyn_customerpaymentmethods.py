@@ -60,6 +60,12 @@ _ACCOUNT_TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "project": 806380003,
     "fixedassets": 806380004,
     "bank": 806380005,
+    "Ledger": 806380000,
+    "Cust": 806380001,
+    "Vend": 806380002,
+    "Project": 806380003,
+    "FixedAssets": 806380004,
+    "Bank": 806380005,
 }
 
 _ACCOUNT_TYPE_TO_FINANCE: Final[dict[int, str]] = {
@@ -77,6 +83,11 @@ _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "bankacceptance": 806380004,
     "nodraft": 806380000,
     "noacceptance": 806380001,
+    "Acceptance": 806380002,
+    "Promissory": 806380003,
+    "BankAcceptance": 806380004,
+    "NoDraft": 806380000,
+    "NoAcceptance": 806380001,
 }
 
 _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_FINANCE: Final[dict[int, str]] = {
@@ -90,6 +101,8 @@ _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_FINANCE: Final[dict[int, str]] = {
 _NOYES_BOOLEAN_TO_DATAVERSE: Final[dict[str, bool]] = {
     "no": False,
     "yes": True,
+    "No": False,
+    "Yes": True,
 }
 
 _NOYES_BOOLEAN_TO_FINANCE: Final[dict[bool, str]] = {
@@ -103,6 +116,11 @@ _PAYMENT_STATUS_TO_DATAVERSE: Final[dict[str, int]] = {
     "recieved": 806380002,
     "confirmed": 806380003,
     "rejected": 806380004,
+    "None": 806380000,
+    "Sent": 806380001,
+    "Recieved": 806380002,
+    "Confirmed": 806380003,
+    "Rejected": 806380004,
 }
 
 _PAYMENT_STATUS_TO_FINANCE: Final[dict[int, str]] = {
@@ -119,6 +137,11 @@ _PAYMENT_TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "check": 806380002,
     "billofexchange": 806380003,
     "creditcard": 806380004,
+    "Other": 806380000,
+    "ElectronicPayment": 806380001,
+    "Check": 806380002,
+    "BillOfExchange": 806380003,
+    "CreditCard": 806380004,
 }
 
 _PAYMENT_TYPE_TO_FINANCE: Final[dict[int, str]] = {
@@ -134,6 +157,10 @@ _SUM_BY_PERIOD_TO_DATAVERSE: Final[dict[str, int]] = {
     "week": 806380002,
     "total": 806380003,
     "transdate": 806380001,
+    "Invoice": 806380000,
+    "Week": 806380002,
+    "Total": 806380003,
+    "TransDate": 806380001,
 }
 
 _SUM_BY_PERIOD_TO_FINANCE: Final[dict[int, str]] = {
@@ -162,25 +189,33 @@ def finance_to_dataverse(
     """Map a CustomerPaymentMethods record to a Web API payload for
     msdyn_customerpaymentmethods.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseMsdynCustomerpaymentmethodsPayload = {}
     value: Any
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "Name" in record:
         value = record["Name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Name", value, "msdyn_name")
         payload["msdyn_name"] = value
     if "AccountType" in record:
-        payload["msdyn_accounttype"] = _account_type_to_dataverse(
-            record["AccountType"], "AccountType"
-        )
+        value = record["AccountType"]
+        if value.__class__ is str and value in _ACCOUNT_TYPE_TO_DATAVERSE:
+            value = _ACCOUNT_TYPE_TO_DATAVERSE[value]
+        else:
+            value = _account_type_to_dataverse(value, "AccountType")
+        payload["msdyn_accounttype"] = value
     if "DiscountGracePeriodDays" in record:
         value = record["DiscountGracePeriodDays"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "DiscountGracePeriodDays",
@@ -191,16 +226,22 @@ def finance_to_dataverse(
             )
         payload["msdyn_discountgraceperioddays"] = value
     if "BridgingPostingEnabled" in record:
-        payload["msdyn_bridgingpostingenabled"] = _noyes_boolean_to_dataverse(
-            record["BridgingPostingEnabled"], "BridgingPostingEnabled"
-        )
+        value = record["BridgingPostingEnabled"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "BridgingPostingEnabled")
+        payload["msdyn_bridgingpostingenabled"] = value
     if "IsSEPA" in record:
-        payload["msdyn_issepa"] = _noyes_boolean_to_dataverse(record["IsSEPA"], "IsSEPA")
+        value = record["IsSEPA"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "IsSEPA")
+        payload["msdyn_issepa"] = value
     if "LastFileNumber" in record:
         value = record["LastFileNumber"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "LastFileNumber",
@@ -212,9 +253,7 @@ def finance_to_dataverse(
         payload["msdyn_lastfilenumber"] = value
     if "LastFileNumberToday" in record:
         value = record["LastFileNumberToday"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "LastFileNumberToday",
@@ -226,33 +265,51 @@ def finance_to_dataverse(
         payload["msdyn_lastfilenumbertoday"] = value
     if "Description" in record:
         value = record["Description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
         payload["msdyn_description"] = value
     if "PaymentType" in record:
-        payload["msdyn_paymenttype"] = _payment_type_to_dataverse(
-            record["PaymentType"], "PaymentType"
-        )
+        value = record["PaymentType"]
+        if value.__class__ is str and value in _PAYMENT_TYPE_TO_DATAVERSE:
+            value = _PAYMENT_TYPE_TO_DATAVERSE[value]
+        else:
+            value = _payment_type_to_dataverse(value, "PaymentType")
+        payload["msdyn_paymenttype"] = value
     if "PaymentStatus" in record:
-        payload["msdyn_paymentstatus"] = _payment_status_to_dataverse(
-            record["PaymentStatus"], "PaymentStatus"
-        )
+        value = record["PaymentStatus"]
+        if value.__class__ is str and value in _PAYMENT_STATUS_TO_DATAVERSE:
+            value = _PAYMENT_STATUS_TO_DATAVERSE[value]
+        else:
+            value = _payment_status_to_dataverse(value, "PaymentStatus")
+        payload["msdyn_paymentstatus"] = value
     if "SumByPeriod" in record:
-        payload["msdyn_sumbyperiod"] = _sum_by_period_to_dataverse(
-            record["SumByPeriod"], "SumByPeriod"
-        )
+        value = record["SumByPeriod"]
+        if value.__class__ is str and value in _SUM_BY_PERIOD_TO_DATAVERSE:
+            value = _SUM_BY_PERIOD_TO_DATAVERSE[value]
+        else:
+            value = _sum_by_period_to_dataverse(value, "SumByPeriod")
+        payload["msdyn_sumbyperiod"] = value
     if "EnablePostdatedCheckClearingPosting" in record:
-        payload["msdyn_enablepostdatescheckclearingposting"] = _noyes_boolean_to_dataverse(
-            record["EnablePostdatedCheckClearingPosting"], "EnablePostdatedCheckClearingPosting"
-        )
+        value = record["EnablePostdatedCheckClearingPosting"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "EnablePostdatedCheckClearingPosting")
+        payload["msdyn_enablepostdatescheckclearingposting"] = value
     if "BillOfExchangeDraftType" in record:
-        payload["msdyn_billofexchangedrafttype"] = _bill_of_exchange_draft_type_to_dataverse(
-            record["BillOfExchangeDraftType"], "BillOfExchangeDraftType"
-        )
+        value = record["BillOfExchangeDraftType"]
+        if value.__class__ is str and value in _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_DATAVERSE:
+            value = _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_DATAVERSE[value]
+        else:
+            value = _bill_of_exchange_draft_type_to_dataverse(value, "BillOfExchangeDraftType")
+        payload["msdyn_billofexchangedrafttype"] = value
     if "DirectDebit" in record:
-        payload["msdyn_directdebit"] = _noyes_boolean_to_dataverse(
-            record["DirectDebit"], "DirectDebit"
-        )
+        value = record["DirectDebit"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "DirectDebit")
+        payload["msdyn_directdebit"] = value
     return payload
 
 
@@ -262,25 +319,33 @@ def dataverse_to_finance(
     """Map a record of msdyn_customerpaymentmethods, read with DATAVERSE_QUERY, to a
     CustomerPaymentMethods OData payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinanceCustomerPaymentMethods = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "msdyn_name" in record:
         value = record["msdyn_name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_name", value, "Name")
         payload["Name"] = value
     if "msdyn_accounttype" in record:
-        payload["AccountType"] = _account_type_to_finance(
-            record["msdyn_accounttype"], "msdyn_accounttype"
-        )
+        value = record["msdyn_accounttype"]
+        if value.__class__ is int and value in _ACCOUNT_TYPE_TO_FINANCE:
+            value = _ACCOUNT_TYPE_TO_FINANCE[value]
+        else:
+            value = _account_type_to_finance(value, "msdyn_accounttype")
+        payload["AccountType"] = value
     if "msdyn_discountgraceperioddays" in record:
         value = record["msdyn_discountgraceperioddays"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_discountgraceperioddays",
@@ -291,16 +356,22 @@ def dataverse_to_finance(
             )
         payload["DiscountGracePeriodDays"] = value
     if "msdyn_bridgingpostingenabled" in record:
-        payload["BridgingPostingEnabled"] = _noyes_boolean_to_finance(
-            record["msdyn_bridgingpostingenabled"], "msdyn_bridgingpostingenabled"
-        )
+        value = record["msdyn_bridgingpostingenabled"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_bridgingpostingenabled")
+        payload["BridgingPostingEnabled"] = value
     if "msdyn_issepa" in record:
-        payload["IsSEPA"] = _noyes_boolean_to_finance(record["msdyn_issepa"], "msdyn_issepa")
+        value = record["msdyn_issepa"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_issepa")
+        payload["IsSEPA"] = value
     if "msdyn_lastfilenumber" in record:
         value = record["msdyn_lastfilenumber"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_lastfilenumber",
@@ -312,9 +383,7 @@ def dataverse_to_finance(
         payload["LastFileNumber"] = value
     if "msdyn_lastfilenumbertoday" in record:
         value = record["msdyn_lastfilenumbertoday"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_lastfilenumbertoday",
@@ -326,34 +395,51 @@ def dataverse_to_finance(
         payload["LastFileNumberToday"] = value
     if "msdyn_description" in record:
         value = record["msdyn_description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
         payload["Description"] = value
     if "msdyn_paymenttype" in record:
-        payload["PaymentType"] = _payment_type_to_finance(
-            record["msdyn_paymenttype"], "msdyn_paymenttype"
-        )
+        value = record["msdyn_paymenttype"]
+        if value.__class__ is int and value in _PAYMENT_TYPE_TO_FINANCE:
+            value = _PAYMENT_TYPE_TO_FINANCE[value]
+        else:
+            value = _payment_type_to_finance(value, "msdyn_paymenttype")
+        payload["PaymentType"] = value
     if "msdyn_paymentstatus" in record:
-        payload["PaymentStatus"] = _payment_status_to_finance(
-            record["msdyn_paymentstatus"], "msdyn_paymentstatus"
-        )
+        value = record["msdyn_paymentstatus"]
+        if value.__class__ is int and value in _PAYMENT_STATUS_TO_FINANCE:
+            value = _PAYMENT_STATUS_TO_FINANCE[value]
+        else:
+            value = _payment_status_to_finance(value, "msdyn_paymentstatus")
+        payload["PaymentStatus"] = value
     if "msdyn_sumbyperiod" in record:
-        payload["SumByPeriod"] = _sum_by_period_to_finance(
-            record["msdyn_sumbyperiod"], "msdyn_sumbyperiod"
-        )
+        value = record["msdyn_sumbyperiod"]
+        if value.__class__ is int and value in _SUM_BY_PERIOD_TO_FINANCE:
+            value = _SUM_BY_PERIOD_TO_FINANCE[value]
+        else:
+            value = _sum_by_period_to_finance(value, "msdyn_sumbyperiod")
+        payload["SumByPeriod"] = value
     if "msdyn_enablepostdatescheckclearingposting" in record:
-        payload["EnablePostdatedCheckClearingPosting"] = _noyes_boolean_to_finance(
-            record["msdyn_enablepostdatescheckclearingposting"],
-            "msdyn_enablepostdatescheckclearingposting",
-        )
+        value = record["msdyn_enablepostdatescheckclearingposting"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_enablepostdatescheckclearingposting")
+        payload["EnablePostdatedCheckClearingPosting"] = value
     if "msdyn_billofexchangedrafttype" in record:
-        payload["BillOfExchangeDraftType"] = _bill_of_exchange_draft_type_to_finance(
-            record["msdyn_billofexchangedrafttype"], "msdyn_billofexchangedrafttype"
-        )
+        value = record["msdyn_billofexchangedrafttype"]
+        if value.__class__ is int and value in _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_FINANCE:
+            value = _BILL_OF_EXCHANGE_DRAFT_TYPE_TO_FINANCE[value]
+        else:
+            value = _bill_of_exchange_draft_type_to_finance(value, "msdyn_billofexchangedrafttype")
+        payload["BillOfExchangeDraftType"] = value
     if "msdyn_directdebit" in record:
-        payload["DirectDebit"] = _noyes_boolean_to_finance(
-            record["msdyn_directdebit"], "msdyn_directdebit"
-        )
+        value = record["msdyn_directdebit"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_directdebit")
+        payload["DirectDebit"] = value
     return payload
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._runtime import (
-    CompanyOfRecord,
+    PLAIN_KEY,
     MappingError,
     checked_integer,
     checked_number,
@@ -150,6 +150,8 @@ _read_transactioncurrencyid_isocurrencycode: Final = expanded_key_reader(
 _INVOICE_ADDRESS_TO_DATAVERSE: Final[dict[str, int]] = {
     "invoiceaccount": 806380000,
     "orderaccount": 806380001,
+    "InvoiceAccount": 806380000,
+    "OrderAccount": 806380001,
 }
 
 _INVOICE_ADDRESS_TO_FINANCE: Final[dict[int, str]] = {
@@ -160,6 +162,8 @@ _INVOICE_ADDRESS_TO_FINANCE: Final[dict[int, str]] = {
 _NOYES_BOOLEAN_TO_DATAVERSE: Final[dict[str, bool]] = {
     "no": False,
     "yes": True,
+    "No": False,
+    "Yes": True,
 }
 
 _NOYES_BOOLEAN_TO_FINANCE: Final[dict[bool, str]] = {
@@ -174,6 +178,12 @@ _ON_HOLD_STATUS_TO_DATAVERSE: Final[dict[str, int]] = {
     "payment": 806380003,
     "requisition": 806380004,
     "never": 806380005,
+    "No": 806380000,
+    "Invoice": 806380001,
+    "All": 806380002,
+    "Payment": 806380003,
+    "Requisition": 806380004,
+    "Never": 806380005,
 }
 
 _ON_HOLD_STATUS_TO_FINANCE: Final[dict[int, str]] = {
@@ -202,38 +212,44 @@ def finance_to_dataverse(
     record: FinanceCustomersV3, companies: dict[str, str] | None = None
 ) -> DataverseAccountsPayload:
     """Map a CustomersV3 record to a Web API payload for accounts."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseAccountsPayload = {}
     value: Any
-    company = CompanyOfRecord(TEMPLATE, record, companies)
+    # The record's cdm_companyid, looked up when a lookup first needs it.
+    company: str | None = None
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "CustomerAccount" in record:
         value = record["CustomerAccount"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "CustomerAccount", value, "accountnumber", max_length=20
             )
         payload["accountnumber"] = value
     if "InvoiceAddressCity" in record:
         value = record["InvoiceAddressCity"]
-        if value is not None and (value.__class__ is not str or len(value) > 80):
+        if value.__class__ is not str or len(value) > 80:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressCity", value, "address2_city", max_length=80
             )
         payload["address2_city"] = value
     if "InvoiceAddressCounty" in record:
         value = record["InvoiceAddressCounty"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressCounty", value, "address2_county", max_length=50
             )
         payload["address2_county"] = value
     if "InvoiceAddressLatitude" in record:
         value = record["InvoiceAddressLatitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
-        ):
+        if (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90:
             value = checked_number(
                 TEMPLATE,
                 "InvoiceAddressLatitude",
@@ -245,10 +261,9 @@ def finance_to_dataverse(
         payload["address2_latitude"] = value
     if "InvoiceAddressLongitude" in record:
         value = record["InvoiceAddressLongitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -180 <= value <= 180
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -180 <= value <= 180:
             value = checked_number(
                 TEMPLATE,
                 "InvoiceAddressLongitude",
@@ -260,54 +275,51 @@ def finance_to_dataverse(
         payload["address2_longitude"] = value
     if "InvoiceAddressState" in record:
         value = record["InvoiceAddressState"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressState", value, "address2_stateorprovince", max_length=50
             )
         payload["address2_stateorprovince"] = value
     if "InvoiceAddressStreet" in record:
         value = record["InvoiceAddressStreet"]
-        if value is not None and (value.__class__ is not str or len(value) > 250):
+        if value.__class__ is not str or len(value) > 250:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressStreet", value, "address2_line1", max_length=250
             )
         payload["address2_line1"] = value
     if "InvoiceAddressZipCode" in record:
         value = record["InvoiceAddressZipCode"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressZipCode", value, "address2_postalcode", max_length=20
             )
         payload["address2_postalcode"] = value
     if "CreditLimit" in record:
         value = record["CreditLimit"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not 0 <= value <= 100000000000000
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not 0 <= value <= 100000000000000:
             value = checked_number(
                 TEMPLATE, "CreditLimit", value, "creditlimit", minimum=0, maximum=100000000000000
             )
         payload["creditlimit"] = value
     if "DeliveryAddressCity" in record:
         value = record["DeliveryAddressCity"]
-        if value is not None and (value.__class__ is not str or len(value) > 80):
+        if value.__class__ is not str or len(value) > 80:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressCity", value, "address1_city", max_length=80
             )
         payload["address1_city"] = value
     if "DeliveryAddressCounty" in record:
         value = record["DeliveryAddressCounty"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressCounty", value, "address1_county", max_length=50
             )
         payload["address1_county"] = value
     if "DeliveryAddressLatitude" in record:
         value = record["DeliveryAddressLatitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
-        ):
+        if (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90:
             value = checked_number(
                 TEMPLATE,
                 "DeliveryAddressLatitude",
@@ -319,10 +331,9 @@ def finance_to_dataverse(
         payload["address1_latitude"] = value
     if "DeliveryAddressLongitude" in record:
         value = record["DeliveryAddressLongitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -180 <= value <= 180
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -180 <= value <= 180:
             value = checked_number(
                 TEMPLATE,
                 "DeliveryAddressLongitude",
@@ -334,119 +345,185 @@ def finance_to_dataverse(
         payload["address1_longitude"] = value
     if "DeliveryAddressZipCode" in record:
         value = record["DeliveryAddressZipCode"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressZipCode", value, "address1_postalcode", max_length=20
             )
         payload["address1_postalcode"] = value
     if "PrimaryContactEmail" in record:
         value = record["PrimaryContactEmail"]
-        if value is not None and (value.__class__ is not str or len(value) > 100):
+        if value.__class__ is not str or len(value) > 100:
             value = checked_string(
                 TEMPLATE, "PrimaryContactEmail", value, "emailaddress1", max_length=100
             )
         payload["emailaddress1"] = value
     if "PrimaryContactPhone" in record:
         value = record["PrimaryContactPhone"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "PrimaryContactPhone", value, "telephone1", max_length=50
             )
         payload["telephone1"] = value
     if "PrimaryContactTwitter" in record:
         value = record["PrimaryContactTwitter"]
-        if value is not None and (value.__class__ is not str or len(value) > 128):
+        if value.__class__ is not str or len(value) > 128:
             value = checked_string(
                 TEMPLATE, "PrimaryContactTwitter", value, "primarytwitterid", max_length=128
             )
         payload["primarytwitterid"] = value
     if "PrimaryContactURL" in record:
         value = record["PrimaryContactURL"]
-        if value is not None and (value.__class__ is not str or len(value) > 200):
+        if value.__class__ is not str or len(value) > 200:
             value = checked_string(
                 TEMPLATE, "PrimaryContactURL", value, "websiteurl", max_length=200
             )
         payload["websiteurl"] = value
     if "SalesCurrencyCode" in record:
-        payload["transactioncurrencyid@odata.bind"] = (
-            _bind_transactioncurrencies_by_isocurrencycode(
-                record["SalesCurrencyCode"], "SalesCurrencyCode"
+        value = record["SalesCurrencyCode"]
+        if value.__class__ is str and value and len(value) <= 5 and not value.strip(PLAIN_KEY):
+            payload["transactioncurrencyid@odata.bind"] = (
+                f"/transactioncurrencies(isocurrencycode='{value}')"
             )
-        )
+        else:
+            payload["transactioncurrencyid@odata.bind"] = (
+                _bind_transactioncurrencies_by_isocurrencycode(value, "SalesCurrencyCode")
+            )
     if "SalesMemo" in record:
         value = record["SalesMemo"]
-        if value is not None and (value.__class__ is not str or len(value) > 2000):
+        if value.__class__ is not str or len(value) > 2000:
             value = checked_string(TEMPLATE, "SalesMemo", value, "description", max_length=2000)
         payload["description"] = value
     if "CreditLimitIsMandatory" in record:
-        payload["msdyn_creditlimitismandatory"] = _noyes_boolean_to_dataverse(
-            record["CreditLimitIsMandatory"], "CreditLimitIsMandatory"
-        )
+        value = record["CreditLimitIsMandatory"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "CreditLimitIsMandatory")
+        payload["msdyn_creditlimitismandatory"] = value
     if "CreditRating" in record:
         value = record["CreditRating"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "CreditRating", value, "msdyn_creditrating")
         payload["msdyn_creditrating"] = value
     if "CustomerGroupId" in record:
-        payload["msdyn_customergroupid@odata.bind"] = _bind_msdyn_customergroups_by_msdyn_groupid(
-            record["CustomerGroupId"], "CustomerGroupId", company
-        )
+        value = record["CustomerGroupId"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "CustomerGroupId")
+            payload["msdyn_customergroupid@odata.bind"] = (
+                f"/msdyn_customergroups(msdyn_groupid='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_customergroupid@odata.bind"] = (
+                _bind_msdyn_customergroups_by_msdyn_groupid(
+                    value, "CustomerGroupId", record, companies
+                )
+            )
     if "IdentificationNumber" in record:
         value = record["IdentificationNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "IdentificationNumber", value, "msdyn_identificationnumber"
             )
         payload["msdyn_identificationnumber"] = value
     if "InvoiceAccount" in record:
-        payload["msdyn_billingaccount@odata.bind"] = _bind_accounts_by_accountnumber(
-            record["InvoiceAccount"], "InvoiceAccount", company
-        )
+        value = record["InvoiceAccount"]
+        if value.__class__ is str and value and len(value) <= 20 and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "InvoiceAccount")
+            payload["msdyn_billingaccount@odata.bind"] = (
+                f"/accounts(accountnumber='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_billingaccount@odata.bind"] = _bind_accounts_by_accountnumber(
+                value, "InvoiceAccount", record, companies
+            )
     if "InvoiceAddress" in record:
-        payload["msdyn_invoiceaddress"] = _invoice_address_to_dataverse(
-            record["InvoiceAddress"], "InvoiceAddress"
-        )
+        value = record["InvoiceAddress"]
+        if value.__class__ is str and value in _INVOICE_ADDRESS_TO_DATAVERSE:
+            value = _INVOICE_ADDRESS_TO_DATAVERSE[value]
+        else:
+            value = _invoice_address_to_dataverse(value, "InvoiceAddress")
+        payload["msdyn_invoiceaddress"] = value
     if "IsOneTimeCustomer" in record:
-        payload["msdyn_onetimecustomer"] = _noyes_boolean_to_dataverse(
-            record["IsOneTimeCustomer"], "IsOneTimeCustomer"
-        )
+        value = record["IsOneTimeCustomer"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "IsOneTimeCustomer")
+        payload["msdyn_onetimecustomer"] = value
     if "OnHoldStatus" in record:
-        payload["msdyn_onholdstatus"] = _on_hold_status_to_dataverse(
-            record["OnHoldStatus"], "OnHoldStatus"
-        )
+        value = record["OnHoldStatus"]
+        if value.__class__ is str and value in _ON_HOLD_STATUS_TO_DATAVERSE:
+            value = _ON_HOLD_STATUS_TO_DATAVERSE[value]
+        else:
+            value = _on_hold_status_to_dataverse(value, "OnHoldStatus")
+        payload["msdyn_onholdstatus"] = value
     if "PartyCountry" in record:
         value = record["PartyCountry"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "PartyCountry", value, "msdyn_partycountry")
         payload["msdyn_partycountry"] = value
     if "PartyState" in record:
         value = record["PartyState"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "PartyState", value, "msdyn_partystateprovince")
         payload["msdyn_partystateprovince"] = value
     if "PaymentDay" in record:
-        payload["msdyn_paymentday@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
-            record["PaymentDay"], "PaymentDay", company
-        )
-    if "PaymentMethod" in record:
-        payload["msdyn_customerpaymentmethod@odata.bind"] = (
-            _bind_msdyn_customerpaymentmethods_by_msdyn_name(
-                record["PaymentMethod"], "PaymentMethod", company
+        value = record["PaymentDay"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "PaymentDay")
+            payload["msdyn_paymentday@odata.bind"] = (
+                f"/msdyn_paymentdays(msdyn_name='{value}',_msdyn_company_value={company})"
             )
-        )
+        else:
+            payload["msdyn_paymentday@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
+                value, "PaymentDay", record, companies
+            )
+    if "PaymentMethod" in record:
+        value = record["PaymentMethod"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "PaymentMethod")
+            payload["msdyn_customerpaymentmethod@odata.bind"] = (
+                f"/msdyn_customerpaymentmethods(msdyn_name='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_customerpaymentmethod@odata.bind"] = (
+                _bind_msdyn_customerpaymentmethods_by_msdyn_name(
+                    value, "PaymentMethod", record, companies
+                )
+            )
     if "PaymentSchedule" in record:
-        payload["msdyn_paymentschedule@odata.bind"] = _bind_msdyn_paymentschedules_by_msdyn_name(
-            record["PaymentSchedule"], "PaymentSchedule", company
-        )
+        value = record["PaymentSchedule"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "PaymentSchedule")
+            payload["msdyn_paymentschedule@odata.bind"] = (
+                f"/msdyn_paymentschedules(msdyn_name='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_paymentschedule@odata.bind"] = (
+                _bind_msdyn_paymentschedules_by_msdyn_name(
+                    value, "PaymentSchedule", record, companies
+                )
+            )
     if "PaymentTerms" in record:
-        payload["msdyn_paymentterm@odata.bind"] = _bind_msdyn_paymentterms_by_msdyn_name(
-            record["PaymentTerms"], "PaymentTerms", company
-        )
+        value = record["PaymentTerms"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "PaymentTerms")
+            payload["msdyn_paymentterm@odata.bind"] = (
+                f"/msdyn_paymentterms(msdyn_name='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_paymentterm@odata.bind"] = _bind_msdyn_paymentterms_by_msdyn_name(
+                value, "PaymentTerms", record, companies
+            )
     if "PaymentTermsBaseDays" in record:
         value = record["PaymentTermsBaseDays"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "PaymentTermsBaseDays",
@@ -458,44 +535,52 @@ def finance_to_dataverse(
         payload["msdyn_paymenttermsbasedays"] = value
     if "PrimaryContactFacebook" in record:
         value = record["PrimaryContactFacebook"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactFacebook", value, "msdyn_primaryfacebookid"
             )
         payload["msdyn_primaryfacebookid"] = value
     if "PrimaryContactFaxExtension" in record:
         value = record["PrimaryContactFaxExtension"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactFaxExtension", value, "msdyn_faxextension"
             )
         payload["msdyn_faxextension"] = value
     if "PrimaryContactLinkedIn" in record:
         value = record["PrimaryContactLinkedIn"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactLinkedIn", value, "msdyn_primarylinkedinid"
             )
         payload["msdyn_primarylinkedinid"] = value
     if "TaxExemptNumber" in record:
         value = record["TaxExemptNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "TaxExemptNumber", value, "msdyn_taxexemptnumber")
         payload["msdyn_taxexemptnumber"] = value
     if "VendorAccount" in record:
-        payload["msdyn_vendor@odata.bind"] = _bind_msdyn_vendors_by_msdyn_vendoraccountnumber(
-            record["VendorAccount"], "VendorAccount", company
-        )
+        value = record["VendorAccount"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "VendorAccount")
+            payload["msdyn_vendor@odata.bind"] = (
+                f"/msdyn_vendors(msdyn_vendoraccountnumber='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_vendor@odata.bind"] = _bind_msdyn_vendors_by_msdyn_vendoraccountnumber(
+                value, "VendorAccount", record, companies
+            )
     if "PrimaryContactEmailDescription" in record:
         value = record["PrimaryContactEmailDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactEmailDescription", value, "msdyn_emailaddress1description"
             )
         payload["msdyn_emailaddress1description"] = value
     if "PrimaryContactFacebookDescription" in record:
         value = record["PrimaryContactFacebookDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "PrimaryContactFacebookDescription",
@@ -505,14 +590,14 @@ def finance_to_dataverse(
         payload["msdyn_primaryfacebookdescription"] = value
     if "PrimaryContactFaxDescription" in record:
         value = record["PrimaryContactFaxDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactFaxDescription", value, "msdyn_faxdescription"
             )
         payload["msdyn_faxdescription"] = value
     if "PrimaryContactLinkedInDescription" in record:
         value = record["PrimaryContactLinkedInDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "PrimaryContactLinkedInDescription",
@@ -522,21 +607,21 @@ def finance_to_dataverse(
         payload["msdyn_primarylinkedindescrption"] = value
     if "PrimaryContactPhoneDescription" in record:
         value = record["PrimaryContactPhoneDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactPhoneDescription", value, "msdyn_telephone1description"
             )
         payload["msdyn_telephone1description"] = value
     if "PrimaryContactPhoneExtension" in record:
         value = record["PrimaryContactPhoneExtension"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactPhoneExtension", value, "msdyn_telephone1extension"
             )
         payload["msdyn_telephone1extension"] = value
     if "PrimaryContactTwitterDescription" in record:
         value = record["PrimaryContactTwitterDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "PrimaryContactTwitterDescription",
@@ -546,21 +631,21 @@ def finance_to_dataverse(
         payload["msdyn_primarytwitteriddescription"] = value
     if "PrimaryContactURLDescription" in record:
         value = record["PrimaryContactURLDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactURLDescription", value, "msdyn_websiteurldescription"
             )
         payload["msdyn_websiteurldescription"] = value
     if "DeliveryAddressStreet" in record:
         value = record["DeliveryAddressStreet"]
-        if value is not None and (value.__class__ is not str or len(value) > 250):
+        if value.__class__ is not str or len(value) > 250:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressStreet", value, "address1_line1", max_length=250
             )
         payload["address1_line1"] = value
     if "DeliveryAddressState" in record:
         value = record["DeliveryAddressState"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressState", value, "address1_stateorprovince", max_length=50
             )
@@ -569,181 +654,233 @@ def finance_to_dataverse(
     payload["customertypecode"] = 3
     if "PartyNumber" in record:
         value = record["PartyNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "PartyNumber", value, "msdyn_partynumber")
         payload["msdyn_partynumber"] = value
     if "ContactPersonId" in record:
-        payload["primarycontactid@odata.bind"] = _bind_contacts_by_msdyn_contactpersonid(
-            record["ContactPersonId"], "ContactPersonId", company
-        )
+        value = record["ContactPersonId"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "ContactPersonId")
+            payload["primarycontactid@odata.bind"] = (
+                f"/contacts(msdyn_contactpersonid='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["primarycontactid@odata.bind"] = _bind_contacts_by_msdyn_contactpersonid(
+                value, "ContactPersonId", record, companies
+            )
     return payload
 
 
 def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
     """Map a record of accounts, read with DATAVERSE_QUERY, to a CustomersV3 OData payload."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinanceCustomersV3 = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "accountnumber" in record:
         value = record["accountnumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "accountnumber", value, "CustomerAccount")
         payload["CustomerAccount"] = value
     if "address2_city" in record:
         value = record["address2_city"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address2_city", value, "InvoiceAddressCity")
         payload["InvoiceAddressCity"] = value
     if "address2_county" in record:
         value = record["address2_county"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address2_county", value, "InvoiceAddressCounty")
         payload["InvoiceAddressCounty"] = value
     if "address2_stateorprovince" in record:
         value = record["address2_stateorprovince"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "address2_stateorprovince", value, "InvoiceAddressState"
             )
         payload["InvoiceAddressState"] = value
     if "address2_line1" in record:
         value = record["address2_line1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address2_line1", value, "InvoiceAddressStreet")
         payload["InvoiceAddressStreet"] = value
     if "address2_postalcode" in record:
         value = record["address2_postalcode"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address2_postalcode", value, "InvoiceAddressZipCode")
         payload["InvoiceAddressZipCode"] = value
     if "creditlimit" in record:
         value = record["creditlimit"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(TEMPLATE, "creditlimit", value, "CreditLimit")
         payload["CreditLimit"] = value
     if "address1_city" in record:
         value = record["address1_city"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_city", value, "DeliveryAddressCity")
         payload["DeliveryAddressCity"] = value
     if "address1_county" in record:
         value = record["address1_county"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_county", value, "DeliveryAddressCounty")
         payload["DeliveryAddressCounty"] = value
     if "address1_postalcode" in record:
         value = record["address1_postalcode"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_postalcode", value, "DeliveryAddressZipCode")
         payload["DeliveryAddressZipCode"] = value
     if "emailaddress1" in record:
         value = record["emailaddress1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "emailaddress1", value, "PrimaryContactEmail")
         payload["PrimaryContactEmail"] = value
     if "telephone1" in record:
         value = record["telephone1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "telephone1", value, "PrimaryContactPhone")
         payload["PrimaryContactPhone"] = value
     if "primarytwitterid" in record:
         value = record["primarytwitterid"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "primarytwitterid", value, "PrimaryContactTwitter")
         payload["PrimaryContactTwitter"] = value
     if "websiteurl" in record:
         value = record["websiteurl"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "websiteurl", value, "PrimaryContactURL")
         payload["PrimaryContactURL"] = value
     if "transactioncurrencyid" in record:
-        value = _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"])
-        if value is not None and (value.__class__ is not str):
+        value = record["transactioncurrencyid"]
+        if value.__class__ is dict and value.get("isocurrencycode").__class__ is str:
+            value = value["isocurrencycode"]
+        else:
+            value = _read_transactioncurrencyid_isocurrencycode(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode")
         payload["SalesCurrencyCode"] = value
     if "description" in record:
         value = record["description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "description", value, "SalesMemo")
         payload["SalesMemo"] = value
     if "msdyn_creditlimitismandatory" in record:
-        payload["CreditLimitIsMandatory"] = _noyes_boolean_to_finance(
-            record["msdyn_creditlimitismandatory"], "msdyn_creditlimitismandatory"
-        )
+        value = record["msdyn_creditlimitismandatory"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_creditlimitismandatory")
+        payload["CreditLimitIsMandatory"] = value
     if "msdyn_creditrating" in record:
         value = record["msdyn_creditrating"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_creditrating", value, "CreditRating")
         payload["CreditRating"] = value
     if "msdyn_customergroupid" in record:
-        value = _read_msdyn_customergroupid_msdyn_groupid(record["msdyn_customergroupid"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_customergroupid"]
+        if value.__class__ is dict and value.get("msdyn_groupid").__class__ is str:
+            value = value["msdyn_groupid"]
+        else:
+            value = _read_msdyn_customergroupid_msdyn_groupid(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_customergroupid", value, "CustomerGroupId")
         payload["CustomerGroupId"] = value
     if "msdyn_identificationnumber" in record:
         value = record["msdyn_identificationnumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_identificationnumber", value, "IdentificationNumber"
             )
         payload["IdentificationNumber"] = value
     if "msdyn_billingaccount" in record:
-        value = _read_msdyn_billingaccount_accountnumber(record["msdyn_billingaccount"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_billingaccount"]
+        if value.__class__ is dict and value.get("accountnumber").__class__ is str:
+            value = value["accountnumber"]
+        else:
+            value = _read_msdyn_billingaccount_accountnumber(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_billingaccount", value, "InvoiceAccount")
         payload["InvoiceAccount"] = value
     if "msdyn_invoiceaddress" in record:
-        payload["InvoiceAddress"] = _invoice_address_to_finance(
-            record["msdyn_invoiceaddress"], "msdyn_invoiceaddress"
-        )
+        value = record["msdyn_invoiceaddress"]
+        if value.__class__ is int and value in _INVOICE_ADDRESS_TO_FINANCE:
+            value = _INVOICE_ADDRESS_TO_FINANCE[value]
+        else:
+            value = _invoice_address_to_finance(value, "msdyn_invoiceaddress")
+        payload["InvoiceAddress"] = value
     if "msdyn_onetimecustomer" in record:
-        payload["IsOneTimeCustomer"] = _noyes_boolean_to_finance(
-            record["msdyn_onetimecustomer"], "msdyn_onetimecustomer"
-        )
+        value = record["msdyn_onetimecustomer"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_onetimecustomer")
+        payload["IsOneTimeCustomer"] = value
     if "msdyn_onholdstatus" in record:
-        payload["OnHoldStatus"] = _on_hold_status_to_finance(
-            record["msdyn_onholdstatus"], "msdyn_onholdstatus"
-        )
+        value = record["msdyn_onholdstatus"]
+        if value.__class__ is int and value in _ON_HOLD_STATUS_TO_FINANCE:
+            value = _ON_HOLD_STATUS_TO_FINANCE[value]
+        else:
+            value = _on_hold_status_to_finance(value, "msdyn_onholdstatus")
+        payload["OnHoldStatus"] = value
     if "msdyn_partycountry" in record:
         value = record["msdyn_partycountry"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_partycountry", value, "PartyCountry")
         payload["PartyCountry"] = value
     if "msdyn_partystateprovince" in record:
         value = record["msdyn_partystateprovince"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_partystateprovince", value, "PartyState")
         payload["PartyState"] = value
     if "msdyn_paymentday" in record:
-        value = _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_paymentday"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_paymentday_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_paymentday", value, "PaymentDay")
         payload["PaymentDay"] = value
     if "msdyn_customerpaymentmethod" in record:
-        value = _read_msdyn_customerpaymentmethod_msdyn_name(record["msdyn_customerpaymentmethod"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_customerpaymentmethod"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_customerpaymentmethod_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_customerpaymentmethod", value, "PaymentMethod")
         payload["PaymentMethod"] = value
     if "msdyn_paymentschedule" in record:
-        value = _read_msdyn_paymentschedule_msdyn_name(record["msdyn_paymentschedule"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_paymentschedule"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_paymentschedule_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_paymentschedule", value, "PaymentSchedule")
         payload["PaymentSchedule"] = value
     if "msdyn_paymentterm" in record:
-        value = _read_msdyn_paymentterm_msdyn_name(record["msdyn_paymentterm"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_paymentterm"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_paymentterm_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_paymentterm", value, "PaymentTerms")
         payload["PaymentTerms"] = value
     if "msdyn_paymenttermsbasedays" in record:
         value = record["msdyn_paymenttermsbasedays"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_paymenttermsbasedays",
@@ -755,45 +892,49 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["PaymentTermsBaseDays"] = value
     if "msdyn_primaryfacebookid" in record:
         value = record["msdyn_primaryfacebookid"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_primaryfacebookid", value, "PrimaryContactFacebook"
             )
         payload["PrimaryContactFacebook"] = value
     if "msdyn_faxextension" in record:
         value = record["msdyn_faxextension"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_faxextension", value, "PrimaryContactFaxExtension"
             )
         payload["PrimaryContactFaxExtension"] = value
     if "msdyn_primarylinkedinid" in record:
         value = record["msdyn_primarylinkedinid"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_primarylinkedinid", value, "PrimaryContactLinkedIn"
             )
         payload["PrimaryContactLinkedIn"] = value
     if "msdyn_taxexemptnumber" in record:
         value = record["msdyn_taxexemptnumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_taxexemptnumber", value, "TaxExemptNumber")
         payload["TaxExemptNumber"] = value
     if "msdyn_vendor" in record:
-        value = _read_msdyn_vendor_msdyn_vendoraccountnumber(record["msdyn_vendor"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_vendor"]
+        if value.__class__ is dict and value.get("msdyn_vendoraccountnumber").__class__ is str:
+            value = value["msdyn_vendoraccountnumber"]
+        else:
+            value = _read_msdyn_vendor_msdyn_vendoraccountnumber(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_vendor", value, "VendorAccount")
         payload["VendorAccount"] = value
     if "msdyn_emailaddress1description" in record:
         value = record["msdyn_emailaddress1description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_emailaddress1description", value, "PrimaryContactEmailDescription"
             )
         payload["PrimaryContactEmailDescription"] = value
     if "msdyn_primaryfacebookdescription" in record:
         value = record["msdyn_primaryfacebookdescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "msdyn_primaryfacebookdescription",
@@ -803,14 +944,14 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["PrimaryContactFacebookDescription"] = value
     if "msdyn_faxdescription" in record:
         value = record["msdyn_faxdescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_faxdescription", value, "PrimaryContactFaxDescription"
             )
         payload["PrimaryContactFaxDescription"] = value
     if "msdyn_primarylinkedindescrption" in record:
         value = record["msdyn_primarylinkedindescrption"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "msdyn_primarylinkedindescrption",
@@ -820,21 +961,21 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["PrimaryContactLinkedInDescription"] = value
     if "msdyn_telephone1description" in record:
         value = record["msdyn_telephone1description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_telephone1description", value, "PrimaryContactPhoneDescription"
             )
         payload["PrimaryContactPhoneDescription"] = value
     if "msdyn_telephone1extension" in record:
         value = record["msdyn_telephone1extension"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_telephone1extension", value, "PrimaryContactPhoneExtension"
             )
         payload["PrimaryContactPhoneExtension"] = value
     if "msdyn_primarytwitteriddescription" in record:
         value = record["msdyn_primarytwitteriddescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "msdyn_primarytwitteriddescription",
@@ -844,7 +985,7 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["PrimaryContactTwitterDescription"] = value
     if "msdyn_websiteurldescription" in record:
         value = record["msdyn_websiteurldescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_websiteurldescription", value, "PrimaryContactURLDescription"
             )
@@ -852,12 +993,12 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
     payload["LanguageId"] = "en-us"
     if "address1_line1" in record:
         value = record["address1_line1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_line1", value, "DeliveryAddressStreet")
         payload["DeliveryAddressStreet"] = value
     if "address1_stateorprovince" in record:
         value = record["address1_stateorprovince"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "address1_stateorprovince", value, "DeliveryAddressState"
             )
@@ -865,12 +1006,16 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
     payload["PartyType"] = "Organization"
     if "msdyn_partynumber" in record:
         value = record["msdyn_partynumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_partynumber", value, "PartyNumber")
         payload["PartyNumber"] = value
     if "primarycontactid" in record:
-        value = _read_primarycontactid_msdyn_contactpersonid(record["primarycontactid"])
-        if value is not None and (value.__class__ is not str):
+        value = record["primarycontactid"]
+        if value.__class__ is dict and value.get("msdyn_contactpersonid").__class__ is str:
+            value = value["msdyn_contactpersonid"]
+        else:
+            value = _read_primarycontactid_msdyn_contactpersonid(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "primarycontactid", value, "ContactPersonId")
         payload["ContactPersonId"] = value
     return payload

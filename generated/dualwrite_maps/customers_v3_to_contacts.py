@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._runtime import (
-    CompanyOfRecord,
+    PLAIN_KEY,
     MappingError,
     checked_number,
     checked_string,
@@ -105,6 +105,8 @@ _PERSON_GENDER_TO_DATAVERSE: Final[dict[str, int | None]] = {
     "unknown": None,
     "male": 1,
     "female": 2,
+    "Male": 1,
+    "Female": 2,
 }
 
 _PERSON_GENDER_TO_FINANCE: Final[dict[int, str]] = {
@@ -118,6 +120,10 @@ _PERSON_MARITAL_STATUS_TO_DATAVERSE: Final[dict[str, int | None]] = {
     "married": 2,
     "divorced": 3,
     "widowhood": 4,
+    "Single": 1,
+    "Married": 2,
+    "Divorced": 3,
+    "Widowhood": 4,
 }
 
 _PERSON_MARITAL_STATUS_TO_FINANCE: Final[dict[int, str]] = {
@@ -146,110 +152,133 @@ def finance_to_dataverse(
     record: FinanceCustomersV3, companies: dict[str, str] | None = None
 ) -> DataverseContactsPayload:
     """Map a CustomersV3 record to a Web API payload for contacts."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseContactsPayload = {}
     value: Any
-    company = CompanyOfRecord(TEMPLATE, record, companies)
+    # The record's cdm_companyid, looked up when a lookup first needs it.
+    company: str | None = None
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     payload["msdyn_sellable"] = True
     if "PartyNumber" in record:
         value = record["PartyNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "PartyNumber", value, "msdyn_partynumber")
         payload["msdyn_partynumber"] = value
     if "CustomerAccount" in record:
         value = record["CustomerAccount"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "CustomerAccount", value, "msdyn_contactpersonid")
         payload["msdyn_contactpersonid"] = value
     if "CustomerGroupId" in record:
-        payload["msdyn_customergroupid@odata.bind"] = _bind_msdyn_customergroups_by_msdyn_groupid(
-            record["CustomerGroupId"], "CustomerGroupId", company
-        )
+        value = record["CustomerGroupId"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "CustomerGroupId")
+            payload["msdyn_customergroupid@odata.bind"] = (
+                f"/msdyn_customergroups(msdyn_groupid='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_customergroupid@odata.bind"] = (
+                _bind_msdyn_customergroups_by_msdyn_groupid(
+                    value, "CustomerGroupId", record, companies
+                )
+            )
     if "PersonFirstName" in record:
         value = record["PersonFirstName"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(TEMPLATE, "PersonFirstName", value, "firstname", max_length=50)
         payload["firstname"] = value
     if "PersonLastName" in record:
         value = record["PersonLastName"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(TEMPLATE, "PersonLastName", value, "lastname", max_length=50)
         payload["lastname"] = value
     if "PersonMiddleName" in record:
         value = record["PersonMiddleName"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(TEMPLATE, "PersonMiddleName", value, "middlename", max_length=50)
         payload["middlename"] = value
     if "PersonGender" in record:
-        payload["gendercode"] = _person_gender_to_dataverse(record["PersonGender"], "PersonGender")
+        value = record["PersonGender"]
+        if value.__class__ is str and value in _PERSON_GENDER_TO_DATAVERSE:
+            value = _PERSON_GENDER_TO_DATAVERSE[value]
+        else:
+            value = _person_gender_to_dataverse(value, "PersonGender")
+        payload["gendercode"] = value
     if "PersonMaritalStatus" in record:
-        payload["familystatuscode"] = _person_marital_status_to_dataverse(
-            record["PersonMaritalStatus"], "PersonMaritalStatus"
-        )
+        value = record["PersonMaritalStatus"]
+        if value.__class__ is str and value in _PERSON_MARITAL_STATUS_TO_DATAVERSE:
+            value = _PERSON_MARITAL_STATUS_TO_DATAVERSE[value]
+        else:
+            value = _person_marital_status_to_dataverse(value, "PersonMaritalStatus")
+        payload["familystatuscode"] = value
     if "AddressCity" in record:
         value = record["AddressCity"]
-        if value is not None and (value.__class__ is not str or len(value) > 80):
+        if value.__class__ is not str or len(value) > 80:
             value = checked_string(TEMPLATE, "AddressCity", value, "address1_city", max_length=80)
         payload["address1_city"] = value
     if "AddressCountryRegionISOCode" in record:
         value = record["AddressCountryRegionISOCode"]
-        if value is not None and (value.__class__ is not str or len(value) > 80):
+        if value.__class__ is not str or len(value) > 80:
             value = checked_string(
                 TEMPLATE, "AddressCountryRegionISOCode", value, "address1_country", max_length=80
             )
         payload["address1_country"] = value
     if "AddressCounty" in record:
         value = record["AddressCounty"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "AddressCounty", value, "address1_county", max_length=50
             )
         payload["address1_county"] = value
     if "AddressLatitude" in record:
         value = record["AddressLatitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
-        ):
+        if (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90:
             value = checked_number(
                 TEMPLATE, "AddressLatitude", value, "address1_latitude", minimum=-90, maximum=90
             )
         payload["address1_latitude"] = value
     if "AddressLongitude" in record:
         value = record["AddressLongitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -180 <= value <= 180
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -180 <= value <= 180:
             value = checked_number(
                 TEMPLATE, "AddressLongitude", value, "address1_longitude", minimum=-180, maximum=180
             )
         payload["address1_longitude"] = value
     if "AddressState" in record:
         value = record["AddressState"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "AddressState", value, "address1_stateorprovince", max_length=50
             )
         payload["address1_stateorprovince"] = value
     if "AddressStreet" in record:
         value = record["AddressStreet"]
-        if value is not None and (value.__class__ is not str or len(value) > 250):
+        if value.__class__ is not str or len(value) > 250:
             value = checked_string(
                 TEMPLATE, "AddressStreet", value, "address1_line1", max_length=250
             )
         payload["address1_line1"] = value
     if "AddressZipCode" in record:
         value = record["AddressZipCode"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "AddressZipCode", value, "address1_postalcode", max_length=20
             )
         payload["address1_postalcode"] = value
     if "AddressPostbox" in record:
         value = record["AddressPostbox"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "AddressPostbox", value, "address1_postofficebox", max_length=20
             )
@@ -257,23 +286,21 @@ def finance_to_dataverse(
     payload["address1_addresstypecode"] = 3
     if "InvoiceAddressCity" in record:
         value = record["InvoiceAddressCity"]
-        if value is not None and (value.__class__ is not str or len(value) > 80):
+        if value.__class__ is not str or len(value) > 80:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressCity", value, "address2_city", max_length=80
             )
         payload["address2_city"] = value
     if "InvoiceAddressCounty" in record:
         value = record["InvoiceAddressCounty"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressCounty", value, "address2_county", max_length=50
             )
         payload["address2_county"] = value
     if "InvoiceAddressLatitude" in record:
         value = record["InvoiceAddressLatitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
-        ):
+        if (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90:
             value = checked_number(
                 TEMPLATE,
                 "InvoiceAddressLatitude",
@@ -285,10 +312,9 @@ def finance_to_dataverse(
         payload["address2_latitude"] = value
     if "InvoiceAddressLongitude" in record:
         value = record["InvoiceAddressLongitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -180 <= value <= 180
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -180 <= value <= 180:
             value = checked_number(
                 TEMPLATE,
                 "InvoiceAddressLongitude",
@@ -300,44 +326,42 @@ def finance_to_dataverse(
         payload["address2_longitude"] = value
     if "InvoiceAddressState" in record:
         value = record["InvoiceAddressState"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressState", value, "address2_stateorprovince", max_length=50
             )
         payload["address2_stateorprovince"] = value
     if "InvoiceAddressStreet" in record:
         value = record["InvoiceAddressStreet"]
-        if value is not None and (value.__class__ is not str or len(value) > 250):
+        if value.__class__ is not str or len(value) > 250:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressStreet", value, "address2_line1", max_length=250
             )
         payload["address2_line1"] = value
     if "InvoiceAddressZipCode" in record:
         value = record["InvoiceAddressZipCode"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "InvoiceAddressZipCode", value, "address2_postalcode", max_length=20
             )
         payload["address2_postalcode"] = value
     if "DeliveryAddressCity" in record:
         value = record["DeliveryAddressCity"]
-        if value is not None and (value.__class__ is not str or len(value) > 80):
+        if value.__class__ is not str or len(value) > 80:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressCity", value, "address3_city", max_length=80
             )
         payload["address3_city"] = value
     if "DeliveryAddressCounty" in record:
         value = record["DeliveryAddressCounty"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressCounty", value, "address3_county", max_length=50
             )
         payload["address3_county"] = value
     if "DeliveryAddressLatitude" in record:
         value = record["DeliveryAddressLatitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90
-        ):
+        if (value.__class__ is not float and value.__class__ is not int) or not -90 <= value <= 90:
             value = checked_number(
                 TEMPLATE,
                 "DeliveryAddressLatitude",
@@ -349,10 +373,9 @@ def finance_to_dataverse(
         payload["address3_latitude"] = value
     if "DeliveryAddressLongitude" in record:
         value = record["DeliveryAddressLongitude"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -180 <= value <= 180
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -180 <= value <= 180:
             value = checked_number(
                 TEMPLATE,
                 "DeliveryAddressLongitude",
@@ -364,80 +387,80 @@ def finance_to_dataverse(
         payload["address3_longitude"] = value
     if "DeliveryAddressState" in record:
         value = record["DeliveryAddressState"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressState", value, "address3_stateorprovince", max_length=50
             )
         payload["address3_stateorprovince"] = value
     if "DeliveryAddressStreet" in record:
         value = record["DeliveryAddressStreet"]
-        if value is not None and (value.__class__ is not str or len(value) > 250):
+        if value.__class__ is not str or len(value) > 250:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressStreet", value, "address3_line1", max_length=250
             )
         payload["address3_line1"] = value
     if "DeliveryAddressZipCode" in record:
         value = record["DeliveryAddressZipCode"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "DeliveryAddressZipCode", value, "address3_postalcode", max_length=20
             )
         payload["address3_postalcode"] = value
     if "PrimaryContactEmail" in record:
         value = record["PrimaryContactEmail"]
-        if value is not None and (value.__class__ is not str or len(value) > 100):
+        if value.__class__ is not str or len(value) > 100:
             value = checked_string(
                 TEMPLATE, "PrimaryContactEmail", value, "emailaddress1", max_length=100
             )
         payload["emailaddress1"] = value
     if "PrimaryContactEmailDescription" in record:
         value = record["PrimaryContactEmailDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactEmailDescription", value, "msdyn_emailaddress1description"
             )
         payload["msdyn_emailaddress1description"] = value
     if "PrimaryContactFaxDescription" in record:
         value = record["PrimaryContactFaxDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactFaxDescription", value, "msdyn_faxdescription"
             )
         payload["msdyn_faxdescription"] = value
     if "PrimaryContactFaxExtension" in record:
         value = record["PrimaryContactFaxExtension"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactFaxExtension", value, "msdyn_faxextension"
             )
         payload["msdyn_faxextension"] = value
     if "IdentificationNumber" in record:
         value = record["IdentificationNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "IdentificationNumber", value, "msdyn_identificationnumber"
             )
         payload["msdyn_identificationnumber"] = value
     if "PartyCountry" in record:
         value = record["PartyCountry"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "PartyCountry", value, "msdyn_partycountry")
         payload["msdyn_partycountry"] = value
     if "PartyState" in record:
         value = record["PartyState"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "PartyState", value, "msdyn_partystateprovince")
         payload["msdyn_partystateprovince"] = value
     if "PrimaryContactFacebook" in record:
         value = record["PrimaryContactFacebook"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactFacebook", value, "msdyn_primaryfacebookid"
             )
         payload["msdyn_primaryfacebookid"] = value
     if "PrimaryContactFacebookDescription" in record:
         value = record["PrimaryContactFacebookDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "PrimaryContactFacebookDescription",
@@ -447,14 +470,14 @@ def finance_to_dataverse(
         payload["msdyn_primaryfacebookdescription"] = value
     if "PrimaryContactLinkedIn" in record:
         value = record["PrimaryContactLinkedIn"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactLinkedIn", value, "msdyn_primaryinkedinid"
             )
         payload["msdyn_primaryinkedinid"] = value
     if "PrimaryContactLinkedInDescription" in record:
         value = record["PrimaryContactLinkedInDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "PrimaryContactLinkedInDescription",
@@ -464,35 +487,35 @@ def finance_to_dataverse(
         payload["msdyn_primarylinkedindescrption"] = value
     if "PrimaryContactPhone" in record:
         value = record["PrimaryContactPhone"]
-        if value is not None and (value.__class__ is not str or len(value) > 50):
+        if value.__class__ is not str or len(value) > 50:
             value = checked_string(
                 TEMPLATE, "PrimaryContactPhone", value, "telephone1", max_length=50
             )
         payload["telephone1"] = value
     if "PrimaryContactPhoneDescription" in record:
         value = record["PrimaryContactPhoneDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactPhoneDescription", value, "msdyn_telephone1description"
             )
         payload["msdyn_telephone1description"] = value
     if "PrimaryContactPhoneExtension" in record:
         value = record["PrimaryContactPhoneExtension"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactPhoneExtension", value, "msdyn_telephone1extension"
             )
         payload["msdyn_telephone1extension"] = value
     if "PrimaryContactTwitter" in record:
         value = record["PrimaryContactTwitter"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactTwitter", value, "msdyn_primarytwitterid"
             )
         payload["msdyn_primarytwitterid"] = value
     if "PrimaryContactTwitterDescription" in record:
         value = record["PrimaryContactTwitterDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "PrimaryContactTwitterDescription",
@@ -502,27 +525,31 @@ def finance_to_dataverse(
         payload["msdyn_primarytwitteriddescription"] = value
     if "PrimaryContactURL" in record:
         value = record["PrimaryContactURL"]
-        if value is not None and (value.__class__ is not str or len(value) > 200):
+        if value.__class__ is not str or len(value) > 200:
             value = checked_string(
                 TEMPLATE, "PrimaryContactURL", value, "websiteurl", max_length=200
             )
         payload["websiteurl"] = value
     if "PrimaryContactURLDescription" in record:
         value = record["PrimaryContactURLDescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "PrimaryContactURLDescription", value, "msdyn_websiteurldescription"
             )
         payload["msdyn_websiteurldescription"] = value
     if "SalesCurrencyCode" in record:
-        payload["transactioncurrencyid@odata.bind"] = (
-            _bind_transactioncurrencies_by_isocurrencycode(
-                record["SalesCurrencyCode"], "SalesCurrencyCode"
+        value = record["SalesCurrencyCode"]
+        if value.__class__ is str and value and len(value) <= 5 and not value.strip(PLAIN_KEY):
+            payload["transactioncurrencyid@odata.bind"] = (
+                f"/transactioncurrencies(isocurrencycode='{value}')"
             )
-        )
+        else:
+            payload["transactioncurrencyid@odata.bind"] = (
+                _bind_transactioncurrencies_by_isocurrencycode(value, "SalesCurrencyCode")
+            )
     if "SalesMemo" in record:
         value = record["SalesMemo"]
-        if value is not None and (value.__class__ is not str or len(value) > 2000):
+        if value.__class__ is not str or len(value) > 2000:
             value = checked_string(TEMPLATE, "SalesMemo", value, "description", max_length=2000)
         payload["description"] = value
     return payload
@@ -530,194 +557,213 @@ def finance_to_dataverse(
 
 def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
     """Map a record of contacts, read with DATAVERSE_QUERY, to a CustomersV3 OData payload."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinanceCustomersV3 = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     payload["PartyType"] = "Person"
     if "msdyn_partynumber" in record:
         value = record["msdyn_partynumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_partynumber", value, "PartyNumber")
         payload["PartyNumber"] = value
     if "msdyn_contactpersonid" in record:
         value = record["msdyn_contactpersonid"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_contactpersonid", value, "CustomerAccount")
         payload["CustomerAccount"] = value
     if "msdyn_customergroupid" in record:
-        value = _read_msdyn_customergroupid_msdyn_groupid(record["msdyn_customergroupid"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_customergroupid"]
+        if value.__class__ is dict and value.get("msdyn_groupid").__class__ is str:
+            value = value["msdyn_groupid"]
+        else:
+            value = _read_msdyn_customergroupid_msdyn_groupid(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_customergroupid", value, "CustomerGroupId")
         payload["CustomerGroupId"] = value
     if "firstname" in record:
         value = record["firstname"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "firstname", value, "PersonFirstName")
         payload["PersonFirstName"] = value
     if "lastname" in record:
         value = record["lastname"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "lastname", value, "PersonLastName")
         payload["PersonLastName"] = value
     if "middlename" in record:
         value = record["middlename"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "middlename", value, "PersonMiddleName")
         payload["PersonMiddleName"] = value
     if "gendercode" in record:
-        payload["PersonGender"] = _person_gender_to_finance(record["gendercode"], "gendercode")
+        value = record["gendercode"]
+        if value.__class__ is int and value in _PERSON_GENDER_TO_FINANCE:
+            value = _PERSON_GENDER_TO_FINANCE[value]
+        else:
+            value = _person_gender_to_finance(value, "gendercode")
+        payload["PersonGender"] = value
     if "familystatuscode" in record:
-        payload["PersonMaritalStatus"] = _person_marital_status_to_finance(
-            record["familystatuscode"], "familystatuscode"
-        )
+        value = record["familystatuscode"]
+        if value.__class__ is int and value in _PERSON_MARITAL_STATUS_TO_FINANCE:
+            value = _PERSON_MARITAL_STATUS_TO_FINANCE[value]
+        else:
+            value = _person_marital_status_to_finance(value, "familystatuscode")
+        payload["PersonMaritalStatus"] = value
     payload["LanguageId"] = "en-us"
     if "address1_city" in record:
         value = record["address1_city"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_city", value, "AddressCity")
         payload["AddressCity"] = value
     if "address1_country" in record:
         value = record["address1_country"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "address1_country", value, "AddressCountryRegionISOCode"
             )
         payload["AddressCountryRegionISOCode"] = value
     if "address1_county" in record:
         value = record["address1_county"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_county", value, "AddressCounty")
         payload["AddressCounty"] = value
     payload["AddressLocationRoles"] = "Business"
     if "address1_stateorprovince" in record:
         value = record["address1_stateorprovince"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_stateorprovince", value, "AddressState")
         payload["AddressState"] = value
     if "address1_line1" in record:
         value = record["address1_line1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_line1", value, "AddressStreet")
         payload["AddressStreet"] = value
     if "address1_postalcode" in record:
         value = record["address1_postalcode"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_postalcode", value, "AddressZipCode")
         payload["AddressZipCode"] = value
     if "address1_postofficebox" in record:
         value = record["address1_postofficebox"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address1_postofficebox", value, "AddressPostbox")
         payload["AddressPostbox"] = value
     if "address2_city" in record:
         value = record["address2_city"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address2_city", value, "InvoiceAddressCity")
         payload["InvoiceAddressCity"] = value
     if "address2_county" in record:
         value = record["address2_county"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address2_county", value, "InvoiceAddressCounty")
         payload["InvoiceAddressCounty"] = value
     if "address2_stateorprovince" in record:
         value = record["address2_stateorprovince"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "address2_stateorprovince", value, "InvoiceAddressState"
             )
         payload["InvoiceAddressState"] = value
     if "address2_line1" in record:
         value = record["address2_line1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address2_line1", value, "InvoiceAddressStreet")
         payload["InvoiceAddressStreet"] = value
     if "address2_postalcode" in record:
         value = record["address2_postalcode"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address2_postalcode", value, "InvoiceAddressZipCode")
         payload["InvoiceAddressZipCode"] = value
     if "address3_city" in record:
         value = record["address3_city"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address3_city", value, "DeliveryAddressCity")
         payload["DeliveryAddressCity"] = value
     if "address3_county" in record:
         value = record["address3_county"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address3_county", value, "DeliveryAddressCounty")
         payload["DeliveryAddressCounty"] = value
     if "address3_stateorprovince" in record:
         value = record["address3_stateorprovince"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "address3_stateorprovince", value, "DeliveryAddressState"
             )
         payload["DeliveryAddressState"] = value
     if "address3_line1" in record:
         value = record["address3_line1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address3_line1", value, "DeliveryAddressStreet")
         payload["DeliveryAddressStreet"] = value
     if "address3_postalcode" in record:
         value = record["address3_postalcode"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "address3_postalcode", value, "DeliveryAddressZipCode")
         payload["DeliveryAddressZipCode"] = value
     if "emailaddress1" in record:
         value = record["emailaddress1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "emailaddress1", value, "PrimaryContactEmail")
         payload["PrimaryContactEmail"] = value
     if "msdyn_emailaddress1description" in record:
         value = record["msdyn_emailaddress1description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_emailaddress1description", value, "PrimaryContactEmailDescription"
             )
         payload["PrimaryContactEmailDescription"] = value
     if "msdyn_faxdescription" in record:
         value = record["msdyn_faxdescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_faxdescription", value, "PrimaryContactFaxDescription"
             )
         payload["PrimaryContactFaxDescription"] = value
     if "msdyn_faxextension" in record:
         value = record["msdyn_faxextension"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_faxextension", value, "PrimaryContactFaxExtension"
             )
         payload["PrimaryContactFaxExtension"] = value
     if "msdyn_identificationnumber" in record:
         value = record["msdyn_identificationnumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_identificationnumber", value, "IdentificationNumber"
             )
         payload["IdentificationNumber"] = value
     if "msdyn_partycountry" in record:
         value = record["msdyn_partycountry"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_partycountry", value, "PartyCountry")
         payload["PartyCountry"] = value
     if "msdyn_partystateprovince" in record:
         value = record["msdyn_partystateprovince"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_partystateprovince", value, "PartyState")
         payload["PartyState"] = value
     if "msdyn_primaryfacebookid" in record:
         value = record["msdyn_primaryfacebookid"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_primaryfacebookid", value, "PrimaryContactFacebook"
             )
         payload["PrimaryContactFacebook"] = value
     if "msdyn_primaryfacebookdescription" in record:
         value = record["msdyn_primaryfacebookdescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "msdyn_primaryfacebookdescription",
@@ -727,14 +773,14 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
         payload["PrimaryContactFacebookDescription"] = value
     if "msdyn_primaryinkedinid" in record:
         value = record["msdyn_primaryinkedinid"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_primaryinkedinid", value, "PrimaryContactLinkedIn"
             )
         payload["PrimaryContactLinkedIn"] = value
     if "msdyn_primarylinkedindescrption" in record:
         value = record["msdyn_primarylinkedindescrption"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "msdyn_primarylinkedindescrption",
@@ -744,33 +790,33 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
         payload["PrimaryContactLinkedInDescription"] = value
     if "telephone1" in record:
         value = record["telephone1"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "telephone1", value, "PrimaryContactPhone")
         payload["PrimaryContactPhone"] = value
     if "msdyn_telephone1description" in record:
         value = record["msdyn_telephone1description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_telephone1description", value, "PrimaryContactPhoneDescription"
             )
         payload["PrimaryContactPhoneDescription"] = value
     if "msdyn_telephone1extension" in record:
         value = record["msdyn_telephone1extension"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_telephone1extension", value, "PrimaryContactPhoneExtension"
             )
         payload["PrimaryContactPhoneExtension"] = value
     if "msdyn_primarytwitterid" in record:
         value = record["msdyn_primarytwitterid"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_primarytwitterid", value, "PrimaryContactTwitter"
             )
         payload["PrimaryContactTwitter"] = value
     if "msdyn_primarytwitteriddescription" in record:
         value = record["msdyn_primarytwitteriddescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE,
                 "msdyn_primarytwitteriddescription",
@@ -780,24 +826,28 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
         payload["PrimaryContactTwitterDescription"] = value
     if "websiteurl" in record:
         value = record["websiteurl"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "websiteurl", value, "PrimaryContactURL")
         payload["PrimaryContactURL"] = value
     if "msdyn_websiteurldescription" in record:
         value = record["msdyn_websiteurldescription"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_websiteurldescription", value, "PrimaryContactURLDescription"
             )
         payload["PrimaryContactURLDescription"] = value
     if "transactioncurrencyid" in record:
-        value = _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"])
-        if value is not None and (value.__class__ is not str):
+        value = record["transactioncurrencyid"]
+        if value.__class__ is dict and value.get("isocurrencycode").__class__ is str:
+            value = value["isocurrencycode"]
+        else:
+            value = _read_transactioncurrencyid_isocurrencycode(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode")
         payload["SalesCurrencyCode"] = value
     if "description" in record:
         value = record["description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "description", value, "SalesMemo")
         payload["SalesMemo"] = value
     return payload

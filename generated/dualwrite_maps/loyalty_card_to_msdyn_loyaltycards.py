@@ -35,6 +35,10 @@ _CARD_TENDER_TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "ascontacttender": 806380001,
     "notender": 806380002,
     "blocked": 806380003,
+    "AsCardTender": 806380000,
+    "AsContactTender": 806380001,
+    "NoTender": 806380002,
+    "Blocked": 806380003,
 }
 
 _CARD_TENDER_TYPE_TO_FINANCE: Final[dict[int, str]] = {
@@ -61,43 +65,46 @@ def finance_to_dataverse(
     record: FinanceLoyaltyCards, companies: dict[str, str] | None = None
 ) -> DataverseMsdynLoyaltycardsPayload:
     """Map a LoyaltyCards record to a Web API payload for msdyn_loyaltycards."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseMsdynLoyaltycardsPayload = {}
     value: Any
     if "CardNumber" in record:
         value = record["CardNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "CardNumber", value, "msdyn_cardnumber")
         payload["msdyn_cardnumber"] = value
     if "CardTenderType" in record:
-        payload["msdyn_cardtendertype"] = _card_tender_type_to_dataverse(
-            record["CardTenderType"], "CardTenderType"
-        )
+        value = record["CardTenderType"]
+        if value.__class__ is str and value in _CARD_TENDER_TYPE_TO_DATAVERSE:
+            value = _CARD_TENDER_TYPE_TO_DATAVERSE[value]
+        else:
+            value = _card_tender_type_to_dataverse(value, "CardTenderType")
+        payload["msdyn_cardtendertype"] = value
     if "PartyNumber" in record:
         value = record["PartyNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "PartyNumber", value, "msdyn_partynumber")
         payload["msdyn_partynumber"] = value
     if "ReplacementCardNumber" in record:
         value = record["ReplacementCardNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "ReplacementCardNumber", value, "msdyn_replacementcardnumber"
             )
         payload["msdyn_replacementcardnumber"] = value
     if "OMOperatingUnitNumber" in record:
         value = record["OMOperatingUnitNumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "OMOperatingUnitNumber", value, "msdyn_operatingunitnumber"
             )
         payload["msdyn_operatingunitnumber"] = value
     if "LoyaltyEnrollmentDate" in record:
         value = record["LoyaltyEnrollmentDate"]
-        if value is not None and (True):
-            value = checked_string(
-                TEMPLATE, "LoyaltyEnrollmentDate", value, "msdyn_enrollmentdate", format="date"
-            )
+        value = checked_string(
+            TEMPLATE, "LoyaltyEnrollmentDate", value, "msdyn_enrollmentdate", format="date"
+        )
         payload["msdyn_enrollmentdate"] = value
     return payload
 
@@ -106,36 +113,39 @@ def dataverse_to_finance(record: DataverseMsdynLoyaltycards) -> FinanceLoyaltyCa
     """Map a record of msdyn_loyaltycards, read with DATAVERSE_QUERY, to a LoyaltyCards OData
     payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinanceLoyaltyCards = {}
     value: Any
     if "msdyn_cardnumber" in record:
         value = record["msdyn_cardnumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_cardnumber", value, "CardNumber")
         payload["CardNumber"] = value
     if "msdyn_cardtendertype" in record:
-        payload["CardTenderType"] = _card_tender_type_to_finance(
-            record["msdyn_cardtendertype"], "msdyn_cardtendertype"
-        )
+        value = record["msdyn_cardtendertype"]
+        if value.__class__ is int and value in _CARD_TENDER_TYPE_TO_FINANCE:
+            value = _CARD_TENDER_TYPE_TO_FINANCE[value]
+        else:
+            value = _card_tender_type_to_finance(value, "msdyn_cardtendertype")
+        payload["CardTenderType"] = value
     if "msdyn_partynumber" in record:
         value = record["msdyn_partynumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_partynumber", value, "PartyNumber")
         payload["PartyNumber"] = value
     if "msdyn_operatingunitnumber" in record:
         value = record["msdyn_operatingunitnumber"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_operatingunitnumber", value, "OMOperatingUnitNumber"
             )
         payload["OMOperatingUnitNumber"] = value
     if "msdyn_enrollmentdate" in record:
         value = record["msdyn_enrollmentdate"]
-        if value is not None and (True):
-            value = checked_string(
-                TEMPLATE, "msdyn_enrollmentdate", value, "LoyaltyEnrollmentDate", format="date"
-            )
+        value = checked_string(
+            TEMPLATE, "msdyn_enrollmentdate", value, "LoyaltyEnrollmentDate", format="date"
+        )
         payload["LoyaltyEnrollmentDate"] = value
     return payload
 

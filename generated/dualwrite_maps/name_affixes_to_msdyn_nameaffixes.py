@@ -23,6 +23,8 @@ DATAVERSE_QUERY: Final = "$select=msdyn_affix" ",msdyn_affixtype" ",msdyn_descri
 _TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "personalsuffix": 806380001,
     "personalprefix": 806380000,
+    "PersonalSuffix": 806380001,
+    "PersonalPrefix": 806380000,
 }
 
 _TYPE_TO_FINANCE: Final[dict[int, str]] = {
@@ -47,19 +49,25 @@ def finance_to_dataverse(
     record: FinanceNameAffixes, companies: dict[str, str] | None = None
 ) -> DataverseMsdynNameaffixesPayload:
     """Map a NameAffixes record to a Web API payload for msdyn_nameaffixes."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseMsdynNameaffixesPayload = {}
     value: Any
     if "Affix" in record:
         value = record["Affix"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Affix", value, "msdyn_affix")
         payload["msdyn_affix"] = value
     if "Type" in record:
-        payload["msdyn_affixtype"] = _type_to_dataverse(record["Type"], "Type")
+        value = record["Type"]
+        if value.__class__ is str and value in _TYPE_TO_DATAVERSE:
+            value = _TYPE_TO_DATAVERSE[value]
+        else:
+            value = _type_to_dataverse(value, "Type")
+        payload["msdyn_affixtype"] = value
     if "Description" in record:
         value = record["Description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
         payload["msdyn_description"] = value
     return payload
@@ -69,19 +77,25 @@ def dataverse_to_finance(record: DataverseMsdynNameaffixes) -> FinanceNameAffixe
     """Map a record of msdyn_nameaffixes, read with DATAVERSE_QUERY, to a NameAffixes OData
     payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinanceNameAffixes = {}
     value: Any
     if "msdyn_affix" in record:
         value = record["msdyn_affix"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_affix", value, "Affix")
         payload["Affix"] = value
     if "msdyn_affixtype" in record:
-        payload["Type"] = _type_to_finance(record["msdyn_affixtype"], "msdyn_affixtype")
+        value = record["msdyn_affixtype"]
+        if value.__class__ is int and value in _TYPE_TO_FINANCE:
+            value = _TYPE_TO_FINANCE[value]
+        else:
+            value = _type_to_finance(value, "msdyn_affixtype")
+        payload["Type"] = value
     if "msdyn_description" in record:
         value = record["msdyn_description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
         payload["Description"] = value
     return payload

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._runtime import (
-    CompanyOfRecord,
+    PLAIN_KEY,
     MappingError,
     checked_integer,
     checked_number,
@@ -64,6 +64,14 @@ _DAY_OF_WEEK_TO_DATAVERSE: Final[dict[str, int]] = {
     "friday": 806380005,
     "saturday": 806380006,
     "sunday": 806380007,
+    "None": 806380000,
+    "Monday": 806380001,
+    "Tuesday": 806380002,
+    "Wednesday": 806380003,
+    "Thursday": 806380004,
+    "Friday": 806380005,
+    "Saturday": 806380006,
+    "Sunday": 806380007,
 }
 
 _DAY_OF_WEEK_TO_FINANCE: Final[dict[int, str]] = {
@@ -80,6 +88,8 @@ _DAY_OF_WEEK_TO_FINANCE: Final[dict[int, str]] = {
 _FREQUENCY_TO_DATAVERSE: Final[dict[str, int]] = {
     "week": 806380000,
     "month": 806380001,
+    "Week": 806380000,
+    "Month": 806380001,
 }
 
 _FREQUENCY_TO_FINANCE: Final[dict[int, str]] = {
@@ -104,33 +114,56 @@ def finance_to_dataverse(
     record: FinancePaymentDayLinesCdsV2, companies: dict[str, str] | None = None
 ) -> DataverseMsdynPaymentdaylinesPayload:
     """Map a PaymentDayLinesCdsV2 record to a Web API payload for msdyn_paymentdaylines."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymentdaylinesPayload = {}
     value: Any
-    company = CompanyOfRecord(TEMPLATE, record, companies)
+    # The record's cdm_companyid, looked up when a lookup first needs it.
+    company: str | None = None
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "Name" in record:
-        payload["msdyn_paymentday@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
-            record["Name"], "Name", company
-        )
+        value = record["Name"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "Name")
+            payload["msdyn_paymentday@odata.bind"] = (
+                f"/msdyn_paymentdays(msdyn_name='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_paymentday@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
+                value, "Name", record, companies
+            )
     if "LineNumber" in record:
         value = record["LineNumber"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(TEMPLATE, "LineNumber", value, "msdyn_linenumber")
         payload["msdyn_linenumber"] = value
     if "Frequency" in record:
-        payload["msdyn_frequency"] = _frequency_to_dataverse(record["Frequency"], "Frequency")
+        value = record["Frequency"]
+        if value.__class__ is str and value in _FREQUENCY_TO_DATAVERSE:
+            value = _FREQUENCY_TO_DATAVERSE[value]
+        else:
+            value = _frequency_to_dataverse(value, "Frequency")
+        payload["msdyn_frequency"] = value
     if "DayOfWeek" in record:
-        payload["msdyn_dayofweek"] = _day_of_week_to_dataverse(record["DayOfWeek"], "DayOfWeek")
+        value = record["DayOfWeek"]
+        if value.__class__ is str and value in _DAY_OF_WEEK_TO_DATAVERSE:
+            value = _DAY_OF_WEEK_TO_DATAVERSE[value]
+        else:
+            value = _day_of_week_to_dataverse(value, "DayOfWeek")
+        payload["msdyn_dayofweek"] = value
     if "DayOfMonth" in record:
         value = record["DayOfMonth"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "DayOfMonth",
@@ -147,33 +180,51 @@ def dataverse_to_finance(record: DataverseMsdynPaymentdaylines) -> FinancePaymen
     """Map a record of msdyn_paymentdaylines, read with DATAVERSE_QUERY, to a
     PaymentDayLinesCdsV2 OData payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinancePaymentDayLinesCdsV2 = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "msdyn_paymentday" in record:
-        value = _read_msdyn_paymentday_msdyn_name(record["msdyn_paymentday"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_paymentday"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_paymentday_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_paymentday", value, "Name")
         payload["Name"] = value
     if "msdyn_linenumber" in record:
         value = record["msdyn_linenumber"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(TEMPLATE, "msdyn_linenumber", value, "LineNumber")
         payload["LineNumber"] = value
     if "msdyn_frequency" in record:
-        payload["Frequency"] = _frequency_to_finance(record["msdyn_frequency"], "msdyn_frequency")
+        value = record["msdyn_frequency"]
+        if value.__class__ is int and value in _FREQUENCY_TO_FINANCE:
+            value = _FREQUENCY_TO_FINANCE[value]
+        else:
+            value = _frequency_to_finance(value, "msdyn_frequency")
+        payload["Frequency"] = value
     if "msdyn_dayofweek" in record:
-        payload["DayOfWeek"] = _day_of_week_to_finance(record["msdyn_dayofweek"], "msdyn_dayofweek")
+        value = record["msdyn_dayofweek"]
+        if value.__class__ is int and value in _DAY_OF_WEEK_TO_FINANCE:
+            value = _DAY_OF_WEEK_TO_FINANCE[value]
+        else:
+            value = _day_of_week_to_finance(value, "msdyn_dayofweek")
+        payload["DayOfWeek"] = value
     if "msdyn_dayofmonth" in record:
         value = record["msdyn_dayofmonth"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_dayofmonth",

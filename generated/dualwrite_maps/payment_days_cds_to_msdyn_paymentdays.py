@@ -54,19 +54,26 @@ def finance_to_dataverse(
     record: FinancePaymentDaysCds, companies: dict[str, str] | None = None
 ) -> DataverseMsdynPaymentdaysPayload:
     """Map a PaymentDaysCds record to a Web API payload for msdyn_paymentdays."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymentdaysPayload = {}
     value: Any
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "Name" in record:
         value = record["Name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Name", value, "msdyn_name")
         payload["msdyn_name"] = value
     if "Description" in record:
         value = record["Description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
         payload["msdyn_description"] = value
     return payload
@@ -76,19 +83,26 @@ def dataverse_to_finance(record: DataverseMsdynPaymentdays) -> FinancePaymentDay
     """Map a record of msdyn_paymentdays, read with DATAVERSE_QUERY, to a PaymentDaysCds OData
     payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinancePaymentDaysCds = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "msdyn_name" in record:
         value = record["msdyn_name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_name", value, "Name")
         payload["Name"] = value
     if "msdyn_description" in record:
         value = record["msdyn_description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
         payload["Description"] = value
     return payload

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._runtime import (
-    CompanyOfRecord,
+    PLAIN_KEY,
     MappingError,
     checked_integer,
     checked_number,
@@ -58,6 +58,8 @@ _read_msdyn_paymentschedule_msdyn_name: Final = expanded_key_reader(
 _PERCENT_OR_AMOUNT_TO_DATAVERSE: Final[dict[str, int]] = {
     "percent": 806380000,
     "amount": 806380001,
+    "Percent": 806380000,
+    "Amount": 806380001,
 }
 
 _PERCENT_OR_AMOUNT_TO_FINANCE: Final[dict[int, str]] = {
@@ -82,29 +84,44 @@ def finance_to_dataverse(
     record: FinancePaymentScheduleLines, companies: dict[str, str] | None = None
 ) -> DataverseMsdynPaymentschedulelinesPayload:
     """Map a PaymentScheduleLines record to a Web API payload for msdyn_paymentschedulelines."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymentschedulelinesPayload = {}
     value: Any
-    company = CompanyOfRecord(TEMPLATE, record, companies)
+    # The record's cdm_companyid, looked up when a lookup first needs it.
+    company: str | None = None
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "PaymentScheduleName" in record:
-        payload["msdyn_paymentschedule@odata.bind"] = _bind_msdyn_paymentschedules_by_msdyn_name(
-            record["PaymentScheduleName"], "PaymentScheduleName", company
-        )
+        value = record["PaymentScheduleName"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "PaymentScheduleName")
+            payload["msdyn_paymentschedule@odata.bind"] = (
+                f"/msdyn_paymentschedules(msdyn_name='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_paymentschedule@odata.bind"] = (
+                _bind_msdyn_paymentschedules_by_msdyn_name(
+                    value, "PaymentScheduleName", record, companies
+                )
+            )
     if "LineNumber" in record:
         value = record["LineNumber"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(TEMPLATE, "LineNumber", value, "msdyn_linenumber")
         payload["msdyn_linenumber"] = value
     if "PeriodsAfterDueDate" in record:
         value = record["PeriodsAfterDueDate"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "PeriodsAfterDueDate",
@@ -115,15 +132,17 @@ def finance_to_dataverse(
             )
         payload["msdyn_periodsafterduedate"] = value
     if "PercentOrAmount" in record:
-        payload["msdyn_percentoramount"] = _percent_or_amount_to_dataverse(
-            record["PercentOrAmount"], "PercentOrAmount"
-        )
+        value = record["PercentOrAmount"]
+        if value.__class__ is str and value in _PERCENT_OR_AMOUNT_TO_DATAVERSE:
+            value = _PERCENT_OR_AMOUNT_TO_DATAVERSE[value]
+        else:
+            value = _percent_or_amount_to_dataverse(value, "PercentOrAmount")
+        payload["msdyn_percentoramount"] = value
     if "PercentOrAmountValue" in record:
         value = record["PercentOrAmountValue"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(
                 TEMPLATE, "PercentOrAmountValue", value, "msdyn_percentoramountvalue"
             )
@@ -135,29 +154,37 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedulelines) -> FinanceP
     """Map a record of msdyn_paymentschedulelines, read with DATAVERSE_QUERY, to a
     PaymentScheduleLines OData payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinancePaymentScheduleLines = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "msdyn_paymentschedule" in record:
-        value = _read_msdyn_paymentschedule_msdyn_name(record["msdyn_paymentschedule"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_paymentschedule"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_paymentschedule_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_paymentschedule", value, "PaymentScheduleName")
         payload["PaymentScheduleName"] = value
     if "msdyn_linenumber" in record:
         value = record["msdyn_linenumber"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(TEMPLATE, "msdyn_linenumber", value, "LineNumber")
         payload["LineNumber"] = value
     if "msdyn_periodsafterduedate" in record:
         value = record["msdyn_periodsafterduedate"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_periodsafterduedate",
@@ -168,15 +195,17 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedulelines) -> FinanceP
             )
         payload["PeriodsAfterDueDate"] = value
     if "msdyn_percentoramount" in record:
-        payload["PercentOrAmount"] = _percent_or_amount_to_finance(
-            record["msdyn_percentoramount"], "msdyn_percentoramount"
-        )
+        value = record["msdyn_percentoramount"]
+        if value.__class__ is int and value in _PERCENT_OR_AMOUNT_TO_FINANCE:
+            value = _PERCENT_OR_AMOUNT_TO_FINANCE[value]
+        else:
+            value = _percent_or_amount_to_finance(value, "msdyn_percentoramount")
+        payload["PercentOrAmount"] = value
     if "msdyn_percentoramountvalue" in record:
         value = record["msdyn_percentoramountvalue"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(
                 TEMPLATE, "msdyn_percentoramountvalue", value, "PercentOrAmountValue"
             )

@@ -55,6 +55,10 @@ _ALLOCATION_METHOD_TO_DATAVERSE: Final[dict[str, int]] = {
     "amountbypayment": 806380001,
     "numofpayment": 806380002,
     "specified": 806380003,
+    "Total": 806380000,
+    "AmountByPayment": 806380001,
+    "NumOfPayment": 806380002,
+    "Specified": 806380003,
 }
 
 _ALLOCATION_METHOD_TO_FINANCE: Final[dict[int, str]] = {
@@ -68,6 +72,9 @@ _PAYMENT_FREQUENCY_UNITS_TO_DATAVERSE: Final[dict[str, int]] = {
     "day": 806380000,
     "month": 806380001,
     "year": 806380002,
+    "Day": 806380000,
+    "Month": 806380001,
+    "Year": 806380002,
 }
 
 _PAYMENT_FREQUENCY_UNITS_TO_FINANCE: Final[dict[int, str]] = {
@@ -80,6 +87,9 @@ _SALES_TAX_ALLOCATION_METHOD_TO_DATAVERSE: Final[dict[str, int]] = {
     "proportional": 806380000,
     "firstrate": 806380001,
     "lastrate": 806380002,
+    "Proportional": 806380000,
+    "FirstRate": 806380001,
+    "LastRate": 806380002,
 }
 
 _SALES_TAX_ALLOCATION_METHOD_TO_FINANCE: Final[dict[int, str]] = {
@@ -105,34 +115,45 @@ def finance_to_dataverse(
     record: FinancePaymentSchedules, companies: dict[str, str] | None = None
 ) -> DataverseMsdynPaymentschedulesPayload:
     """Map a PaymentSchedules record to a Web API payload for msdyn_paymentschedules."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymentschedulesPayload = {}
     value: Any
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "Name" in record:
         value = record["Name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Name", value, "msdyn_name")
         payload["msdyn_name"] = value
     if "Description" in record:
         value = record["Description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
         payload["msdyn_description"] = value
     if "AllocationMethod" in record:
-        payload["msdyn_allocationmethod"] = _allocation_method_to_dataverse(
-            record["AllocationMethod"], "AllocationMethod"
-        )
+        value = record["AllocationMethod"]
+        if value.__class__ is str and value in _ALLOCATION_METHOD_TO_DATAVERSE:
+            value = _ALLOCATION_METHOD_TO_DATAVERSE[value]
+        else:
+            value = _allocation_method_to_dataverse(value, "AllocationMethod")
+        payload["msdyn_allocationmethod"] = value
     if "PaymentFrequencyUnits" in record:
-        payload["msdyn_paymentfrequencyunit"] = _payment_frequency_units_to_dataverse(
-            record["PaymentFrequencyUnits"], "PaymentFrequencyUnits"
-        )
+        value = record["PaymentFrequencyUnits"]
+        if value.__class__ is str and value in _PAYMENT_FREQUENCY_UNITS_TO_DATAVERSE:
+            value = _PAYMENT_FREQUENCY_UNITS_TO_DATAVERSE[value]
+        else:
+            value = _payment_frequency_units_to_dataverse(value, "PaymentFrequencyUnits")
+        payload["msdyn_paymentfrequencyunit"] = value
     if "PaymentFrequency" in record:
         value = record["PaymentFrequency"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "PaymentFrequency",
@@ -144,9 +165,7 @@ def finance_to_dataverse(
         payload["msdyn_paymentfrequency"] = value
     if "NumberOfPayments" in record:
         value = record["NumberOfPayments"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "NumberOfPayments",
@@ -158,31 +177,32 @@ def finance_to_dataverse(
         payload["msdyn_numberofpayments"] = value
     if "FixedPaymentAmount" in record:
         value = record["FixedPaymentAmount"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(
                 TEMPLATE, "FixedPaymentAmount", value, "msdyn_fixedpaymentamount"
             )
         payload["msdyn_fixedpaymentamount"] = value
     if "MinimumPaymentAmount" in record:
         value = record["MinimumPaymentAmount"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(
                 TEMPLATE, "MinimumPaymentAmount", value, "msdyn_minimumpaymentamount"
             )
         payload["msdyn_minimumpaymentamount"] = value
     if "SalesTaxAllocationMethod" in record:
-        payload["msdyn_salestaxallocationmethod"] = _sales_tax_allocation_method_to_dataverse(
-            record["SalesTaxAllocationMethod"], "SalesTaxAllocationMethod"
-        )
+        value = record["SalesTaxAllocationMethod"]
+        if value.__class__ is str and value in _SALES_TAX_ALLOCATION_METHOD_TO_DATAVERSE:
+            value = _SALES_TAX_ALLOCATION_METHOD_TO_DATAVERSE[value]
+        else:
+            value = _sales_tax_allocation_method_to_dataverse(value, "SalesTaxAllocationMethod")
+        payload["msdyn_salestaxallocationmethod"] = value
     if "Notes" in record:
         value = record["Notes"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Notes", value, "msdyn_note")
         payload["msdyn_note"] = value
     return payload
@@ -192,34 +212,45 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedules) -> FinancePayme
     """Map a record of msdyn_paymentschedules, read with DATAVERSE_QUERY, to a PaymentSchedules
     OData payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinancePaymentSchedules = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "msdyn_name" in record:
         value = record["msdyn_name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_name", value, "Name")
         payload["Name"] = value
     if "msdyn_description" in record:
         value = record["msdyn_description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
         payload["Description"] = value
     if "msdyn_allocationmethod" in record:
-        payload["AllocationMethod"] = _allocation_method_to_finance(
-            record["msdyn_allocationmethod"], "msdyn_allocationmethod"
-        )
+        value = record["msdyn_allocationmethod"]
+        if value.__class__ is int and value in _ALLOCATION_METHOD_TO_FINANCE:
+            value = _ALLOCATION_METHOD_TO_FINANCE[value]
+        else:
+            value = _allocation_method_to_finance(value, "msdyn_allocationmethod")
+        payload["AllocationMethod"] = value
     if "msdyn_paymentfrequencyunit" in record:
-        payload["PaymentFrequencyUnits"] = _payment_frequency_units_to_finance(
-            record["msdyn_paymentfrequencyunit"], "msdyn_paymentfrequencyunit"
-        )
+        value = record["msdyn_paymentfrequencyunit"]
+        if value.__class__ is int and value in _PAYMENT_FREQUENCY_UNITS_TO_FINANCE:
+            value = _PAYMENT_FREQUENCY_UNITS_TO_FINANCE[value]
+        else:
+            value = _payment_frequency_units_to_finance(value, "msdyn_paymentfrequencyunit")
+        payload["PaymentFrequencyUnits"] = value
     if "msdyn_paymentfrequency" in record:
         value = record["msdyn_paymentfrequency"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_paymentfrequency",
@@ -231,9 +262,7 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedules) -> FinancePayme
         payload["PaymentFrequency"] = value
     if "msdyn_numberofpayments" in record:
         value = record["msdyn_numberofpayments"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_numberofpayments",
@@ -245,31 +274,32 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedules) -> FinancePayme
         payload["NumberOfPayments"] = value
     if "msdyn_fixedpaymentamount" in record:
         value = record["msdyn_fixedpaymentamount"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(
                 TEMPLATE, "msdyn_fixedpaymentamount", value, "FixedPaymentAmount"
             )
         payload["FixedPaymentAmount"] = value
     if "msdyn_minimumpaymentamount" in record:
         value = record["msdyn_minimumpaymentamount"]
-        if value is not None and (
-            (value.__class__ is not float and value.__class__ is not int)
-            or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308
-        ):
+        if (
+            value.__class__ is not float and value.__class__ is not int
+        ) or not -1.7976931348623157e308 <= value <= 1.7976931348623157e308:
             value = checked_number(
                 TEMPLATE, "msdyn_minimumpaymentamount", value, "MinimumPaymentAmount"
             )
         payload["MinimumPaymentAmount"] = value
     if "msdyn_salestaxallocationmethod" in record:
-        payload["SalesTaxAllocationMethod"] = _sales_tax_allocation_method_to_finance(
-            record["msdyn_salestaxallocationmethod"], "msdyn_salestaxallocationmethod"
-        )
+        value = record["msdyn_salestaxallocationmethod"]
+        if value.__class__ is int and value in _SALES_TAX_ALLOCATION_METHOD_TO_FINANCE:
+            value = _SALES_TAX_ALLOCATION_METHOD_TO_FINANCE[value]
+        else:
+            value = _sales_tax_allocation_method_to_finance(value, "msdyn_salestaxallocationmethod")
+        payload["SalesTaxAllocationMethod"] = value
     if "msdyn_note" in record:
         value = record["msdyn_note"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_note", value, "Notes")
         payload["Notes"] = value
     return payload

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._runtime import (
-    CompanyOfRecord,
+    PLAIN_KEY,
     MappingError,
     checked_integer,
     checked_string,
@@ -71,6 +71,8 @@ _read_msdyn_paymentschedulename_msdyn_name: Final = expanded_key_reader(
 _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "normal": 806380000,
     "bypass": 806380001,
+    "Normal": 806380000,
+    "ByPass": 806380001,
 }
 
 _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_FINANCE: Final[dict[int, str]] = {
@@ -81,6 +83,8 @@ _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_FINANCE: Final[dict[int, str]] = {
 _CREDIT_CARD_PAYMENT_TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "na": 806380998,
     "creditcard": 806380999,
+    "NA": 806380998,
+    "CreditCard": 806380999,
 }
 
 _CREDIT_CARD_PAYMENT_TYPE_TO_FINANCE: Final[dict[int, str]] = {
@@ -91,6 +95,8 @@ _CREDIT_CARD_PAYMENT_TYPE_TO_FINANCE: Final[dict[int, str]] = {
 _NOYES_BOOLEAN_TO_DATAVERSE: Final[dict[str, bool]] = {
     "no": False,
     "yes": True,
+    "No": False,
+    "Yes": True,
 }
 
 _NOYES_BOOLEAN_TO_FINANCE: Final[dict[bool, str]] = {
@@ -106,6 +112,13 @@ _PAYMENT_METHOD_TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "currentweek": 806380995,
     "cod": 806380996,
     "cutoffdate": 806380997,
+    "Net": 806380991,
+    "CurrentMth": 806380992,
+    "CurrentQuart": 806380993,
+    "CurrentYear": 806380994,
+    "CurrentWeek": 806380995,
+    "COD": 806380996,
+    "CutOffDate": 806380997,
 }
 
 _PAYMENT_METHOD_TYPE_TO_FINANCE: Final[dict[int, str]] = {
@@ -135,27 +148,33 @@ def finance_to_dataverse(
     record: FinancePaymentTerms, companies: dict[str, str] | None = None
 ) -> DataverseMsdynPaymenttermsPayload:
     """Map a PaymentTerms record to a Web API payload for msdyn_paymentterms."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseMsdynPaymenttermsPayload = {}
     value: Any
-    company = CompanyOfRecord(TEMPLATE, record, companies)
+    # The record's cdm_companyid, looked up when a lookup first needs it.
+    company: str | None = None
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "Description" in record:
         value = record["Description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Description", value, "msdyn_description")
         payload["msdyn_description"] = value
     if "Name" in record:
         value = record["Name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Name", value, "msdyn_name")
         payload["msdyn_name"] = value
     if "NumberOfMonths" in record:
         value = record["NumberOfMonths"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "NumberOfMonths",
@@ -167,9 +186,7 @@ def finance_to_dataverse(
         payload["msdyn_numberofmonth"] = value
     if "CutoffDayOfMonth" in record:
         value = record["CutoffDayOfMonth"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "CutoffDayOfMonth",
@@ -180,14 +197,15 @@ def finance_to_dataverse(
             )
         payload["msdyn_cutoffdayofmonth"] = value
     if "IsCashPayment" in record:
-        payload["msdyn_iscashpayment"] = _noyes_boolean_to_dataverse(
-            record["IsCashPayment"], "IsCashPayment"
-        )
+        value = record["IsCashPayment"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "IsCashPayment")
+        payload["msdyn_iscashpayment"] = value
     if "NumberOfDays" in record:
         value = record["NumberOfDays"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "NumberOfDays",
@@ -198,35 +216,66 @@ def finance_to_dataverse(
             )
         payload["msdyn_days"] = value
     if "IsCertifiedCompanyCheck" in record:
-        payload["msdyn_iscertifiedcompanycheck"] = _noyes_boolean_to_dataverse(
-            record["IsCertifiedCompanyCheck"], "IsCertifiedCompanyCheck"
-        )
+        value = record["IsCertifiedCompanyCheck"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "IsCertifiedCompanyCheck")
+        payload["msdyn_iscertifiedcompanycheck"] = value
     if "IsDefaultPaymentTerm" in record:
-        payload["msdyn_isdefaultpaymentterm"] = _noyes_boolean_to_dataverse(
-            record["IsDefaultPaymentTerm"], "IsDefaultPaymentTerm"
-        )
+        value = record["IsDefaultPaymentTerm"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "IsDefaultPaymentTerm")
+        payload["msdyn_isdefaultpaymentterm"] = value
     if "CreditCardPaymentType" in record:
-        payload["msdyn_creditcardpaymenttype"] = _credit_card_payment_type_to_dataverse(
-            record["CreditCardPaymentType"], "CreditCardPaymentType"
-        )
+        value = record["CreditCardPaymentType"]
+        if value.__class__ is str and value in _CREDIT_CARD_PAYMENT_TYPE_TO_DATAVERSE:
+            value = _CREDIT_CARD_PAYMENT_TYPE_TO_DATAVERSE[value]
+        else:
+            value = _credit_card_payment_type_to_dataverse(value, "CreditCardPaymentType")
+        payload["msdyn_creditcardpaymenttype"] = value
     if "CreditCardCreditCheckType" in record:
-        payload["msdyn_creditcardcreditchecktype"] = _credit_card_credit_check_type_to_dataverse(
-            record["CreditCardCreditCheckType"], "CreditCardCreditCheckType"
-        )
+        value = record["CreditCardCreditCheckType"]
+        if value.__class__ is str and value in _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_DATAVERSE:
+            value = _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_DATAVERSE[value]
+        else:
+            value = _credit_card_credit_check_type_to_dataverse(value, "CreditCardCreditCheckType")
+        payload["msdyn_creditcardcreditchecktype"] = value
     if "PaymentDayName" in record:
-        payload["msdyn_paymentdayname@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
-            record["PaymentDayName"], "PaymentDayName", company
-        )
-    if "PaymentMethodType" in record:
-        payload["msdyn_paymentmethodtype"] = _payment_method_type_to_dataverse(
-            record["PaymentMethodType"], "PaymentMethodType"
-        )
-    if "PaymentScheduleName" in record:
-        payload["msdyn_paymentschedulename@odata.bind"] = (
-            _bind_msdyn_paymentschedules_by_msdyn_name(
-                record["PaymentScheduleName"], "PaymentScheduleName", company
+        value = record["PaymentDayName"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "PaymentDayName")
+            payload["msdyn_paymentdayname@odata.bind"] = (
+                f"/msdyn_paymentdays(msdyn_name='{value}',_msdyn_company_value={company})"
             )
-        )
+        else:
+            payload["msdyn_paymentdayname@odata.bind"] = _bind_msdyn_paymentdays_by_msdyn_name(
+                value, "PaymentDayName", record, companies
+            )
+    if "PaymentMethodType" in record:
+        value = record["PaymentMethodType"]
+        if value.__class__ is str and value in _PAYMENT_METHOD_TYPE_TO_DATAVERSE:
+            value = _PAYMENT_METHOD_TYPE_TO_DATAVERSE[value]
+        else:
+            value = _payment_method_type_to_dataverse(value, "PaymentMethodType")
+        payload["msdyn_paymentmethodtype"] = value
+    if "PaymentScheduleName" in record:
+        value = record["PaymentScheduleName"]
+        if value.__class__ is str and value and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "PaymentScheduleName")
+            payload["msdyn_paymentschedulename@odata.bind"] = (
+                f"/msdyn_paymentschedules(msdyn_name='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["msdyn_paymentschedulename@odata.bind"] = (
+                _bind_msdyn_paymentschedules_by_msdyn_name(
+                    value, "PaymentScheduleName", record, companies
+                )
+            )
     return payload
 
 
@@ -234,26 +283,31 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
     """Map a record of msdyn_paymentterms, read with DATAVERSE_QUERY, to a PaymentTerms OData
     payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinancePaymentTerms = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "msdyn_description" in record:
         value = record["msdyn_description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_description", value, "Description")
         payload["Description"] = value
     if "msdyn_name" in record:
         value = record["msdyn_name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_name", value, "Name")
         payload["Name"] = value
     if "msdyn_numberofmonth" in record:
         value = record["msdyn_numberofmonth"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_numberofmonth",
@@ -265,9 +319,7 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
         payload["NumberOfMonths"] = value
     if "msdyn_cutoffdayofmonth" in record:
         value = record["msdyn_cutoffdayofmonth"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_cutoffdayofmonth",
@@ -278,14 +330,15 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
             )
         payload["CutoffDayOfMonth"] = value
     if "msdyn_iscashpayment" in record:
-        payload["IsCashPayment"] = _noyes_boolean_to_finance(
-            record["msdyn_iscashpayment"], "msdyn_iscashpayment"
-        )
+        value = record["msdyn_iscashpayment"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_iscashpayment")
+        payload["IsCashPayment"] = value
     if "msdyn_days" in record:
         value = record["msdyn_days"]
-        if value is not None and (
-            value.__class__ is not int or not -2147483648 <= value <= 2147483647
-        ):
+        if value.__class__ is not int or not -2147483648 <= value <= 2147483647:
             value = checked_integer(
                 TEMPLATE,
                 "msdyn_days",
@@ -296,33 +349,58 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
             )
         payload["NumberOfDays"] = value
     if "msdyn_iscertifiedcompanycheck" in record:
-        payload["IsCertifiedCompanyCheck"] = _noyes_boolean_to_finance(
-            record["msdyn_iscertifiedcompanycheck"], "msdyn_iscertifiedcompanycheck"
-        )
+        value = record["msdyn_iscertifiedcompanycheck"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_iscertifiedcompanycheck")
+        payload["IsCertifiedCompanyCheck"] = value
     if "msdyn_isdefaultpaymentterm" in record:
-        payload["IsDefaultPaymentTerm"] = _noyes_boolean_to_finance(
-            record["msdyn_isdefaultpaymentterm"], "msdyn_isdefaultpaymentterm"
-        )
+        value = record["msdyn_isdefaultpaymentterm"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_isdefaultpaymentterm")
+        payload["IsDefaultPaymentTerm"] = value
     if "msdyn_creditcardpaymenttype" in record:
-        payload["CreditCardPaymentType"] = _credit_card_payment_type_to_finance(
-            record["msdyn_creditcardpaymenttype"], "msdyn_creditcardpaymenttype"
-        )
+        value = record["msdyn_creditcardpaymenttype"]
+        if value.__class__ is int and value in _CREDIT_CARD_PAYMENT_TYPE_TO_FINANCE:
+            value = _CREDIT_CARD_PAYMENT_TYPE_TO_FINANCE[value]
+        else:
+            value = _credit_card_payment_type_to_finance(value, "msdyn_creditcardpaymenttype")
+        payload["CreditCardPaymentType"] = value
     if "msdyn_creditcardcreditchecktype" in record:
-        payload["CreditCardCreditCheckType"] = _credit_card_credit_check_type_to_finance(
-            record["msdyn_creditcardcreditchecktype"], "msdyn_creditcardcreditchecktype"
-        )
+        value = record["msdyn_creditcardcreditchecktype"]
+        if value.__class__ is int and value in _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_FINANCE:
+            value = _CREDIT_CARD_CREDIT_CHECK_TYPE_TO_FINANCE[value]
+        else:
+            value = _credit_card_credit_check_type_to_finance(
+                value, "msdyn_creditcardcreditchecktype"
+            )
+        payload["CreditCardCreditCheckType"] = value
     if "msdyn_paymentdayname" in record:
-        value = _read_msdyn_paymentdayname_msdyn_name(record["msdyn_paymentdayname"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_paymentdayname"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_paymentdayname_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_paymentdayname", value, "PaymentDayName")
         payload["PaymentDayName"] = value
     if "msdyn_paymentmethodtype" in record:
-        payload["PaymentMethodType"] = _payment_method_type_to_finance(
-            record["msdyn_paymentmethodtype"], "msdyn_paymentmethodtype"
-        )
+        value = record["msdyn_paymentmethodtype"]
+        if value.__class__ is int and value in _PAYMENT_METHOD_TYPE_TO_FINANCE:
+            value = _PAYMENT_METHOD_TYPE_TO_FINANCE[value]
+        else:
+            value = _payment_method_type_to_finance(value, "msdyn_paymentmethodtype")
+        payload["PaymentMethodType"] = value
     if "msdyn_paymentschedulename" in record:
-        value = _read_msdyn_paymentschedulename_msdyn_name(record["msdyn_paymentschedulename"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_paymentschedulename"]
+        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
+            value = value["msdyn_name"]
+        else:
+            value = _read_msdyn_paymentschedulename_msdyn_name(value)
+        if value.__class__ is not str:
             value = checked_string(
                 TEMPLATE, "msdyn_paymentschedulename", value, "PaymentScheduleName"
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.backends.python import names, predicates
-from generator.plan.model import Converter, ModulePlan
+from generator.plan.model import Constant, Converter, Copy, ModulePlan
 from generator.source.entity_schema import Kind
 
 
@@ -45,11 +45,15 @@ def collect(plan: ModulePlan) -> Imports:
             check = getattr(assignment, "check", None)
             if check is not None:
                 runtime.add(names.check_function(check))
-                typing.add("Any")
+            if check is not None or not isinstance(assignment, Constant | Copy):
+                typing.add("Any")  # the mapper's ``value: Any``
     for address in plan.lookups:
-        runtime.add("company_lookup_binder" if address.company_column else "lookup_binder")
+        runtime |= {
+            "PLAIN_KEY",
+            "company_lookup_binder" if address.company_column else "lookup_binder",
+        }
     if plan.needs_companies:
-        runtime.add("CompanyOfRecord")
+        runtime.add("company_id")
     if plan.expanded_keys:
         runtime.add("expanded_key_reader")
     for bound in (plan.source_filter, plan.reverse_filter):
@@ -63,4 +67,6 @@ def collect(plan: ModulePlan) -> Imports:
         models |= {names.dataverse_record(plan), names.dataverse_payload(plan)}
     else:
         typing.add("Any")
-    return Imports(tuple(sorted(typing)), tuple(sorted(runtime)), tuple(sorted(models)))
+    # Sorted as isort (and ruff) sorts: constants, classes, then functions.
+    in_order = sorted(runtime, key=lambda name: (not name.isupper(), not name[:1].isupper(), name))
+    return Imports(tuple(sorted(typing)), tuple(in_order), tuple(sorted(models)))

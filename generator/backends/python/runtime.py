@@ -17,7 +17,9 @@ from urllib.parse import quote
 _COMPANY_CODE = re.compile(r"[A-Za-z0-9]{1,4}")
 _GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 COMPANY_FIELD = "dataAreaId"
-_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
+# A lookup key made of these alone needs no quoting or percent-encoding: generated code
+# tests ``not value.strip(PLAIN_KEY)``, twice as fast as a regular expression.
+PLAIN_KEY = "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~"
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 4, 100, 100, 60
 
@@ -158,16 +160,12 @@ def lookup_binder(
     Single quotes are doubled (OData string literals) and everything that could end
     the literal or the URL segment (``/ ? # % &``, spaces, non-ASCII) is percent-encoded.
     An empty string is no reference, as dual-write treats it: F&O writes "" for an
-    empty field, and a bind to ``key=''`` would fail or match the wrong row.
+    empty field, and a bind to ``key=''`` would fail or match the wrong row. Generated
+    code writes a plain key itself and calls this for the rest.
     """
     prefix = f"/{entity_set}({key}="
 
-    limit = max_length if max_length is not None else 1 << 62
-
     def bind(value: object, field: str) -> str | None:
-        if value.__class__ is str and len(value) <= limit and _PLAIN.fullmatch(value):
-            # Letters, digits and - . _ ~ need no quoting or encoding: the common case.
-            return prefix + "'" + value + "')"
         if value is None or value == "":
             return None
         if not isinstance(value, str):
@@ -227,6 +225,25 @@ def company_id(template: str, record: Mapping[str, object], companies: object, f
 
     ``field`` is what needs it (a key, a lookup), so the error says why the company matters.
     """
+    code = record.get(COMPANY_FIELD)
+    if type(code) is str and type(companies) is dict and _is_company_code(code):
+        # The common case, once per record: the code as written or upper-cased, a GUID found.
+        found = companies.get(code, _ABSENT)
+        if found is _ABSENT:
+            found = companies.get(code.upper())
+        if type(found) is str and _GUID.fullmatch(found):
+            return found
+    return _company_id(template, record, companies, field)
+
+
+def _is_company_code(code: str) -> bool:
+    return len(code) <= 4 and code.isalnum() and code.isascii()
+
+
+_ABSENT = object()
+
+
+def _company_id(template: str, record: Mapping[str, object], companies: object, field: str) -> str:
     if COMPANY_FIELD not in record:
         raise MappingError(
             template,
@@ -288,42 +305,25 @@ def _fits_key(
         )
 
 
-class CompanyOfRecord:
-    """The record's cdm_companyid, looked up once per record, when a lookup first needs it."""
-
-    __slots__ = ("_companies", "_id", "_record", "_template")
-
-    def __init__(self, template: str, record: Mapping[str, object], companies: object) -> None:
-        self._template = template
-        self._record = record
-        self._companies = companies
-        self._id: str | None = None
-
-    def id(self, field: str) -> str:
-        found = self._id
-        if found is None:
-            found = self._id = company_id(self._template, self._record, self._companies, field)
-        return found
-
-
 def company_lookup_binder(
     template: str, entity_set: str, key: str, company_column: str, max_length: int | None = None
-) -> Callable[[object, str, CompanyOfRecord], str | None]:
+) -> Callable[[object, str, Mapping[str, object], object], str | None]:
     """Like ``lookup_binder``, for a company-specific table: the record's company completes the key."""
     prefix = f"/{entity_set}({key}="
     company_part = f",_{company_column}_value="
-    limit = max_length if max_length is not None else 1 << 62
 
-    def bind(value: object, field: str, company: CompanyOfRecord) -> str | None:
-        if value.__class__ is str and len(value) <= limit and _PLAIN.fullmatch(value):
-            return prefix + "'" + value + "'" + company_part + company.id(field) + ")"
+    def bind(
+        value: object, field: str, record: Mapping[str, object], companies: object
+    ) -> str | None:
         if value is None or value == "":
             return None
         if not isinstance(value, str):
             raise MappingError(template, field, value, "is not a string, so it can't key a lookup")
         _fits_key(template, field, value, entity_set, key, max_length)
         literal = _string_literal(template, field, value)
-        return prefix + literal + company_part + company.id(field) + ")"
+        return (
+            prefix + literal + company_part + company_id(template, record, companies, field) + ")"
+        )
 
     return bind
 

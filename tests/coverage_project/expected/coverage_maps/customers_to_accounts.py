@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from ._runtime import (
-    CompanyOfRecord,
+    PLAIN_KEY,
     MappingError,
     checked_string,
     company_binder,
@@ -88,6 +88,8 @@ _GENDER_TO_DATAVERSE: Final[dict[str, int | None]] = {
     "unknown": None,
     "male": 1,
     "female": 2,
+    "Male": 1,
+    "Female": 2,
 }
 
 _GENDER_TO_FINANCE: Final[dict[int, str]] = {
@@ -98,6 +100,8 @@ _GENDER_TO_FINANCE: Final[dict[int, str]] = {
 _NOYES_BOOLEAN_TO_DATAVERSE: Final[dict[str, bool]] = {
     "no": False,
     "yes": True,
+    "No": False,
+    "Yes": True,
 }
 
 _NOYES_BOOLEAN_TO_FINANCE: Final[dict[bool, str]] = {
@@ -108,6 +112,8 @@ _NOYES_BOOLEAN_TO_FINANCE: Final[dict[bool, str]] = {
 _PARTY_TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "organization": 3,
     "person": 1,
+    "Organization": 3,
+    "Person": 1,
 }
 
 _PARTY_TYPE_TO_FINANCE: Final[dict[int, str | None]] = {
@@ -124,6 +130,8 @@ _RATING_TO_FINANCE: Final[dict[int, str]] = {
 _REGION_TO_DATAVERSE: Final[dict[str, str]] = {
     "emea": "Europe",
     "apac": "Asia Pacific",
+    "EMEA": "Europe",
+    "APAC": "Asia Pacific",
 }
 
 _REGION_TO_FINANCE: Final[dict[str, str]] = {
@@ -171,71 +179,128 @@ def finance_to_dataverse(
     record: FinanceCustomers, companies: dict[str, str] | None = None
 ) -> DataverseAccountsPayload:
     """Map a Customers record to a Web API payload for accounts."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: DataverseAccountsPayload = {}
     value: Any
-    company = CompanyOfRecord(TEMPLATE, record, companies)
+    # The record's cdm_companyid, looked up when a lookup first needs it.
+    company: str | None = None
     if "dataAreaId" in record:
-        payload["msdyn_company@odata.bind"] = _bind_company(record["dataAreaId"])
+        value = record["dataAreaId"]
+        if value.__class__ is str and len(value) <= 4 and value.isalnum() and value.isascii():
+            payload["msdyn_company@odata.bind"] = (
+                f"/cdm_companies(cdm_companycode='{value.upper()}')"
+            )
+        else:
+            payload["msdyn_company@odata.bind"] = _bind_company(value)
     if "CustomerAccount" in record:
         value = record["CustomerAccount"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "CustomerAccount", value, "accountnumber", max_length=20
             )
         payload["accountnumber"] = value
     if "Name" in record:
         value = record["Name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Name", value, "name")
         payload["name"] = value
     if "Employees" in record:
-        payload["numberofemployees"] = _employees_to_dataverse(record["Employees"])
+        value = _employees_to_dataverse(record["Employees"])
+        payload["numberofemployees"] = value
     if "CreditLimit" in record:
-        payload["creditlimit"] = _credit_limit_to_dataverse(record["CreditLimit"])
+        value = _credit_limit_to_dataverse(record["CreditLimit"])
+        payload["creditlimit"] = value
     if "OnHold" in record:
-        payload["msdyn_onhold"] = _noyes_boolean_to_dataverse(record["OnHold"], "OnHold")
+        value = record["OnHold"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "OnHold")
+        payload["msdyn_onhold"] = value
     if "IsKeyAccount" in record:
-        payload["msdyn_iskeyaccount"] = _noyes_boolean_to_dataverse(
-            record["IsKeyAccount"], "IsKeyAccount"
-        )
+        value = record["IsKeyAccount"]
+        if value.__class__ is str and value in _NOYES_BOOLEAN_TO_DATAVERSE:
+            value = _NOYES_BOOLEAN_TO_DATAVERSE[value]
+        else:
+            value = _noyes_boolean_to_dataverse(value, "IsKeyAccount")
+        payload["msdyn_iskeyaccount"] = value
     if "Gender" in record:
-        payload["gendercode"] = _gender_to_dataverse(record["Gender"], "Gender")
+        value = record["Gender"]
+        if value.__class__ is str and value in _GENDER_TO_DATAVERSE:
+            value = _GENDER_TO_DATAVERSE[value]
+        else:
+            value = _gender_to_dataverse(value, "Gender")
+        payload["gendercode"] = value
     if "PartyType" in record:
-        payload["customertypecode"] = _party_type_to_dataverse(record["PartyType"], "PartyType")
+        value = record["PartyType"]
+        if value.__class__ is str and value in _PARTY_TYPE_TO_DATAVERSE:
+            value = _PARTY_TYPE_TO_DATAVERSE[value]
+        else:
+            value = _party_type_to_dataverse(value, "PartyType")
+        payload["customertypecode"] = value
     if "Region" in record:
-        value = _region_to_dataverse(record["Region"])
-        if value is not None and (value.__class__ is not str):
+        value = record["Region"]
+        if value.__class__ is str and value in _REGION_TO_DATAVERSE:
+            value = _REGION_TO_DATAVERSE[value]
+        else:
+            value = _region_to_dataverse(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Region", value, "msdyn_region")
         payload["msdyn_region"] = value
     if "BirthDate" in record:
-        value = _birth_date_to_dataverse(record["BirthDate"])
-        if value is not None and (value.__class__ is not str):
+        value = record["BirthDate"]
+        if value.__class__ is str and value in _BIRTH_DATE_TO_DATAVERSE:
+            value = _BIRTH_DATE_TO_DATAVERSE[value]
+        else:
+            value = _birth_date_to_dataverse(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "BirthDate", value, "birthdate")
         payload["birthdate"] = value
     if "Status" in record:
-        payload["statuscode"] = _status_to_dataverse(record["Status"], "Status")
+        value = record["Status"]
+        if value.__class__ is str and value in _STATUS_TO_DATAVERSE:
+            value = _STATUS_TO_DATAVERSE[value]
+        else:
+            value = _status_to_dataverse(value, "Status")
+        payload["statuscode"] = value
     if "Segment" in record:
         value = record["Segment"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "Segment", value, "msdyn_segment")
         payload["msdyn_segment"] = value
     if "SalesCurrencyCode" in record:
-        payload["transactioncurrencyid@odata.bind"] = (
-            _bind_transactioncurrencies_by_isocurrencycode(
-                record["SalesCurrencyCode"], "SalesCurrencyCode"
+        value = record["SalesCurrencyCode"]
+        if value.__class__ is str and value and len(value) <= 5 and not value.strip(PLAIN_KEY):
+            payload["transactioncurrencyid@odata.bind"] = (
+                f"/transactioncurrencies(isocurrencycode='{value}')"
             )
-        )
+        else:
+            payload["transactioncurrencyid@odata.bind"] = (
+                _bind_transactioncurrencies_by_isocurrencycode(value, "SalesCurrencyCode")
+            )
     if "PriceCurrencyCode" in record:
-        payload["msdyn_pricecurrencyid@odata.bind"] = (
-            _bind_transactioncurrencies_by_isocurrencycode(
-                record["PriceCurrencyCode"], "PriceCurrencyCode"
+        value = record["PriceCurrencyCode"]
+        if value.__class__ is str and value and len(value) <= 5 and not value.strip(PLAIN_KEY):
+            payload["msdyn_pricecurrencyid@odata.bind"] = (
+                f"/transactioncurrencies(isocurrencycode='{value}')"
             )
-        )
+        else:
+            payload["msdyn_pricecurrencyid@odata.bind"] = (
+                _bind_transactioncurrencies_by_isocurrencycode(value, "PriceCurrencyCode")
+            )
     if "ParentAccount" in record:
-        payload["parentaccountid@odata.bind"] = _bind_accounts_by_accountnumber(
-            record["ParentAccount"], "ParentAccount", company
-        )
+        value = record["ParentAccount"]
+        if value.__class__ is str and value and len(value) <= 20 and not value.strip(PLAIN_KEY):
+            if company is None:
+                company = company_id(TEMPLATE, record, companies, "ParentAccount")
+            payload["parentaccountid@odata.bind"] = (
+                f"/accounts(accountnumber='{value}',_msdyn_company_value={company})"
+            )
+        else:
+            payload["parentaccountid@odata.bind"] = _bind_accounts_by_accountnumber(
+                value, "ParentAccount", record, companies
+            )
     payload["msdyn_basecurrencyid@odata.bind"] = "/transactioncurrencies(isocurrencycode='USD')"
     payload["address1_addresstypecode"] = 2
     return payload
@@ -243,62 +308,107 @@ def finance_to_dataverse(
 
 def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomers:
     """Map a record of accounts, read with DATAVERSE_QUERY, to a Customers OData payload."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: FinanceCustomers = {}
     value: Any
+    code: Any
     if "msdyn_company" in record:
-        payload["dataAreaId"] = _read_company(record["msdyn_company"])
+        value = record["msdyn_company"]
+        code = value.get("cdm_companycode") if value.__class__ is dict else None
+        if code.__class__ is str and len(code) <= 4 and code.isalnum() and code.isascii():
+            payload["dataAreaId"] = code.lower()
+        else:
+            payload["dataAreaId"] = _read_company(value)
     if "accountnumber" in record:
         value = record["accountnumber"]
-        if value is not None and (value.__class__ is not str or len(value) > 20):
+        if value.__class__ is not str or len(value) > 20:
             value = checked_string(
                 TEMPLATE, "accountnumber", value, "CustomerAccount", max_length=20
             )
         payload["CustomerAccount"] = value
     if "name" in record:
         value = record["name"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "name", value, "Name")
         payload["Name"] = value
     if "numberofemployees" in record:
-        payload["Employees"] = _employees_to_finance(record["numberofemployees"])
+        value = _employees_to_finance(record["numberofemployees"])
+        payload["Employees"] = value
     if "description" in record:
         value = record["description"]
-        if value is not None and (value.__class__ is not str):
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "description", value, "Notes")
         payload["Notes"] = value
     if "msdyn_onhold" in record:
-        payload["OnHold"] = _noyes_boolean_to_finance(record["msdyn_onhold"], "msdyn_onhold")
+        value = record["msdyn_onhold"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_onhold")
+        payload["OnHold"] = value
     if "msdyn_iskeyaccount" in record:
-        payload["IsKeyAccount"] = _noyes_boolean_to_finance(
-            record["msdyn_iskeyaccount"], "msdyn_iskeyaccount"
-        )
+        value = record["msdyn_iskeyaccount"]
+        if value.__class__ is bool and value in _NOYES_BOOLEAN_TO_FINANCE:
+            value = _NOYES_BOOLEAN_TO_FINANCE[value]
+        else:
+            value = _noyes_boolean_to_finance(value, "msdyn_iskeyaccount")
+        payload["IsKeyAccount"] = value
     if "gendercode" in record:
-        payload["Gender"] = _gender_to_finance(record["gendercode"], "gendercode")
+        value = record["gendercode"]
+        if value.__class__ is int and value in _GENDER_TO_FINANCE:
+            value = _GENDER_TO_FINANCE[value]
+        else:
+            value = _gender_to_finance(value, "gendercode")
+        payload["Gender"] = value
     if "customertypecode" in record:
-        payload["PartyType"] = _party_type_to_finance(
-            record["customertypecode"], "customertypecode"
-        )
+        value = record["customertypecode"]
+        if value.__class__ is int and value in _PARTY_TYPE_TO_FINANCE:
+            value = _PARTY_TYPE_TO_FINANCE[value]
+        else:
+            value = _party_type_to_finance(value, "customertypecode")
+        payload["PartyType"] = value
     if "msdyn_region" in record:
-        value = _region_to_finance(record["msdyn_region"])
-        if value is not None and (value.__class__ is not str):
+        value = record["msdyn_region"]
+        if value.__class__ is str and value in _REGION_TO_FINANCE:
+            value = _REGION_TO_FINANCE[value]
+        else:
+            value = _region_to_finance(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "msdyn_region", value, "Region")
         payload["Region"] = value
     if "birthdate" in record:
-        value = _birth_date_to_finance(record["birthdate"])
-        if value is not None and (value.__class__ is not str):
+        value = record["birthdate"]
+        if value.__class__ is str and value in _BIRTH_DATE_TO_FINANCE:
+            value = _BIRTH_DATE_TO_FINANCE[value]
+        else:
+            value = _birth_date_to_finance(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "birthdate", value, "BirthDate")
         payload["BirthDate"] = value
     if "msdyn_ratingcode" in record:
-        payload["Rating"] = _rating_to_finance(record["msdyn_ratingcode"], "msdyn_ratingcode")
+        value = record["msdyn_ratingcode"]
+        if value.__class__ is int and value in _RATING_TO_FINANCE:
+            value = _RATING_TO_FINANCE[value]
+        else:
+            value = _rating_to_finance(value, "msdyn_ratingcode")
+        payload["Rating"] = value
     if "transactioncurrencyid" in record:
-        value = _read_transactioncurrencyid_isocurrencycode(record["transactioncurrencyid"])
-        if value is not None and (value.__class__ is not str):
+        value = record["transactioncurrencyid"]
+        if value.__class__ is dict and value.get("isocurrencycode").__class__ is str:
+            value = value["isocurrencycode"]
+        else:
+            value = _read_transactioncurrencyid_isocurrencycode(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode")
         payload["SalesCurrencyCode"] = value
     if "parentaccountid" in record:
-        value = _read_parentaccountid_accountnumber(record["parentaccountid"])
-        if value is not None and (value.__class__ is not str):
+        value = record["parentaccountid"]
+        if value.__class__ is dict and value.get("accountnumber").__class__ is str:
+            value = value["accountnumber"]
+        else:
+            value = _read_parentaccountid_accountnumber(value)
+        if value.__class__ is not str:
             value = checked_string(TEMPLATE, "parentaccountid", value, "ParentAccount")
         payload["ParentAccount"] = value
     payload["LanguageId"] = "en-us"

@@ -43,12 +43,15 @@ def finance_to_dataverse(
     record: dict[str, Any], companies: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """Map a LegacyParties record to a Web API payload for msdyn_legacycontacts."""
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: dict[str, Any] = {}
+    value: Any
     if "PartyNumber" in record:
         payload["msdyn_partynumber"] = record["PartyNumber"]
     if "Kind" in record:
-        payload["msdyn_kind"] = _kind_to_dataverse(record["Kind"], "Kind")
+        value = _kind_to_dataverse(record["Kind"], "Kind")
+        payload["msdyn_kind"] = value
     if "Nickname" in record:
         payload["msdyn_nickname"] = record["Nickname"]
     payload["msdyn_source"] = "legacy"
@@ -59,12 +62,15 @@ def dataverse_to_finance(record: dict[str, Any]) -> dict[str, Any]:
     """Map a record of msdyn_legacycontacts, read with DATAVERSE_QUERY, to a LegacyParties
     OData payload.
     """
-    ensure_record(record, TEMPLATE)
+    if record.__class__ is not dict:
+        ensure_record(record, TEMPLATE)
     payload: dict[str, Any] = {}
+    value: Any
     if "msdyn_partynumber" in record:
         payload["PartyNumber"] = record["msdyn_partynumber"]
     if "msdyn_kind" in record:
-        payload["Kind"] = _kind_to_finance(record["msdyn_kind"], "msdyn_kind")
+        value = _kind_to_finance(record["msdyn_kind"], "msdyn_kind")
+        payload["Kind"] = value
     return payload
 
 
