@@ -4,6 +4,9 @@ Keys are sha256 digests of the input text together with the tool versions and th
 compiler's own source, so a cached result is only ever reused for byte-identical work.
 The cache is never trusted for correctness: every entry carries the digest of its
 value, and an entry that does not match it (truncated, edited, half-written) is a miss.
+Objects (a parsed spec, a plan) are stored pickled: the folder belongs to the project, as
+trusted as the specs beside it, and the fingerprint in every key means an entry is only
+read back by the compiler source that wrote it.
 Entries are written to a private temporary file and renamed, so concurrent runs can
 share the folder; a cache that cannot be written (read-only, full) only costs speed.
 """
@@ -12,10 +15,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import TypeVar, cast
+
+from generator.diagnostics import Diagnostic, Diagnostics, Severity
+
+T = TypeVar("T")
 
 _TOOLS = ("black", "datamodel-code-generator", "jinja2", "pyyaml")
 _GENERATOR = Path(__file__).resolve().parent
@@ -34,6 +44,15 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+def digest(*parts: str | bytes) -> str:
+    """One key for several inputs; each is length-prefixed, so no two sequences collide."""
+    hashed = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        hashed.update(b"%d:" % len(data) + data)
+    return hashed.hexdigest()
+
+
 class ContentCache:
     def __init__(self, folder: Path, *, read_only: bool = False) -> None:
         self.folder = folder
@@ -45,16 +64,45 @@ class ContentCache:
         return self.folder / kind / digest
 
     def get(self, kind: str, key: str) -> str | None:
+        value = self.get_bytes(kind, key)
         try:
-            stored = self._path(kind, key).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            return None if value is None else value.decode("utf-8")
+        except UnicodeDecodeError:
             return None
-        check, newline, value = stored.partition("\n")
-        if not newline or hashlib.sha256(value.encode()).hexdigest() != check:
+
+    def put(self, kind: str, key: str, value: str) -> None:
+        try:
+            encoded = value.encode("utf-8")
+        except UnicodeEncodeError:
+            return
+        self.put_bytes(kind, key, encoded)
+
+    def get_object(self, kind: str, key: str) -> object | None:
+        """A value ``put_object`` stored; one that no longer unpickles is a miss like any other."""
+        value = self.get_bytes(kind, key)
+        if value is None:
+            return None
+        try:
+            loaded: object = pickle.loads(value)
+        except Exception:
+            return None
+        return loaded
+
+    def put_object(self, kind: str, key: str, value: object) -> None:
+        if not self.read_only:
+            self.put_bytes(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def get_bytes(self, kind: str, key: str) -> bytes | None:
+        try:
+            stored = self._path(kind, key).read_bytes()
+        except OSError:
+            return None
+        check, newline, value = stored.partition(b"\n")
+        if not newline or hashlib.sha256(value).hexdigest().encode() != check:
             return None
         return value
 
-    def put(self, kind: str, key: str, value: str) -> None:
+    def put_bytes(self, kind: str, key: str, value: bytes) -> None:
         if self.read_only:
             return
         path = self._path(kind, key)
@@ -62,10 +110,43 @@ class ContentCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-                stream.write(hashlib.sha256(value.encode()).hexdigest() + "\n" + value)
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(hashlib.sha256(value).hexdigest().encode() + b"\n" + value)
             os.replace(temporary, path)
-        except (OSError, UnicodeEncodeError):
+        except OSError:
             # A cache that can't be written only costs speed, never a run.
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
+
+
+def memoized(
+    cache: ContentCache | None,
+    kind: str,
+    key: str,
+    compute: Callable[[Diagnostics], T],
+    diagnostics: Diagnostics,
+    returns: tuple[type, ...],
+) -> T:
+    """``compute``'s value and the problems it reported, from the cache when ``key`` was seen.
+
+    ``key`` must name every input ``compute`` reads: the problems are replayed into
+    ``diagnostics`` as if it had run, so a cached warning is still printed on every run.
+    A stored value that is not one of the types ``compute`` ``returns`` is a miss, and so is
+    a None without the error that explains it: no stage drops its input silently.
+    """
+    stored = cache.get_object(kind, key) if cache else None
+    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], list):
+        value, items = stored
+        if (
+            isinstance(value, returns)
+            and all(isinstance(item, Diagnostic) for item in items)
+            and (value is not None or any(item.severity is Severity.ERROR for item in items))
+        ):
+            diagnostics.items.extend(items)
+            return cast(T, value)
+    own = Diagnostics()
+    value = compute(own)
+    diagnostics.extend(own)
+    if cache:
+        cache.put_object(kind, key, (value, own.items))
+    return value

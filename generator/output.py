@@ -101,8 +101,8 @@ def _is_current(path: Path, text: str) -> bool:
         return _normalized(path.read_bytes()) == _normalized(text.encode("utf-8"))
 
 
-def _pending_changes(root: Path, output: Output, claimed: frozenset[Path] = frozenset()) -> Changes:
-    """What writing ``output`` would change; ``claimed`` files belong to other outputs."""
+def _pending_changes(root: Path, output: Output, claimed: frozenset[str] = frozenset()) -> Changes:
+    """What writing ``output`` would change; ``claimed`` paths belong to other outputs."""
     existing = _existing(root, output)
     written: list[str] = []
     refused: list[str] = []
@@ -118,7 +118,7 @@ def _pending_changes(root: Path, output: Output, claimed: frozenset[Path] = froz
     removed = sorted(
         name
         for name, path in existing.items()
-        if name not in output.files and path not in claimed and _bears_header(path)
+        if name not in output.files and str(path) not in claimed and _bears_header(path)
     )
     return Changes(written, removed, refused)
 
@@ -143,8 +143,24 @@ def _unified_diff(root: Path, output: Output, changes: Changes) -> str:
     return "".join(chunks)
 
 
-def _claimed(root: Path, outputs: list[Output]) -> frozenset[Path]:
-    return frozenset(root / output.folder / name for output in outputs for name in output.files)
+def _claimed(root: Path, outputs: list[Output]) -> frozenset[str]:
+    # Strings, not Paths: there is one per output file, and most runs only look them up.
+    return frozenset(
+        os.path.join(root / output.folder, name) for output in outputs for name in output.files
+    )
+
+
+def _unchanged(root: Path, outputs: list[Output]) -> list[Changes] | None:
+    """Each output's (empty) changes if writing would change nothing; None at the first that
+    would, without reading the rest: the run takes the lock and looks again anyway."""
+    claimed = _claimed(root, outputs)
+    plan: list[Changes] = []
+    for output in outputs:
+        changes = _pending_changes(root, output, claimed)
+        if changes.any:
+            return None
+        plan.append(changes)
+    return plan
 
 
 def _plan(root: Path, outputs: list[Output], diagnostics: Diagnostics) -> list[Changes]:
@@ -198,9 +214,9 @@ def write_outputs(
     try:
         # The common case, nothing to do, needs no lock and no scratch folder.
         if not scratch.unfinished():
-            plan = _plan(root, outputs, Diagnostics())
-            if not any(changes.any for changes in plan):
-                return Written(Outcome.WRITTEN, plan)
+            unchanged = _unchanged(root, outputs)
+            if unchanged is not None:
+                return Written(Outcome.WRITTEN, unchanged)
         with scratch.locked(exclusive=True, on_wait=on_wait):
             return _write_locked(scratch, outputs, diagnostics)
     except Fault as fault:

@@ -8,8 +8,9 @@ write all of it or none of it.
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
+from types import NoneType
 
 from generator.backends.python.record_types import render_models
 from generator.backends.python.render import render_init, render_modules, render_runtime
@@ -17,13 +18,14 @@ from generator.backends.sql.dialects import DIALECTS
 from generator.backends.sql.render import render_sql
 from generator.bind.model import TableMap
 from generator.bind.resolve import resolve
-from generator.bind.unmapped import report_unmapped_columns
-from generator.cache import ContentCache
-from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity
+from generator.bind.unmapped import ColumnUse, column_use, report_unmapped_columns
+from generator.cache import ContentCache, digest, memoized
+from generator.diagnostics import Diagnostics
 from generator.plan.model import ModulePlan
 from generator.plan.planner import plan_module
 from generator.reference.pages import render_docs
-from generator.source.project import Layout, WorkingTree, load_project
+from generator.source.project import Layout, Project, WorkingTree, load_project
+from generator.source.spec import MapSpec
 from generator.source.spec_language_schema import render_spec_schema
 
 PACKAGE = "dualwrite_maps"
@@ -34,6 +36,7 @@ SPEC_SCHEMA = "spec.schema.json"
 @dataclass
 class Compilation:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    # The specs bound in this run: all of them without a cache, with one only those it lacked.
     maps: list[TableMap] = field(default_factory=list)
     plans: list[ModulePlan] = field(default_factory=list)
     # File name inside the generated package -> its full text; empty if anything failed.
@@ -51,74 +54,55 @@ def compile_cached(layout: Layout, cache: ContentCache) -> Compilation:
 
     The key is every byte under the specs folder (and the compiler's fingerprint), so a
     no-op run reads files and hashes them, and nothing else. Diagnostics are cached too:
-    a warning is still printed on every run.
+    a warning is still printed on every run. Only the last run is kept: a no-op follows
+    the run before it, and an entry as large as all the outputs should not pile up.
     """
-    digest = hashlib.sha256(layout.specs.as_posix().encode() + b"\0")
+    hashed = hashlib.sha256(layout.specs.as_posix().encode() + b"\0")
     for path in sorted((layout.root / layout.specs).rglob("*")):
         if path.is_file():
-            digest.update(path.relative_to(layout.root).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    key = digest.hexdigest()
-    stored = cache.get("run", key)
-    if stored is not None:
-        return _from_json(stored)
+            hashed.update(path.relative_to(layout.root).as_posix().encode() + b"\0")
+            hashed.update(path.read_bytes() + b"\0")
+    key = hashed.hexdigest()
+    slot = layout.specs.as_posix()
+    stored = cache.get_object("run", slot)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+        last = stored[1]
+        if isinstance(last, Compilation):
+            return last
     result = compile_project(layout, cache)
-    cache.put("run", key, _to_json(result))
+    # The bound maps and plans are for callers in this process; the outputs are what repeats.
+    cache.put_object("run", slot, (key, replace(result, maps=[], plans=[])))
     return result
 
 
-def _to_json(result: Compilation) -> str:
-    diagnostics = [
-        [d.code, d.severity.value, d.location.path, d.location.line, d.location.column, d.message]
-        for d in result.diagnostics.items
-    ]
-    return json.dumps(
-        {
-            "diagnostics": diagnostics,
-            "files": result.files,
-            "docs": result.docs,
-            "spec_schema": result.spec_schema,
-            "sql": result.sql,
-            "templates": result.templates,
-        }
-    )
-
-
-def _from_json(text: str) -> Compilation:
-    stored = json.loads(text)
-    diagnostics = Diagnostics(
-        [
-            Diagnostic(code, Severity(severity), Location(path, line, column), message)
-            for code, severity, path, line, column, message in stored["diagnostics"]
-        ]
-    )
-    return Compilation(
-        diagnostics,
-        files=stored["files"],
-        docs=stored["docs"],
-        spec_schema=stored["spec_schema"],
-        sql=stored["sql"],
-        templates=stored["templates"],
-    )
-
-
 def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compilation:
+    """Every output of the project at ``layout``, or the problems that stop it.
+
+    With a cache, each stage reuses what it did for the same input before: a file is
+    parsed, a spec bound and planned, a plan rendered only when what it reads is new.
+    """
     result = Compilation()
     diagnostics = result.diagnostics
-    project = load_project(WorkingTree(layout.root), layout, diagnostics)
+    project = load_project(WorkingTree(layout.root), layout, diagnostics, cache)
     finance_schemas, dataverse_schemas = project.finance_schemas, project.dataverse_schemas
+    bound: list[_Bound] = []
     for spec in project.specs:
-        table_map = resolve(spec, finance_schemas, dataverse_schemas, diagnostics)
-        if table_map is None:
-            continue
-        result.maps.append(table_map)
-        result.plans.append(plan_module(table_map))
+        bind = partial(_bind, spec, project, result.maps)
+        key = project.inputs[spec.module]
+        found = memoized(cache, "bound", key, bind, diagnostics, (_Bound, NoneType))
+        if found is not None:
+            bound.append(found)
+    result.plans = [item.plan for item in bound]
     result.templates = len(result.plans)
     if diagnostics.errors:
         return result
     # Only meaningful once every spec resolved: a failed spec would leave its columns "unmapped".
-    report_unmapped_columns(result.maps, diagnostics)
-    modules = render_modules(result.plans, cache)
+    report_unmapped_columns(
+        [item.columns for item in bound],
+        [*finance_schemas.values(), *dataverse_schemas.values()],
+        diagnostics,
+    )
+    modules = render_modules(result.plans, cache, [item.key for item in bound])
     files = {f"{module}.py": text for module, text in modules.items()}
     files["__init__.py"] = render_init(
         sorted(plan.module for plan in result.plans), layout.maps.as_posix(), cache
@@ -131,14 +115,43 @@ def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compil
     )
     files["py.typed"] = ""
     result.files = dict(sorted(files.items()))
-    result.sql = dict(
-        sorted(
-            (name, text)
-            for plan in result.plans
-            for dialect in DIALECTS
-            for name, text in render_sql(plan, dialect).items()
-        )
-    )
+    result.sql = dict(sorted(item for each in bound for item in _render_sql(each, cache).items()))
     result.docs = render_docs(project.specs)
     result.spec_schema = render_spec_schema()
     return result
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """What later stages need of a bound spec: cached whole, keyed by what binding read."""
+
+    plan: ModulePlan
+    columns: ColumnUse
+    # The key of the plan's rendered outputs: a digest of all of it.
+    key: str
+
+
+def _bind(
+    spec: MapSpec, project: Project, maps: list[TableMap], diagnostics: Diagnostics
+) -> _Bound | None:
+    table_map = resolve(spec, project.finance_schemas, project.dataverse_schemas, diagnostics)
+    if table_map is None:
+        return None
+    maps.append(table_map)
+    plan = plan_module(table_map)
+    return _Bound(plan, column_use(table_map), digest(repr(plan)))
+
+
+def _render_sql(bound: _Bound, cache: ContentCache | None) -> dict[str, str]:
+    """File name -> query text for every dialect; the SQL backend reads nothing but the plan."""
+    stored = cache.get_object("sql", bound.key) if cache else None
+    if isinstance(stored, dict) and all(
+        isinstance(name, str) and isinstance(text, str) for name, text in stored.items()
+    ):
+        return stored
+    rendered = {
+        name: text for dialect in DIALECTS for name, text in render_sql(bound.plan, dialect).items()
+    }
+    if cache:
+        cache.put_object("sql", bound.key, rendered)
+    return rendered

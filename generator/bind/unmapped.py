@@ -1,10 +1,13 @@
 """The unmapped-column report: every validated map in, a warning per schema column no spec uses out.
 
 MapStruct's unmapped-target report: a column that no spec maps or filters on is usually
-a forgotten row. Key columns are exempt (dual-write keys records by them).
+a forgotten row. Key columns are exempt (dual-write keys records by them). Each map is
+reduced to the columns it uses first, so a cached spec need not be bound again to be counted.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from generator import messages
 from generator.bind.model import TableMap
@@ -12,21 +15,39 @@ from generator.diagnostics import Diagnostics
 from generator.source.entity_schema import EntitySchema
 
 
-def report_unmapped_columns(maps: list[TableMap], diagnostics: Diagnostics) -> None:
-    used: dict[str, set[str]] = {}
-    users: dict[str, list[str]] = {}
-    schemas: dict[str, EntitySchema] = {}
-    for table_map in maps:
+@dataclass(frozen=True)
+class ColumnUse:
+    """The columns one map uses, by the path of the schema they belong to."""
+
+    module: str
+    columns: tuple[tuple[str, frozenset[str]], ...]
+
+
+def column_use(table_map: TableMap) -> ColumnUse:
+    columns = tuple(
+        (schema.path, frozenset(names))
         for schema, names in (
             (table_map.finance_schema, _finance_columns(table_map)),
             (table_map.dataverse_schema, _dataverse_columns(table_map)),
-        ):
-            if schema is None:
-                continue
-            schemas[schema.path] = schema
-            used.setdefault(schema.path, set()).update(names)
-            users.setdefault(schema.path, []).append(table_map.spec.module)
-    for path, schema in sorted(schemas.items()):
+        )
+        if schema is not None
+    )
+    return ColumnUse(table_map.spec.module, columns)
+
+
+def report_unmapped_columns(
+    uses: list[ColumnUse], schemas: list[EntitySchema], diagnostics: Diagnostics
+) -> None:
+    """A warning per column of a schema some map uses that no map uses."""
+    by_path = {schema.path: schema for schema in schemas}
+    used: dict[str, set[str]] = {}
+    users: dict[str, list[str]] = {}
+    for use in uses:
+        for path, names in use.columns:
+            used.setdefault(path, set()).update(names)
+            users.setdefault(path, []).append(use.module)
+    for path in sorted(used):
+        schema = by_path[path]
         for column in schema.columns:
             if column.name in used[path] or column.name in schema.key or column.location is None:
                 continue

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
+from types import NoneType
 from typing import Protocol
 
 from generator import messages
+from generator.cache import ContentCache, digest, memoized
 from generator.diagnostics import Diagnostics, Location, suggestion
 from generator.source.entity_schema import EntitySchema, parse_schema
 from generator.source.git_plumbing import GitFailed, list_files, read_blobs
@@ -159,20 +162,33 @@ class Project(SpecSet):
 
     finance_schemas: dict[str, EntitySchema]
     dataverse_schemas: dict[str, EntitySchema]
+    # Module -> a digest of everything its spec's binding can read: its own file, value
+    # maps, every schema (a lookup reads another table's). Caches of later stages key by it.
+    inputs: dict[str, str]
 
 
 def load_spec_set(snapshot: Snapshot, layout: Layout, diagnostics: Diagnostics) -> SpecSet:
     """The specs, named value maps expanded; no specs is a valid set (revisions may have none)."""
-    specs, _ = _read_spec_set(snapshot, layout, diagnostics)
-    return SpecSet(specs)
+    return SpecSet(_read_spec_set(snapshot, layout, diagnostics, None).specs)
 
 
-def load_project(snapshot: Snapshot, layout: Layout, diagnostics: Diagnostics) -> Project:
-    """Everything a compilation reads: the spec set and both schema folders."""
-    finance = _read_schemas(snapshot, layout.finance_entities, diagnostics)
-    dataverse = _read_schemas(snapshot, layout.dataverse_tables, diagnostics)
-    specs, files = _read_spec_set(snapshot, layout, diagnostics)
-    if not files:
+def load_project(
+    snapshot: Snapshot,
+    layout: Layout,
+    diagnostics: Diagnostics,
+    cache: ContentCache | None = None,
+) -> Project:
+    """Everything a compilation reads: the spec set and both schema folders.
+
+    With a cache, each file is parsed only when its bytes are new: an edit to one spec
+    parses one file."""
+    finance, finance_keys = _read_schemas(snapshot, layout.finance_entities, diagnostics, cache)
+    dataverse, dataverse_keys = _read_schemas(snapshot, layout.dataverse_tables, diagnostics, cache)
+    read = _read_spec_set(snapshot, layout, diagnostics, cache)
+    specs = read.specs
+    shared = digest(read.value_maps_key, *finance_keys, "\0", *dataverse_keys)
+    inputs = {module: digest(key, shared) for module, key in read.keys.items()}
+    if not read.files:
         diagnostics.report(messages.PROJECT_NO_SPECS, Location(layout.maps.as_posix()))
     for spec in specs:
         for name, schemas, folder, what in (
@@ -188,7 +204,7 @@ def load_project(snapshot: Snapshot, layout: Layout, diagnostics: Diagnostics) -
                     path=f"{folder.as_posix()}/{name.text}.yaml",
                     hint=suggestion(name.text, schemas),
                 )
-    return Project(specs, finance, dataverse)
+    return Project(specs, finance, dataverse, inputs)
 
 
 def _listed(snapshot: Snapshot, folder: Path, diagnostics: Diagnostics) -> list[SourceFile]:
@@ -209,13 +225,33 @@ def _data(source: SourceFile, diagnostics: Diagnostics) -> bytes | None:
     return source.data
 
 
+def _source_key(kind: str, source: SourceFile, *more: str) -> str:
+    """A digest of everything parsing ``source`` reads."""
+    return digest(kind, source.path, source.display, source.data or b"", source.problem, *more)
+
+
 def _read_schemas(
-    snapshot: Snapshot, folder: Path, diagnostics: Diagnostics
-) -> dict[str, EntitySchema]:
+    snapshot: Snapshot, folder: Path, diagnostics: Diagnostics, cache: ContentCache | None
+) -> tuple[dict[str, EntitySchema], list[str]]:
+    """The schemas by entity set, and a key per file: what the set was made of."""
     schemas: dict[str, EntitySchema] = {}
+    keys: list[str] = []
     for source in _listed(snapshot, folder, diagnostics):
         data = _data(source, diagnostics)
-        schema = None if data is None else parse_schema(data, source.display, diagnostics)
+        key = _source_key("schema", source)
+        keys.append(key)
+        schema = (
+            None
+            if data is None
+            else memoized(
+                cache,
+                "schema",
+                key,
+                partial(parse_schema, data, source.display),
+                diagnostics,
+                (EntitySchema, NoneType),
+            )
+        )
         if schema is None:
             continue
         stem = PurePosixPath(source.path).stem
@@ -228,38 +264,63 @@ def _read_schemas(
             )
             continue
         schemas[schema.entity_set] = schema
-    return schemas
+    return schemas, keys
 
 
 def _read_value_maps(
-    snapshot: Snapshot, layout: Layout, diagnostics: Diagnostics
-) -> NamedValueMaps:
+    snapshot: Snapshot, layout: Layout, diagnostics: Diagnostics, cache: ContentCache | None
+) -> tuple[NamedValueMaps, str]:
+    """The named value maps, and a key naming what they were made of."""
     try:
         source = snapshot.file(layout.value_maps)
     except SnapshotError as error:
         diagnostics.report(
             messages.PROJECT_UNREADABLE, Location(error.where), problem=error.problem
         )
-        return NamedValueMaps({}, complete=False)
+        return NamedValueMaps({}, complete=False), digest("unreadable")
     if source is None:
-        return NamedValueMaps({}, complete=True)
+        return NamedValueMaps({}, complete=True), digest("absent")
+    key = _source_key("value maps", source)
     data = _data(source, diagnostics)
     if data is None:
-        return NamedValueMaps({}, complete=False)
-    return parse_value_maps(data, source.display, diagnostics)
+        return NamedValueMaps({}, complete=False), key
+    parse = partial(parse_value_maps, data, source.display)
+    named = memoized(cache, "value maps", key, parse, diagnostics, (NamedValueMaps,))
+    return named, key
+
+
+@dataclass(frozen=True)
+class _ReadSpecs:
+    specs: tuple[MapSpec, ...]
+    files: int  # how many spec files there were
+    value_maps_key: str
+    keys: dict[str, str]  # module -> the key of its spec file
 
 
 def _read_spec_set(
-    snapshot: Snapshot, layout: Layout, diagnostics: Diagnostics
-) -> tuple[tuple[MapSpec, ...], int]:
-    """The specs, expanded, and how many spec files there were."""
-    named = _read_value_maps(snapshot, layout, diagnostics)
+    snapshot: Snapshot, layout: Layout, diagnostics: Diagnostics, cache: ContentCache | None
+) -> _ReadSpecs:
+    """The specs, expanded."""
+    named, value_maps_key = _read_value_maps(snapshot, layout, diagnostics, cache)
     sources = _listed(snapshot, layout.maps, diagnostics)
     by_module: dict[str, MapSpec] = {}
+    keys: dict[str, str] = {}
     for source in sources:
         data = _data(source, diagnostics)
         module = PurePosixPath(source.path).stem
-        spec = None if data is None else parse_spec(data, source.display, module, diagnostics)
+        key = _source_key("spec", source, module)
+        spec = (
+            None
+            if data is None
+            else memoized(
+                cache,
+                "spec",
+                key,
+                partial(parse_spec, data, source.display, module),
+                diagnostics,
+                (MapSpec, NoneType),
+            )
+        )
         if spec is None:
             continue
         earlier = by_module.get(spec.module)
@@ -272,7 +333,8 @@ def _read_spec_set(
             )
             continue
         by_module[spec.module] = _expanded(spec, named, diagnostics)
-    return tuple(by_module.values()), len(sources)
+        keys[spec.module] = key
+    return _ReadSpecs(tuple(by_module.values()), len(sources), value_maps_key, keys)
 
 
 def _expanded(spec: MapSpec, named: NamedValueMaps, diagnostics: Diagnostics) -> MapSpec:

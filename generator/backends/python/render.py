@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -147,19 +148,22 @@ def render_module(plan: ModulePlan, cache: ContentCache | None = None) -> str:
 _PARALLEL_FROM = 8
 
 
-def render_modules(plans: list[ModulePlan], cache: ContentCache | None) -> dict[str, str]:
+def render_modules(
+    plans: list[ModulePlan], cache: ContentCache | None, keys: Sequence[str] | None = None
+) -> dict[str, str]:
     """Module name -> text. A plan's repr is all that decides its module's text (the templates
     are in the cache's fingerprint), so an unchanged spec skips Jinja and black alike; the
-    rest are formatted in parallel on a cold run."""
+    rest are formatted in parallel on a cold run. ``keys``, one per plan, may stand for the
+    reprs: each must be a digest of its plan's repr."""
     texts: dict[str, str] = {}
     missing: list[tuple[ModulePlan, str]] = []
-    for plan in plans:
-        cached = cache.get("module", repr(plan)) if cache else None
+    for plan, key in zip(plans, keys or [repr(plan) for plan in plans], strict=True):
+        cached = cache.get("module", key) if cache else None
         if cached is not None:
             texts[plan.module] = cached
         else:
-            missing.append((plan, _module_source(plan)))
-    sources = [source for _, source in missing]
+            missing.append((plan, key))
+    sources = [_module_source(plan) for plan, _ in missing]
     files = [f"{plan.module}.py" for plan, _ in missing]
     if len(missing) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         # Workers format without the cache (it is not shared with them); the results go in here.
@@ -172,9 +176,9 @@ def render_modules(plans: list[ModulePlan], cache: ContentCache | None) -> dict[
         formatted = [
             format_python(source, name, cache) for source, name in zip(sources, files, strict=True)
         ]
-    for (plan, _), text in zip(missing, formatted, strict=True):
+    for (plan, key), text in zip(missing, formatted, strict=True):
         if cache:
-            cache.put("module", repr(plan), text)
+            cache.put("module", key, text)
         texts[plan.module] = text
     return texts
 

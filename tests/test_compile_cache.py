@@ -1,0 +1,194 @@
+"""The compile cache: a cached run's outputs and problems are an uncached run's, always.
+
+Each stage is cached by what it reads (a file's bytes; a spec with the value maps and every
+schema it could bind against; a plan), so these tests change each kind of input a spec
+depends on and compare a cached run with one that starts from nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+from generator.cache import ContentCache
+from generator.pipeline import Compilation, compile_cached, compile_project
+from generator.source.project import Layout
+from projects import CURRENCY_SCHEMA, DATAVERSE_SCHEMA, FINANCE_SCHEMA, spec, write_project
+
+ROWS = """\
+- [CustomerAccount, "=", accountnumber]
+- [Name, "=", name]
+- [CurrencyCode, "=", transactioncurrencyid.isocurrencycode]
+- [OnHold, "><", msdyn_onhold, {values: noyes_boolean}]
+"""
+VALUE_MAPS = 'noyes_boolean: [["No", false], ["Yes", true]]\n'
+SPEC_FILE = "specs/maps/customers_to_accounts.yaml"
+
+
+def project(root: Path) -> Path:
+    return write_project(
+        root,
+        spec(ROWS)
+        | spec('- [Name, "=", name]\n', name="names_only")
+        | {"specs/value_maps.yaml": VALUE_MAPS},
+    )
+
+
+def outcome(result: Compilation) -> tuple[object, ...]:
+    problems = [(d.location, d.severity, d.message) for d in result.diagnostics.sorted()]
+    return (problems, result.files, result.sql, result.docs, result.spec_schema, result.templates)
+
+
+def assert_like_uncached(root: Path, cache: ContentCache) -> Compilation:
+    """Compile through every cache level; each must agree with a compilation from nothing."""
+    fresh = compile_project(Layout(root))
+    staged = compile_project(Layout(root), cache)
+    assert outcome(staged) == outcome(fresh)
+    assert outcome(compile_cached(Layout(root), cache)) == outcome(fresh)
+    # Again, now that the whole-run entry exists.
+    assert outcome(compile_cached(Layout(root), cache)) == outcome(fresh)
+    return fresh
+
+
+def edit(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (relative, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# Each edit changes what one or more specs compile to, through a different input.
+EDITS = [
+    pytest.param(SPEC_FILE, '[Name, "=", name]', '[Name, ">>", name]', id="the-spec"),
+    pytest.param(
+        "specs/entities/finance/Customers.yaml",
+        "Name: {type: string}",
+        "Name: {type: string, maxLength: 5}",
+        id="a-schema-it-binds",
+    ),
+    pytest.param(
+        "specs/entities/dataverse/transactioncurrencies.yaml",
+        "isocurrencycode: {type: string}",
+        "isocurrencycode: {type: string, maxLength: 3}",
+        id="a-lookup-target-schema",
+    ),
+    pytest.param("specs/value_maps.yaml", '["Yes", true]', '["Yes", true], ["x", false]', id="vm"),
+    pytest.param(SPEC_FILE, "accountnumber]", "acountnumber]", id="an-error-in-the-spec"),
+    pytest.param(
+        "specs/entities/dataverse/accounts.yaml",
+        "  description: {type: string}\n",
+        "  description: {type: string}\n  fax: {type: string}\n",
+        id="a-new-unmapped-column",
+    ),
+]
+
+
+@pytest.mark.parametrize(("relative", "old", "new"), EDITS)
+def test_an_edit_to_any_input_shows_as_an_uncached_run_shows_it(
+    tmp_path: Path, relative: str, old: str, new: str
+) -> None:
+    root = project(tmp_path)
+    cache = ContentCache(tmp_path / "cache")
+    before = assert_like_uncached(root, cache)
+    edit(root, relative, old, new)
+    after = assert_like_uncached(root, cache)
+    assert outcome(after) != outcome(before)
+    # And back: the entries of the first state are reused, and still right.
+    edit(root, relative, new, old)
+    assert outcome(assert_like_uncached(root, cache)) == outcome(before)
+
+
+def test_a_removed_schema_and_spec_are_not_remembered(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    cache = ContentCache(tmp_path / "cache")
+    assert_like_uncached(root, cache)
+    (root / "specs/entities/dataverse/transactioncurrencies.yaml").unlink()
+    assert assert_like_uncached(root, cache).diagnostics.errors
+    write_project(root, {"specs/entities/dataverse/transactioncurrencies.yaml": CURRENCY_SCHEMA})
+    (root / "specs/maps/names_only.yaml").unlink()
+    assert "names_only.py" not in assert_like_uncached(root, cache).files
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: data[:-1] + bytes([data[-1] ^ 1]), id="one-bit"),
+        pytest.param(lambda data: b"", id="empty"),
+    ],
+)
+def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: Callable[[bytes], bytes]) -> None:
+    root = project(tmp_path)
+    cache = ContentCache(tmp_path / "cache")
+    expected = assert_like_uncached(root, cache)
+    entries = [path for path in (tmp_path / "cache").rglob("*") if path.is_file()]
+    assert {path.parent.name for path in entries} >= {"spec", "schema", "bound", "module", "run"}
+    for path in entries:
+        path.write_bytes(damage(path.read_bytes()))
+    assert outcome(compile_cached(Layout(root), cache)) == outcome(expected)
+    assert outcome(compile_cached(Layout(root), cache)) == outcome(expected)
+
+
+OBJECT_KINDS = ("spec", "schema", "value maps", "bound", "sql", "run")
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        pytest.param(b"not a pickle", id="not-a-pickle"),
+        pytest.param(b"\x80\x05K\x07.", id="the-int-7"),
+        pytest.param(
+            b"\x80\x05\x95\x06\x00\x00\x00\x00\x00\x00\x00N]\x94\x86\x94.",
+            id="none-and-no-problems",
+        ),
+        pytest.param(b"\x80\x05\x95\x06\x00\x00\x00\x00\x00\x00\x00]\x94K\x01a.", id="a-list"),
+    ],
+)
+def test_an_object_of_the_wrong_shape_is_a_miss(tmp_path: Path, junk: bytes) -> None:
+    """Right digest, wrong content: what a stored object must be is checked when it is read."""
+    root = project(tmp_path)
+    cache = ContentCache(tmp_path / "cache")
+    expected = assert_like_uncached(root, cache)
+    replaced = 0
+    for kind in OBJECT_KINDS:
+        for path in (tmp_path / "cache" / kind).iterdir():
+            path.write_bytes(hashlib.sha256(junk).hexdigest().encode() + b"\n" + junk)
+            replaced += 1
+    assert replaced
+    assert outcome(compile_cached(Layout(root), cache)) == outcome(expected)
+
+
+def test_check_writes_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path)
+    monkeypatch.chdir(root)
+    assert cli.main(["generate", "--check"]) == 1
+    assert not (root / ".tablemap").exists()
+    assert cli.main(["generate"]) == 0
+    assert cli.main(["generate", "--check"]) == 0
+    cached = sorted(path for path in (root / ".tablemap").rglob("*") if path.is_file())
+    edit(root, SPEC_FILE, '[Name, "=", name]', '[Name, ">>", name]')
+    assert cli.main(["generate", "--check"]) == 1
+    assert sorted(path for path in (root / ".tablemap").rglob("*") if path.is_file()) == cached
+
+
+def test_schemas_shared_by_two_projects_do_not_mix_their_specs(tmp_path: Path) -> None:
+    """One cache, two projects whose spec files are byte-identical but whose schemas differ."""
+    cache = ContentCache(tmp_path / "cache")
+    first = project(tmp_path / "first")
+    second = project(tmp_path / "second")
+    write_project(
+        second,
+        {
+            "specs/entities/dataverse/accounts.yaml": DATAVERSE_SCHEMA.replace(
+                "name: {type: string}", "name: {type: string, maxLength: 10}"
+            ),
+            "specs/entities/finance/Customers.yaml": FINANCE_SCHEMA,
+        },
+    )
+    one = assert_like_uncached(first, cache)
+    two = assert_like_uncached(second, cache)
+    assert one.files != two.files
