@@ -37,12 +37,13 @@ def test_literals_escape_quotes_backslashes_and_control_characters() -> None:
 
 @settings(max_examples=5, deadline=None)
 @given(st.lists(TRICKY, min_size=50, max_size=200))
-def test_duckdb_percent_encoding_is_pythons_quote(values: list[str]) -> None:
+def test_duckdb_key_text_is_pythons_quote_of_the_doubled_quotes(values: list[str]) -> None:
     values = [value.replace("\x00", "") for value in values]  # DuckDB strings hold no NUL
     literals = ", ".join(f"({DUCKDB.string(value)})" for value in values)
-    encoded = DUCKDB.percent_encode("v")
+    encoded = DUCKDB.key_text("v")
     rows = duckdb.sql(f"SELECT {encoded} FROM (VALUES {literals}) AS t(v)").fetchall()
-    assert [row[0] for row in rows] == [quote(value, safe="'") for value in values]
+    expected = [quote(value.replace("'", "''"), safe="'") for value in values]
+    assert [row[0] for row in rows] == expected
 
 
 @settings(max_examples=5, deadline=None)

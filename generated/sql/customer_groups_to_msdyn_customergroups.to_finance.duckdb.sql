@@ -40,15 +40,15 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymenttermid'), FALSE)) THEN '"PaymentTermId":' || coalesce(CAST(to_json(CASE WHEN "msdyn_paymenttermid" IS NULL THEN '' ELSE struct_extract("msdyn_paymenttermid", 'msdyn_name') END) AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_clearingperiodpaymenttermname'), FALSE)) THEN '"ClearingPeriodPaymentTermName":' || coalesce(CAST(to_json(CASE WHEN "msdyn_clearingperiodpaymenttermname" IS NULL THEN '' ELSE struct_extract("msdyn_clearingperiodpaymenttermname", 'msdyn_name') END) AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
-        '"CustomerGroupId":' || coalesce(CAST(to_json("msdyn_groupid") AS VARCHAR), 'null'),
-        '"Description":' || coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null'),
-        '"IsSalesTaxIncludedInPrice":' || CASE WHEN "msdyn_issalestaxincludedinprice" IS NULL THEN 'null' WHEN "msdyn_issalestaxincludedinprice" = FALSE THEN '"No"' WHEN "msdyn_issalestaxincludedinprice" = TRUE THEN '"Yes"' ELSE coalesce(CAST(to_json("msdyn_issalestaxincludedinprice") AS VARCHAR), 'null') END,
-        '"PaymentTermId":' || coalesce(CAST(to_json(CASE WHEN "msdyn_paymenttermid" IS NULL THEN '' ELSE struct_extract("msdyn_paymenttermid", 'msdyn_name') END) AS VARCHAR), 'null'),
-        '"ClearingPeriodPaymentTermName":' || coalesce(CAST(to_json(CASE WHEN "msdyn_clearingperiodpaymenttermname" IS NULL THEN '' ELSE struct_extract("msdyn_clearingperiodpaymenttermname", 'msdyn_name') END) AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"dataAreaId":', coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
+        ',"CustomerGroupId":', coalesce(CAST(to_json("msdyn_groupid") AS VARCHAR), 'null'),
+        ',"Description":', coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null'),
+        ',"IsSalesTaxIncludedInPrice":', CASE WHEN "msdyn_issalestaxincludedinprice" IS NULL THEN 'null' WHEN "msdyn_issalestaxincludedinprice" = FALSE THEN '"No"' WHEN "msdyn_issalestaxincludedinprice" = TRUE THEN '"Yes"' ELSE coalesce(CAST(to_json("msdyn_issalestaxincludedinprice") AS VARCHAR), 'null') END,
+        ',"PaymentTermId":', coalesce(CAST(to_json(CASE WHEN "msdyn_paymenttermid" IS NULL THEN '' ELSE struct_extract("msdyn_paymenttermid", 'msdyn_name') END) AS VARCHAR), 'null'),
+        ',"ClearingPeriodPaymentTermName":', coalesce(CAST(to_json(CASE WHEN "msdyn_clearingperiodpaymenttermname" IS NULL THEN '' ELSE struct_extract("msdyn_clearingperiodpaymenttermname", 'msdyn_name') END) AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_issalestaxincludedinprice' WHEN 3 THEN 'msdyn_paymenttermid' WHEN 4 THEN 'msdyn_clearingperiodpaymenttermname' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN coalesce(CAST(to_json("msdyn_issalestaxincludedinprice") AS VARCHAR), 'null') WHEN 3 THEN '{}' WHEN 4 THEN '{}' END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not an expanded lookup with a string column ''msdyn_name''' WHEN 4 THEN 'is not an expanded lookup with a string column ''msdyn_name''' END END AS reject_reason

@@ -40,15 +40,15 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymenttermid'), FALSE)) THEN '"PaymentTermId":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymenttermid` IS NULL THEN '' ELSE `msdyn_paymenttermid`.`msdyn_name` END))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_clearingperiodpaymenttermname'), FALSE)) THEN '"ClearingPeriodPaymentTermName":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_clearingperiodpaymenttermname` IS NULL THEN '' ELSE `msdyn_clearingperiodpaymenttermname`.`msdyn_name` END))), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null'),
-        '"CustomerGroupId":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_groupid`))), 'null'),
-        '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null'),
-        '"IsSalesTaxIncludedInPrice":' || CASE WHEN `msdyn_issalestaxincludedinprice` IS NULL THEN 'null' WHEN `msdyn_issalestaxincludedinprice` = FALSE THEN '"No"' WHEN `msdyn_issalestaxincludedinprice` = TRUE THEN '"Yes"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_issalestaxincludedinprice`))), 'null') END,
-        '"PaymentTermId":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymenttermid` IS NULL THEN '' ELSE `msdyn_paymenttermid`.`msdyn_name` END))), 'null'),
-        '"ClearingPeriodPaymentTermName":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_clearingperiodpaymenttermname` IS NULL THEN '' ELSE `msdyn_clearingperiodpaymenttermname`.`msdyn_name` END))), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"dataAreaId":', coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null'),
+        ',"CustomerGroupId":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_groupid`))), 'null'),
+        ',"Description":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null'),
+        ',"IsSalesTaxIncludedInPrice":', CASE WHEN `msdyn_issalestaxincludedinprice` IS NULL THEN 'null' WHEN `msdyn_issalestaxincludedinprice` = FALSE THEN '"No"' WHEN `msdyn_issalestaxincludedinprice` = TRUE THEN '"Yes"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_issalestaxincludedinprice`))), 'null') END,
+        ',"PaymentTermId":', coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymenttermid` IS NULL THEN '' ELSE `msdyn_paymenttermid`.`msdyn_name` END))), 'null'),
+        ',"ClearingPeriodPaymentTermName":', coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_clearingperiodpaymenttermname` IS NULL THEN '' ELSE `msdyn_clearingperiodpaymenttermname`.`msdyn_name` END))), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_issalestaxincludedinprice' WHEN 3 THEN 'msdyn_paymenttermid' WHEN 4 THEN 'msdyn_clearingperiodpaymenttermname' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_issalestaxincludedinprice`))), 'null') WHEN 3 THEN '{}' WHEN 4 THEN '{}' END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 4 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' END END AS reject_reason

@@ -39,15 +39,15 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'OMOperatingUnitNumber'), FALSE)) THEN '"msdyn_operatingunitnumber":' || coalesce(CAST(to_json("OMOperatingUnitNumber") AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'LoyaltyEnrollmentDate'), FALSE)) THEN '"msdyn_enrollmentdate":' || coalesce(CAST(to_json("LoyaltyEnrollmentDate") AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"msdyn_cardnumber":' || coalesce(CAST(to_json("CardNumber") AS VARCHAR), 'null'),
-        '"msdyn_cardtendertype":' || CASE WHEN "CardTenderType" IS NULL THEN 'null' WHEN "_fold_CardTenderType" = 'ascardtender' THEN '806380000' WHEN "_fold_CardTenderType" = 'ascontacttender' THEN '806380001' WHEN "_fold_CardTenderType" = 'notender' THEN '806380002' WHEN "_fold_CardTenderType" = 'blocked' THEN '806380003' ELSE coalesce(CAST(to_json("CardTenderType") AS VARCHAR), 'null') END,
-        '"msdyn_partynumber":' || coalesce(CAST(to_json("PartyNumber") AS VARCHAR), 'null'),
-        '"msdyn_replacementcardnumber":' || coalesce(CAST(to_json("ReplacementCardNumber") AS VARCHAR), 'null'),
-        '"msdyn_operatingunitnumber":' || coalesce(CAST(to_json("OMOperatingUnitNumber") AS VARCHAR), 'null'),
-        '"msdyn_enrollmentdate":' || coalesce(CAST(to_json("LoyaltyEnrollmentDate") AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"msdyn_cardnumber":', coalesce(CAST(to_json("CardNumber") AS VARCHAR), 'null'),
+        ',"msdyn_cardtendertype":', CASE WHEN "CardTenderType" IS NULL THEN 'null' WHEN "_fold_CardTenderType" = 'ascardtender' THEN '806380000' WHEN "_fold_CardTenderType" = 'ascontacttender' THEN '806380001' WHEN "_fold_CardTenderType" = 'notender' THEN '806380002' WHEN "_fold_CardTenderType" = 'blocked' THEN '806380003' ELSE coalesce(CAST(to_json("CardTenderType") AS VARCHAR), 'null') END,
+        ',"msdyn_partynumber":', coalesce(CAST(to_json("PartyNumber") AS VARCHAR), 'null'),
+        ',"msdyn_replacementcardnumber":', coalesce(CAST(to_json("ReplacementCardNumber") AS VARCHAR), 'null'),
+        ',"msdyn_operatingunitnumber":', coalesce(CAST(to_json("OMOperatingUnitNumber") AS VARCHAR), 'null'),
+        ',"msdyn_enrollmentdate":', coalesce(CAST(to_json("LoyaltyEnrollmentDate") AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'CardTenderType' WHEN 2 THEN 'LoyaltyEnrollmentDate' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("CardTenderType") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("LoyaltyEnrollmentDate") AS VARCHAR), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as ''msdyn_enrollmentdate'' takes' END END AS reject_reason

@@ -39,15 +39,15 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'OMOperatingUnitNumber'), FALSE)) THEN '"msdyn_operatingunitnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`OMOperatingUnitNumber`))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'LoyaltyEnrollmentDate'), FALSE)) THEN '"msdyn_enrollmentdate":' || coalesce(trim(BOTH '[]' FROM to_json(array(`LoyaltyEnrollmentDate`))), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"msdyn_cardnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`CardNumber`))), 'null'),
-        '"msdyn_cardtendertype":' || CASE WHEN `CardTenderType` IS NULL THEN 'null' WHEN `_fold_CardTenderType` = 'ascardtender' THEN '806380000' WHEN `_fold_CardTenderType` = 'ascontacttender' THEN '806380001' WHEN `_fold_CardTenderType` = 'notender' THEN '806380002' WHEN `_fold_CardTenderType` = 'blocked' THEN '806380003' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`CardTenderType`))), 'null') END,
-        '"msdyn_partynumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`PartyNumber`))), 'null'),
-        '"msdyn_replacementcardnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`ReplacementCardNumber`))), 'null'),
-        '"msdyn_operatingunitnumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`OMOperatingUnitNumber`))), 'null'),
-        '"msdyn_enrollmentdate":' || coalesce(trim(BOTH '[]' FROM to_json(array(`LoyaltyEnrollmentDate`))), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"msdyn_cardnumber":', coalesce(trim(BOTH '[]' FROM to_json(array(`CardNumber`))), 'null'),
+        ',"msdyn_cardtendertype":', CASE WHEN `CardTenderType` IS NULL THEN 'null' WHEN `_fold_CardTenderType` = 'ascardtender' THEN '806380000' WHEN `_fold_CardTenderType` = 'ascontacttender' THEN '806380001' WHEN `_fold_CardTenderType` = 'notender' THEN '806380002' WHEN `_fold_CardTenderType` = 'blocked' THEN '806380003' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`CardTenderType`))), 'null') END,
+        ',"msdyn_partynumber":', coalesce(trim(BOTH '[]' FROM to_json(array(`PartyNumber`))), 'null'),
+        ',"msdyn_replacementcardnumber":', coalesce(trim(BOTH '[]' FROM to_json(array(`ReplacementCardNumber`))), 'null'),
+        ',"msdyn_operatingunitnumber":', coalesce(trim(BOTH '[]' FROM to_json(array(`OMOperatingUnitNumber`))), 'null'),
+        ',"msdyn_enrollmentdate":', coalesce(trim(BOTH '[]' FROM to_json(array(`LoyaltyEnrollmentDate`))), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'CardTenderType' WHEN 2 THEN 'LoyaltyEnrollmentDate' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`CardTenderType`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`LoyaltyEnrollmentDate`))), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as \'msdyn_enrollmentdate\' takes' END END AS reject_reason

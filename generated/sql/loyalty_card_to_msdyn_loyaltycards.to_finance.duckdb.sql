@@ -37,14 +37,14 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_operatingunitnumber'), FALSE)) THEN '"OMOperatingUnitNumber":' || coalesce(CAST(to_json("msdyn_operatingunitnumber") AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_enrollmentdate'), FALSE)) THEN '"LoyaltyEnrollmentDate":' || coalesce(CAST(to_json("msdyn_enrollmentdate") AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"CardNumber":' || coalesce(CAST(to_json("msdyn_cardnumber") AS VARCHAR), 'null'),
-        '"CardTenderType":' || CASE WHEN "msdyn_cardtendertype" IS NULL THEN 'null' WHEN "msdyn_cardtendertype" = 806380000 THEN '"AsCardTender"' WHEN "msdyn_cardtendertype" = 806380001 THEN '"AsContactTender"' WHEN "msdyn_cardtendertype" = 806380002 THEN '"NoTender"' WHEN "msdyn_cardtendertype" = 806380003 THEN '"Blocked"' ELSE coalesce(CAST(to_json("msdyn_cardtendertype") AS VARCHAR), 'null') END,
-        '"PartyNumber":' || coalesce(CAST(to_json("msdyn_partynumber") AS VARCHAR), 'null'),
-        '"OMOperatingUnitNumber":' || coalesce(CAST(to_json("msdyn_operatingunitnumber") AS VARCHAR), 'null'),
-        '"LoyaltyEnrollmentDate":' || coalesce(CAST(to_json("msdyn_enrollmentdate") AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"CardNumber":', coalesce(CAST(to_json("msdyn_cardnumber") AS VARCHAR), 'null'),
+        ',"CardTenderType":', CASE WHEN "msdyn_cardtendertype" IS NULL THEN 'null' WHEN "msdyn_cardtendertype" = 806380000 THEN '"AsCardTender"' WHEN "msdyn_cardtendertype" = 806380001 THEN '"AsContactTender"' WHEN "msdyn_cardtendertype" = 806380002 THEN '"NoTender"' WHEN "msdyn_cardtendertype" = 806380003 THEN '"Blocked"' ELSE coalesce(CAST(to_json("msdyn_cardtendertype") AS VARCHAR), 'null') END,
+        ',"PartyNumber":', coalesce(CAST(to_json("msdyn_partynumber") AS VARCHAR), 'null'),
+        ',"OMOperatingUnitNumber":', coalesce(CAST(to_json("msdyn_operatingunitnumber") AS VARCHAR), 'null'),
+        ',"LoyaltyEnrollmentDate":', coalesce(CAST(to_json("msdyn_enrollmentdate") AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_cardtendertype' WHEN 2 THEN 'msdyn_enrollmentdate' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("msdyn_cardtendertype") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("msdyn_enrollmentdate") AS VARCHAR), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as ''LoyaltyEnrollmentDate'' takes' END END AS reject_reason

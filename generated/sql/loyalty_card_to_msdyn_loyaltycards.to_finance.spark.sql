@@ -37,14 +37,14 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_operatingunitnumber'), FALSE)) THEN '"OMOperatingUnitNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_operatingunitnumber`))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_enrollmentdate'), FALSE)) THEN '"LoyaltyEnrollmentDate":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_enrollmentdate`))), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"CardNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_cardnumber`))), 'null'),
-        '"CardTenderType":' || CASE WHEN `msdyn_cardtendertype` IS NULL THEN 'null' WHEN `msdyn_cardtendertype` = 806380000 THEN '"AsCardTender"' WHEN `msdyn_cardtendertype` = 806380001 THEN '"AsContactTender"' WHEN `msdyn_cardtendertype` = 806380002 THEN '"NoTender"' WHEN `msdyn_cardtendertype` = 806380003 THEN '"Blocked"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_cardtendertype`))), 'null') END,
-        '"PartyNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_partynumber`))), 'null'),
-        '"OMOperatingUnitNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_operatingunitnumber`))), 'null'),
-        '"LoyaltyEnrollmentDate":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_enrollmentdate`))), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"CardNumber":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_cardnumber`))), 'null'),
+        ',"CardTenderType":', CASE WHEN `msdyn_cardtendertype` IS NULL THEN 'null' WHEN `msdyn_cardtendertype` = 806380000 THEN '"AsCardTender"' WHEN `msdyn_cardtendertype` = 806380001 THEN '"AsContactTender"' WHEN `msdyn_cardtendertype` = 806380002 THEN '"NoTender"' WHEN `msdyn_cardtendertype` = 806380003 THEN '"Blocked"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_cardtendertype`))), 'null') END,
+        ',"PartyNumber":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_partynumber`))), 'null'),
+        ',"OMOperatingUnitNumber":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_operatingunitnumber`))), 'null'),
+        ',"LoyaltyEnrollmentDate":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_enrollmentdate`))), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_cardtendertype' WHEN 2 THEN 'msdyn_enrollmentdate' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_cardtendertype`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_enrollmentdate`))), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as \'LoyaltyEnrollmentDate\' takes' END END AS reject_reason

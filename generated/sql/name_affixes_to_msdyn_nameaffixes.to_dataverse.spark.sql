@@ -35,12 +35,12 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Type'), FALSE)) THEN '"msdyn_affixtype":' || CASE WHEN `Type` IS NULL THEN 'null' WHEN `_fold_Type` = 'personalsuffix' THEN '806380001' WHEN `_fold_Type` = 'personalprefix' THEN '806380000' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`Type`))), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Description'), FALSE)) THEN '"msdyn_description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"msdyn_affix":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Affix`))), 'null'),
-        '"msdyn_affixtype":' || CASE WHEN `Type` IS NULL THEN 'null' WHEN `_fold_Type` = 'personalsuffix' THEN '806380001' WHEN `_fold_Type` = 'personalprefix' THEN '806380000' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`Type`))), 'null') END,
-        '"msdyn_description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"msdyn_affix":', coalesce(trim(BOTH '[]' FROM to_json(array(`Affix`))), 'null'),
+        ',"msdyn_affixtype":', CASE WHEN `Type` IS NULL THEN 'null' WHEN `_fold_Type` = 'personalsuffix' THEN '806380001' WHEN `_fold_Type` = 'personalprefix' THEN '806380000' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`Type`))), 'null') END,
+        ',"msdyn_description":', coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'Type' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`Type`))), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' END END AS reject_reason

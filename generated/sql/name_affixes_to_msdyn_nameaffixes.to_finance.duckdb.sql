@@ -34,12 +34,12 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_affixtype'), FALSE)) THEN '"Type":' || CASE WHEN "msdyn_affixtype" IS NULL THEN 'null' WHEN "msdyn_affixtype" = 806380001 THEN '"PersonalSuffix"' WHEN "msdyn_affixtype" = 806380000 THEN '"PersonalPrefix"' ELSE coalesce(CAST(to_json("msdyn_affixtype") AS VARCHAR), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_description'), FALSE)) THEN '"Description":' || coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"Affix":' || coalesce(CAST(to_json("msdyn_affix") AS VARCHAR), 'null'),
-        '"Type":' || CASE WHEN "msdyn_affixtype" IS NULL THEN 'null' WHEN "msdyn_affixtype" = 806380001 THEN '"PersonalSuffix"' WHEN "msdyn_affixtype" = 806380000 THEN '"PersonalPrefix"' ELSE coalesce(CAST(to_json("msdyn_affixtype") AS VARCHAR), 'null') END,
-        '"Description":' || coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"Affix":', coalesce(CAST(to_json("msdyn_affix") AS VARCHAR), 'null'),
+        ',"Type":', CASE WHEN "msdyn_affixtype" IS NULL THEN 'null' WHEN "msdyn_affixtype" = 806380001 THEN '"PersonalSuffix"' WHEN "msdyn_affixtype" = 806380000 THEN '"PersonalPrefix"' ELSE coalesce(CAST(to_json("msdyn_affixtype") AS VARCHAR), 'null') END,
+        ',"Description":', coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_affixtype' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("msdyn_affixtype") AS VARCHAR), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' END END AS reject_reason

@@ -34,12 +34,12 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_affixtype'), FALSE)) THEN '"Type":' || CASE WHEN `msdyn_affixtype` IS NULL THEN 'null' WHEN `msdyn_affixtype` = 806380001 THEN '"PersonalSuffix"' WHEN `msdyn_affixtype` = 806380000 THEN '"PersonalPrefix"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affixtype`))), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_description'), FALSE)) THEN '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"Affix":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affix`))), 'null'),
-        '"Type":' || CASE WHEN `msdyn_affixtype` IS NULL THEN 'null' WHEN `msdyn_affixtype` = 806380001 THEN '"PersonalSuffix"' WHEN `msdyn_affixtype` = 806380000 THEN '"PersonalPrefix"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affixtype`))), 'null') END,
-        '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"Affix":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affix`))), 'null'),
+        ',"Type":', CASE WHEN `msdyn_affixtype` IS NULL THEN 'null' WHEN `msdyn_affixtype` = 806380001 THEN '"PersonalSuffix"' WHEN `msdyn_affixtype` = 806380000 THEN '"PersonalPrefix"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affixtype`))), 'null') END,
+        ',"Description":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_affixtype' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affixtype`))), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' END END AS reject_reason

@@ -42,15 +42,15 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_dayofweek'), FALSE)) THEN '"DayOfWeek":' || CASE WHEN "msdyn_dayofweek" IS NULL THEN 'null' WHEN "msdyn_dayofweek" = 806380000 THEN '"None"' WHEN "msdyn_dayofweek" = 806380001 THEN '"Monday"' WHEN "msdyn_dayofweek" = 806380002 THEN '"Tuesday"' WHEN "msdyn_dayofweek" = 806380003 THEN '"Wednesday"' WHEN "msdyn_dayofweek" = 806380004 THEN '"Thursday"' WHEN "msdyn_dayofweek" = 806380005 THEN '"Friday"' WHEN "msdyn_dayofweek" = 806380006 THEN '"Saturday"' WHEN "msdyn_dayofweek" = 806380007 THEN '"Sunday"' ELSE coalesce(CAST(to_json("msdyn_dayofweek") AS VARCHAR), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_dayofmonth'), FALSE)) THEN '"DayOfMonth":' || coalesce(CAST(to_json("msdyn_dayofmonth") AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
-        '"Name":' || coalesce(CAST(to_json(CASE WHEN "msdyn_paymentday" IS NULL THEN '' ELSE struct_extract("msdyn_paymentday", 'msdyn_name') END) AS VARCHAR), 'null'),
-        '"LineNumber":' || coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null'),
-        '"Frequency":' || CASE WHEN "msdyn_frequency" IS NULL THEN 'null' WHEN "msdyn_frequency" = 806380000 THEN '"Week"' WHEN "msdyn_frequency" = 806380001 THEN '"Month"' ELSE coalesce(CAST(to_json("msdyn_frequency") AS VARCHAR), 'null') END,
-        '"DayOfWeek":' || CASE WHEN "msdyn_dayofweek" IS NULL THEN 'null' WHEN "msdyn_dayofweek" = 806380000 THEN '"None"' WHEN "msdyn_dayofweek" = 806380001 THEN '"Monday"' WHEN "msdyn_dayofweek" = 806380002 THEN '"Tuesday"' WHEN "msdyn_dayofweek" = 806380003 THEN '"Wednesday"' WHEN "msdyn_dayofweek" = 806380004 THEN '"Thursday"' WHEN "msdyn_dayofweek" = 806380005 THEN '"Friday"' WHEN "msdyn_dayofweek" = 806380006 THEN '"Saturday"' WHEN "msdyn_dayofweek" = 806380007 THEN '"Sunday"' ELSE coalesce(CAST(to_json("msdyn_dayofweek") AS VARCHAR), 'null') END,
-        '"DayOfMonth":' || coalesce(CAST(to_json("msdyn_dayofmonth") AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"dataAreaId":', coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
+        ',"Name":', coalesce(CAST(to_json(CASE WHEN "msdyn_paymentday" IS NULL THEN '' ELSE struct_extract("msdyn_paymentday", 'msdyn_name') END) AS VARCHAR), 'null'),
+        ',"LineNumber":', coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null'),
+        ',"Frequency":', CASE WHEN "msdyn_frequency" IS NULL THEN 'null' WHEN "msdyn_frequency" = 806380000 THEN '"Week"' WHEN "msdyn_frequency" = 806380001 THEN '"Month"' ELSE coalesce(CAST(to_json("msdyn_frequency") AS VARCHAR), 'null') END,
+        ',"DayOfWeek":', CASE WHEN "msdyn_dayofweek" IS NULL THEN 'null' WHEN "msdyn_dayofweek" = 806380000 THEN '"None"' WHEN "msdyn_dayofweek" = 806380001 THEN '"Monday"' WHEN "msdyn_dayofweek" = 806380002 THEN '"Tuesday"' WHEN "msdyn_dayofweek" = 806380003 THEN '"Wednesday"' WHEN "msdyn_dayofweek" = 806380004 THEN '"Thursday"' WHEN "msdyn_dayofweek" = 806380005 THEN '"Friday"' WHEN "msdyn_dayofweek" = 806380006 THEN '"Saturday"' WHEN "msdyn_dayofweek" = 806380007 THEN '"Sunday"' ELSE coalesce(CAST(to_json("msdyn_dayofweek") AS VARCHAR), 'null') END,
+        ',"DayOfMonth":', coalesce(CAST(to_json("msdyn_dayofmonth") AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_paymentday' WHEN 3 THEN 'msdyn_linenumber' WHEN 4 THEN 'msdyn_frequency' WHEN 5 THEN 'msdyn_dayofweek' WHEN 6 THEN 'msdyn_dayofmonth' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("msdyn_frequency") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("msdyn_dayofweek") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("msdyn_dayofmonth") AS VARCHAR), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_name''' WHEN 3 THEN 'is not a finite number: JSON has none' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is out of the range of ''DayOfMonth'' (-2147483648 to 2147483647)' END END AS reject_reason

@@ -31,16 +31,16 @@ SELECT
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
-        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || '"/cdm_companies(cdm_companycode=\'' || upper(`dataAreaId`) || '\')"' END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Name'), FALSE)) THEN '"msdyn_name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Description'), FALSE)) THEN '"msdyn_description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"msdyn_company@odata.bind":' || '"/cdm_companies(cdm_companycode=\'' || upper(`dataAreaId`) || '\')"',
-        '"msdyn_name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null'),
-        '"msdyn_description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"msdyn_company@odata.bind":', concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"'),
+        ',"msdyn_name":', coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null'),
+        ',"msdyn_description":', coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' END END AS reject_reason

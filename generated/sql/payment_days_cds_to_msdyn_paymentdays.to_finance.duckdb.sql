@@ -34,12 +34,12 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_name'), FALSE)) THEN '"Name":' || coalesce(CAST(to_json("msdyn_name") AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_description'), FALSE)) THEN '"Description":' || coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
-        '"Name":' || coalesce(CAST(to_json("msdyn_name") AS VARCHAR), 'null'),
-        '"Description":' || coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"dataAreaId":', coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
+        ',"Name":', coalesce(CAST(to_json("msdyn_name") AS VARCHAR), 'null'),
+        ',"Description":', coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' END END AS reject_reason

@@ -34,12 +34,12 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_name'), FALSE)) THEN '"Name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_name`))), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_description'), FALSE)) THEN '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null'),
-        '"Name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_name`))), 'null'),
-        '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"dataAreaId":', coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null'),
+        ',"Name":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_name`))), 'null'),
+        ',"Description":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' END END AS reject_reason

@@ -41,22 +41,22 @@ SELECT
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
-        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || '"/cdm_companies(cdm_companycode=''' || upper("dataAreaId") || ''')"' END,
-        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) THEN '"msdyn_paymentschedule@odata.bind":' || CASE WHEN "PaymentScheduleName" IS NULL OR "PaymentScheduleName" = '' THEN 'null' ELSE '"/msdyn_paymentschedules(msdyn_name=''' || replace(url_encode(replace("PaymentScheduleName", '''', '''''')), '%27', '''') || ''',_msdyn_company_value=' || struct_extract("_company", 'id') || ')"' END END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"') END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PaymentScheduleName'), FALSE)) THEN '"msdyn_paymentschedule@odata.bind":' || CASE WHEN "PaymentScheduleName" IS NULL OR "PaymentScheduleName" = '' THEN 'null' ELSE concat('"/msdyn_paymentschedules(msdyn_name=''', replace(url_encode("PaymentScheduleName"), '%27', ''''''), ''',_msdyn_company_value=', struct_extract("_company", 'id'), ')"') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'LineNumber'), FALSE)) THEN '"msdyn_linenumber":' || coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PeriodsAfterDueDate'), FALSE)) THEN '"msdyn_periodsafterduedate":' || coalesce(CAST(to_json("PeriodsAfterDueDate") AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PercentOrAmount'), FALSE)) THEN '"msdyn_percentoramount":' || CASE WHEN "PercentOrAmount" IS NULL THEN 'null' WHEN "_fold_PercentOrAmount" = 'percent' THEN '806380000' WHEN "_fold_PercentOrAmount" = 'amount' THEN '806380001' ELSE coalesce(CAST(to_json("PercentOrAmount") AS VARCHAR), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PercentOrAmountValue'), FALSE)) THEN '"msdyn_percentoramountvalue":' || coalesce(CAST(to_json("PercentOrAmountValue") AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"msdyn_company@odata.bind":' || '"/cdm_companies(cdm_companycode=''' || upper("dataAreaId") || ''')"',
-        '"msdyn_paymentschedule@odata.bind":' || CASE WHEN "PaymentScheduleName" IS NULL OR "PaymentScheduleName" = '' THEN 'null' ELSE '"/msdyn_paymentschedules(msdyn_name=''' || replace(url_encode(replace("PaymentScheduleName", '''', '''''')), '%27', '''') || ''',_msdyn_company_value=' || struct_extract("_company", 'id') || ')"' END,
-        '"msdyn_linenumber":' || coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null'),
-        '"msdyn_periodsafterduedate":' || coalesce(CAST(to_json("PeriodsAfterDueDate") AS VARCHAR), 'null'),
-        '"msdyn_percentoramount":' || CASE WHEN "PercentOrAmount" IS NULL THEN 'null' WHEN "_fold_PercentOrAmount" = 'percent' THEN '806380000' WHEN "_fold_PercentOrAmount" = 'amount' THEN '806380001' ELSE coalesce(CAST(to_json("PercentOrAmount") AS VARCHAR), 'null') END,
-        '"msdyn_percentoramountvalue":' || coalesce(CAST(to_json("PercentOrAmountValue") AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"msdyn_company@odata.bind":', concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"'),
+        ',"msdyn_paymentschedule@odata.bind":', CASE WHEN "PaymentScheduleName" IS NULL OR "PaymentScheduleName" = '' THEN 'null' ELSE concat('"/msdyn_paymentschedules(msdyn_name=''', replace(url_encode("PaymentScheduleName"), '%27', ''''''), ''',_msdyn_company_value=', struct_extract("_company", 'id'), ')"') END,
+        ',"msdyn_linenumber":', coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null'),
+        ',"msdyn_periodsafterduedate":', coalesce(CAST(to_json("PeriodsAfterDueDate") AS VARCHAR), 'null'),
+        ',"msdyn_percentoramount":', CASE WHEN "PercentOrAmount" IS NULL THEN 'null' WHEN "_fold_PercentOrAmount" = 'percent' THEN '806380000' WHEN "_fold_PercentOrAmount" = 'amount' THEN '806380001' ELSE coalesce(CAST(to_json("PercentOrAmount") AS VARCHAR), 'null') END,
+        ',"msdyn_percentoramountvalue":', coalesce(CAST(to_json("PercentOrAmountValue") AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'PaymentScheduleName' WHEN 3 THEN 'dataAreaId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'companies' WHEN 6 THEN 'LineNumber' WHEN 7 THEN 'PeriodsAfterDueDate' WHEN 8 THEN 'PercentOrAmount' WHEN 9 THEN 'PercentOrAmountValue' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("PaymentScheduleName") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 5 THEN struct_extract("_company", 'bad') WHEN 6 THEN coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("PeriodsAfterDueDate") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("PercentOrAmount") AS VARCHAR), 'null') WHEN 9 THEN coalesce(CAST(to_json("PercentOrAmountValue") AS VARCHAR), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'needs the record''s company, but it has no dataAreaId' WHEN 3 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 4 THEN 'is not in companies, so ''PaymentScheduleName'' can''t be addressed' WHEN 5 THEN 'is not a GUID (the cdm_companyid of ' || "dataAreaId" || ')' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is out of the range of ''msdyn_periodsafterduedate'' (-2147483648 to 2147483647)' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is not a finite number: JSON has none' END END AS reject_reason

@@ -42,15 +42,15 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_percentoramount'), FALSE)) THEN '"PercentOrAmount":' || CASE WHEN "msdyn_percentoramount" IS NULL THEN 'null' WHEN "msdyn_percentoramount" = 806380000 THEN '"Percent"' WHEN "msdyn_percentoramount" = 806380001 THEN '"Amount"' ELSE coalesce(CAST(to_json("msdyn_percentoramount") AS VARCHAR), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_percentoramountvalue'), FALSE)) THEN '"PercentOrAmountValue":' || coalesce(CAST(to_json("msdyn_percentoramountvalue") AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
-        '"PaymentScheduleName":' || coalesce(CAST(to_json(CASE WHEN "msdyn_paymentschedule" IS NULL THEN '' ELSE struct_extract("msdyn_paymentschedule", 'msdyn_name') END) AS VARCHAR), 'null'),
-        '"LineNumber":' || coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null'),
-        '"PeriodsAfterDueDate":' || coalesce(CAST(to_json("msdyn_periodsafterduedate") AS VARCHAR), 'null'),
-        '"PercentOrAmount":' || CASE WHEN "msdyn_percentoramount" IS NULL THEN 'null' WHEN "msdyn_percentoramount" = 806380000 THEN '"Percent"' WHEN "msdyn_percentoramount" = 806380001 THEN '"Amount"' ELSE coalesce(CAST(to_json("msdyn_percentoramount") AS VARCHAR), 'null') END,
-        '"PercentOrAmountValue":' || coalesce(CAST(to_json("msdyn_percentoramountvalue") AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"dataAreaId":', coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
+        ',"PaymentScheduleName":', coalesce(CAST(to_json(CASE WHEN "msdyn_paymentschedule" IS NULL THEN '' ELSE struct_extract("msdyn_paymentschedule", 'msdyn_name') END) AS VARCHAR), 'null'),
+        ',"LineNumber":', coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null'),
+        ',"PeriodsAfterDueDate":', coalesce(CAST(to_json("msdyn_periodsafterduedate") AS VARCHAR), 'null'),
+        ',"PercentOrAmount":', CASE WHEN "msdyn_percentoramount" IS NULL THEN 'null' WHEN "msdyn_percentoramount" = 806380000 THEN '"Percent"' WHEN "msdyn_percentoramount" = 806380001 THEN '"Amount"' ELSE coalesce(CAST(to_json("msdyn_percentoramount") AS VARCHAR), 'null') END,
+        ',"PercentOrAmountValue":', coalesce(CAST(to_json("msdyn_percentoramountvalue") AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_paymentschedule' WHEN 3 THEN 'msdyn_linenumber' WHEN 4 THEN 'msdyn_periodsafterduedate' WHEN 5 THEN 'msdyn_percentoramount' WHEN 6 THEN 'msdyn_percentoramountvalue' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("msdyn_periodsafterduedate") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("msdyn_percentoramount") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("msdyn_percentoramountvalue") AS VARCHAR), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_name''' WHEN 3 THEN 'is not a finite number: JSON has none' WHEN 4 THEN 'is out of the range of ''PeriodsAfterDueDate'' (-2147483648 to 2147483647)' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is not a finite number: JSON has none' END END AS reject_reason

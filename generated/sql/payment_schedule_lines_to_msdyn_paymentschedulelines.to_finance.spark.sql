@@ -42,15 +42,15 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_percentoramount'), FALSE)) THEN '"PercentOrAmount":' || CASE WHEN `msdyn_percentoramount` IS NULL THEN 'null' WHEN `msdyn_percentoramount` = 806380000 THEN '"Percent"' WHEN `msdyn_percentoramount` = 806380001 THEN '"Amount"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramount`))), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_percentoramountvalue'), FALSE)) THEN '"PercentOrAmountValue":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramountvalue`))), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null'),
-        '"PaymentScheduleName":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymentschedule` IS NULL THEN '' ELSE `msdyn_paymentschedule`.`msdyn_name` END))), 'null'),
-        '"LineNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_linenumber`))), 'null'),
-        '"PeriodsAfterDueDate":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_periodsafterduedate`))), 'null'),
-        '"PercentOrAmount":' || CASE WHEN `msdyn_percentoramount` IS NULL THEN 'null' WHEN `msdyn_percentoramount` = 806380000 THEN '"Percent"' WHEN `msdyn_percentoramount` = 806380001 THEN '"Amount"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramount`))), 'null') END,
-        '"PercentOrAmountValue":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramountvalue`))), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"dataAreaId":', coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null'),
+        ',"PaymentScheduleName":', coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymentschedule` IS NULL THEN '' ELSE `msdyn_paymentschedule`.`msdyn_name` END))), 'null'),
+        ',"LineNumber":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_linenumber`))), 'null'),
+        ',"PeriodsAfterDueDate":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_periodsafterduedate`))), 'null'),
+        ',"PercentOrAmount":', CASE WHEN `msdyn_percentoramount` IS NULL THEN 'null' WHEN `msdyn_percentoramount` = 806380000 THEN '"Percent"' WHEN `msdyn_percentoramount` = 806380001 THEN '"Amount"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramount`))), 'null') END,
+        ',"PercentOrAmountValue":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramountvalue`))), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_paymentschedule' WHEN 3 THEN 'msdyn_linenumber' WHEN 4 THEN 'msdyn_periodsafterduedate' WHEN 5 THEN 'msdyn_percentoramount' WHEN 6 THEN 'msdyn_percentoramountvalue' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_linenumber`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_periodsafterduedate`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramount`))), 'null') WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramountvalue`))), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 3 THEN 'is not a finite number: JSON has none' WHEN 4 THEN 'is out of the range of \'PeriodsAfterDueDate\' (-2147483648 to 2147483647)' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is not a finite number: JSON has none' END END AS reject_reason

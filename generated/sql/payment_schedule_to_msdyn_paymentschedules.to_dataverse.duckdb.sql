@@ -41,7 +41,7 @@ SELECT
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
-        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || '"/cdm_companies(cdm_companycode=''' || upper("dataAreaId") || ''')"' END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Name'), FALSE)) THEN '"msdyn_name":' || coalesce(CAST(to_json("Name") AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Description'), FALSE)) THEN '"msdyn_description":' || coalesce(CAST(to_json("Description") AS VARCHAR), 'null') END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'AllocationMethod'), FALSE)) THEN '"msdyn_allocationmethod":' || CASE WHEN "AllocationMethod" IS NULL THEN 'null' WHEN "_fold_AllocationMethod" = 'total' THEN '806380000' WHEN "_fold_AllocationMethod" = 'amountbypayment' THEN '806380001' WHEN "_fold_AllocationMethod" = 'numofpayment' THEN '806380002' WHEN "_fold_AllocationMethod" = 'specified' THEN '806380003' ELSE coalesce(CAST(to_json("AllocationMethod") AS VARCHAR), 'null') END END,
@@ -53,20 +53,20 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'SalesTaxAllocationMethod'), FALSE)) THEN '"msdyn_salestaxallocationmethod":' || CASE WHEN "SalesTaxAllocationMethod" IS NULL THEN 'null' WHEN "_fold_SalesTaxAllocationMethod" = 'proportional' THEN '806380000' WHEN "_fold_SalesTaxAllocationMethod" = 'firstrate' THEN '806380001' WHEN "_fold_SalesTaxAllocationMethod" = 'lastrate' THEN '806380002' ELSE coalesce(CAST(to_json("SalesTaxAllocationMethod") AS VARCHAR), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Notes'), FALSE)) THEN '"msdyn_note":' || coalesce(CAST(to_json("Notes") AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"msdyn_company@odata.bind":' || '"/cdm_companies(cdm_companycode=''' || upper("dataAreaId") || ''')"',
-        '"msdyn_name":' || coalesce(CAST(to_json("Name") AS VARCHAR), 'null'),
-        '"msdyn_description":' || coalesce(CAST(to_json("Description") AS VARCHAR), 'null'),
-        '"msdyn_allocationmethod":' || CASE WHEN "AllocationMethod" IS NULL THEN 'null' WHEN "_fold_AllocationMethod" = 'total' THEN '806380000' WHEN "_fold_AllocationMethod" = 'amountbypayment' THEN '806380001' WHEN "_fold_AllocationMethod" = 'numofpayment' THEN '806380002' WHEN "_fold_AllocationMethod" = 'specified' THEN '806380003' ELSE coalesce(CAST(to_json("AllocationMethod") AS VARCHAR), 'null') END,
-        '"msdyn_paymentfrequencyunit":' || CASE WHEN "PaymentFrequencyUnits" IS NULL THEN 'null' WHEN "_fold_PaymentFrequencyUnits" = 'day' THEN '806380000' WHEN "_fold_PaymentFrequencyUnits" = 'month' THEN '806380001' WHEN "_fold_PaymentFrequencyUnits" = 'year' THEN '806380002' ELSE coalesce(CAST(to_json("PaymentFrequencyUnits") AS VARCHAR), 'null') END,
-        '"msdyn_paymentfrequency":' || coalesce(CAST(to_json("PaymentFrequency") AS VARCHAR), 'null'),
-        '"msdyn_numberofpayments":' || coalesce(CAST(to_json("NumberOfPayments") AS VARCHAR), 'null'),
-        '"msdyn_fixedpaymentamount":' || coalesce(CAST(to_json("FixedPaymentAmount") AS VARCHAR), 'null'),
-        '"msdyn_minimumpaymentamount":' || coalesce(CAST(to_json("MinimumPaymentAmount") AS VARCHAR), 'null'),
-        '"msdyn_salestaxallocationmethod":' || CASE WHEN "SalesTaxAllocationMethod" IS NULL THEN 'null' WHEN "_fold_SalesTaxAllocationMethod" = 'proportional' THEN '806380000' WHEN "_fold_SalesTaxAllocationMethod" = 'firstrate' THEN '806380001' WHEN "_fold_SalesTaxAllocationMethod" = 'lastrate' THEN '806380002' ELSE coalesce(CAST(to_json("SalesTaxAllocationMethod") AS VARCHAR), 'null') END,
-        '"msdyn_note":' || coalesce(CAST(to_json("Notes") AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"msdyn_company@odata.bind":', concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"'),
+        ',"msdyn_name":', coalesce(CAST(to_json("Name") AS VARCHAR), 'null'),
+        ',"msdyn_description":', coalesce(CAST(to_json("Description") AS VARCHAR), 'null'),
+        ',"msdyn_allocationmethod":', CASE WHEN "AllocationMethod" IS NULL THEN 'null' WHEN "_fold_AllocationMethod" = 'total' THEN '806380000' WHEN "_fold_AllocationMethod" = 'amountbypayment' THEN '806380001' WHEN "_fold_AllocationMethod" = 'numofpayment' THEN '806380002' WHEN "_fold_AllocationMethod" = 'specified' THEN '806380003' ELSE coalesce(CAST(to_json("AllocationMethod") AS VARCHAR), 'null') END,
+        ',"msdyn_paymentfrequencyunit":', CASE WHEN "PaymentFrequencyUnits" IS NULL THEN 'null' WHEN "_fold_PaymentFrequencyUnits" = 'day' THEN '806380000' WHEN "_fold_PaymentFrequencyUnits" = 'month' THEN '806380001' WHEN "_fold_PaymentFrequencyUnits" = 'year' THEN '806380002' ELSE coalesce(CAST(to_json("PaymentFrequencyUnits") AS VARCHAR), 'null') END,
+        ',"msdyn_paymentfrequency":', coalesce(CAST(to_json("PaymentFrequency") AS VARCHAR), 'null'),
+        ',"msdyn_numberofpayments":', coalesce(CAST(to_json("NumberOfPayments") AS VARCHAR), 'null'),
+        ',"msdyn_fixedpaymentamount":', coalesce(CAST(to_json("FixedPaymentAmount") AS VARCHAR), 'null'),
+        ',"msdyn_minimumpaymentamount":', coalesce(CAST(to_json("MinimumPaymentAmount") AS VARCHAR), 'null'),
+        ',"msdyn_salestaxallocationmethod":', CASE WHEN "SalesTaxAllocationMethod" IS NULL THEN 'null' WHEN "_fold_SalesTaxAllocationMethod" = 'proportional' THEN '806380000' WHEN "_fold_SalesTaxAllocationMethod" = 'firstrate' THEN '806380001' WHEN "_fold_SalesTaxAllocationMethod" = 'lastrate' THEN '806380002' ELSE coalesce(CAST(to_json("SalesTaxAllocationMethod") AS VARCHAR), 'null') END,
+        ',"msdyn_note":', coalesce(CAST(to_json("Notes") AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'AllocationMethod' WHEN 3 THEN 'PaymentFrequencyUnits' WHEN 4 THEN 'PaymentFrequency' WHEN 5 THEN 'NumberOfPayments' WHEN 6 THEN 'FixedPaymentAmount' WHEN 7 THEN 'MinimumPaymentAmount' WHEN 8 THEN 'SalesTaxAllocationMethod' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("AllocationMethod") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("PaymentFrequencyUnits") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("PaymentFrequency") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("NumberOfPayments") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("FixedPaymentAmount") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("MinimumPaymentAmount") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("SalesTaxAllocationMethod") AS VARCHAR), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is out of the range of ''msdyn_paymentfrequency'' (-2147483648 to 2147483647)' WHEN 5 THEN 'is out of the range of ''msdyn_numberofpayments'' (-2147483648 to 2147483647)' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not a finite number: JSON has none' WHEN 8 THEN 'is not in the value map' END END AS reject_reason

@@ -49,20 +49,20 @@ SELECT
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_salestaxallocationmethod'), FALSE)) THEN '"SalesTaxAllocationMethod":' || CASE WHEN "msdyn_salestaxallocationmethod" IS NULL THEN 'null' WHEN "msdyn_salestaxallocationmethod" = 806380000 THEN '"Proportional"' WHEN "msdyn_salestaxallocationmethod" = 806380001 THEN '"FirstRate"' WHEN "msdyn_salestaxallocationmethod" = 806380002 THEN '"LastRate"' ELSE coalesce(CAST(to_json("msdyn_salestaxallocationmethod") AS VARCHAR), 'null') END END,
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_note'), FALSE)) THEN '"Notes":' || coalesce(CAST(to_json("msdyn_note") AS VARCHAR), 'null') END
     ) || '}'
-    ELSE '{' || concat_ws(
-        ',',
-        '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
-        '"Name":' || coalesce(CAST(to_json("msdyn_name") AS VARCHAR), 'null'),
-        '"Description":' || coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null'),
-        '"AllocationMethod":' || CASE WHEN "msdyn_allocationmethod" IS NULL THEN 'null' WHEN "msdyn_allocationmethod" = 806380000 THEN '"Total"' WHEN "msdyn_allocationmethod" = 806380001 THEN '"AmountByPayment"' WHEN "msdyn_allocationmethod" = 806380002 THEN '"NumOfPayment"' WHEN "msdyn_allocationmethod" = 806380003 THEN '"Specified"' ELSE coalesce(CAST(to_json("msdyn_allocationmethod") AS VARCHAR), 'null') END,
-        '"PaymentFrequencyUnits":' || CASE WHEN "msdyn_paymentfrequencyunit" IS NULL THEN 'null' WHEN "msdyn_paymentfrequencyunit" = 806380000 THEN '"Day"' WHEN "msdyn_paymentfrequencyunit" = 806380001 THEN '"Month"' WHEN "msdyn_paymentfrequencyunit" = 806380002 THEN '"Year"' ELSE coalesce(CAST(to_json("msdyn_paymentfrequencyunit") AS VARCHAR), 'null') END,
-        '"PaymentFrequency":' || coalesce(CAST(to_json("msdyn_paymentfrequency") AS VARCHAR), 'null'),
-        '"NumberOfPayments":' || coalesce(CAST(to_json("msdyn_numberofpayments") AS VARCHAR), 'null'),
-        '"FixedPaymentAmount":' || coalesce(CAST(to_json("msdyn_fixedpaymentamount") AS VARCHAR), 'null'),
-        '"MinimumPaymentAmount":' || coalesce(CAST(to_json("msdyn_minimumpaymentamount") AS VARCHAR), 'null'),
-        '"SalesTaxAllocationMethod":' || CASE WHEN "msdyn_salestaxallocationmethod" IS NULL THEN 'null' WHEN "msdyn_salestaxallocationmethod" = 806380000 THEN '"Proportional"' WHEN "msdyn_salestaxallocationmethod" = 806380001 THEN '"FirstRate"' WHEN "msdyn_salestaxallocationmethod" = 806380002 THEN '"LastRate"' ELSE coalesce(CAST(to_json("msdyn_salestaxallocationmethod") AS VARCHAR), 'null') END,
-        '"Notes":' || coalesce(CAST(to_json("msdyn_note") AS VARCHAR), 'null')
-    ) || '}' END END AS payload,
+    ELSE concat(
+        '{"dataAreaId":', coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null'),
+        ',"Name":', coalesce(CAST(to_json("msdyn_name") AS VARCHAR), 'null'),
+        ',"Description":', coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null'),
+        ',"AllocationMethod":', CASE WHEN "msdyn_allocationmethod" IS NULL THEN 'null' WHEN "msdyn_allocationmethod" = 806380000 THEN '"Total"' WHEN "msdyn_allocationmethod" = 806380001 THEN '"AmountByPayment"' WHEN "msdyn_allocationmethod" = 806380002 THEN '"NumOfPayment"' WHEN "msdyn_allocationmethod" = 806380003 THEN '"Specified"' ELSE coalesce(CAST(to_json("msdyn_allocationmethod") AS VARCHAR), 'null') END,
+        ',"PaymentFrequencyUnits":', CASE WHEN "msdyn_paymentfrequencyunit" IS NULL THEN 'null' WHEN "msdyn_paymentfrequencyunit" = 806380000 THEN '"Day"' WHEN "msdyn_paymentfrequencyunit" = 806380001 THEN '"Month"' WHEN "msdyn_paymentfrequencyunit" = 806380002 THEN '"Year"' ELSE coalesce(CAST(to_json("msdyn_paymentfrequencyunit") AS VARCHAR), 'null') END,
+        ',"PaymentFrequency":', coalesce(CAST(to_json("msdyn_paymentfrequency") AS VARCHAR), 'null'),
+        ',"NumberOfPayments":', coalesce(CAST(to_json("msdyn_numberofpayments") AS VARCHAR), 'null'),
+        ',"FixedPaymentAmount":', coalesce(CAST(to_json("msdyn_fixedpaymentamount") AS VARCHAR), 'null'),
+        ',"MinimumPaymentAmount":', coalesce(CAST(to_json("msdyn_minimumpaymentamount") AS VARCHAR), 'null'),
+        ',"SalesTaxAllocationMethod":', CASE WHEN "msdyn_salestaxallocationmethod" IS NULL THEN 'null' WHEN "msdyn_salestaxallocationmethod" = 806380000 THEN '"Proportional"' WHEN "msdyn_salestaxallocationmethod" = 806380001 THEN '"FirstRate"' WHEN "msdyn_salestaxallocationmethod" = 806380002 THEN '"LastRate"' ELSE coalesce(CAST(to_json("msdyn_salestaxallocationmethod") AS VARCHAR), 'null') END,
+        ',"Notes":', coalesce(CAST(to_json("msdyn_note") AS VARCHAR), 'null'),
+        '}'
+    ) END END AS payload,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_allocationmethod' WHEN 3 THEN 'msdyn_paymentfrequencyunit' WHEN 4 THEN 'msdyn_paymentfrequency' WHEN 5 THEN 'msdyn_numberofpayments' WHEN 6 THEN 'msdyn_fixedpaymentamount' WHEN 7 THEN 'msdyn_minimumpaymentamount' WHEN 8 THEN 'msdyn_salestaxallocationmethod' END END AS reject_field,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN coalesce(CAST(to_json("msdyn_allocationmethod") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("msdyn_paymentfrequencyunit") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("msdyn_paymentfrequency") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("msdyn_numberofpayments") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("msdyn_fixedpaymentamount") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("msdyn_minimumpaymentamount") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("msdyn_salestaxallocationmethod") AS VARCHAR), 'null') END END AS reject_value,
     CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is out of the range of ''PaymentFrequency'' (-2147483648 to 2147483647)' WHEN 5 THEN 'is out of the range of ''NumberOfPayments'' (-2147483648 to 2147483647)' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not a finite number: JSON has none' WHEN 8 THEN 'is not in the value map' END END AS reject_reason

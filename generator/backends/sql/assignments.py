@@ -177,12 +177,11 @@ class DirectionSql:
                 raise UnsupportedAssignment("a company-specific lookup on a global map")
             self.needs_directory = True
             return bind_company_lookup(self, assignment, self.company_field)
-        prefix = d.string(f"/{address.entity_set}({address.key}='")
-        doubled = f"replace({source}, {d.string(chr(39))}, {d.string(chr(39) * 2)})"
+        prefix = d.string(f'"/{address.entity_set}({address.key}=' + "'")
+        # One concat per value: a chain of || would copy the growing text at each step.
         value = (
             f"CASE WHEN {source} IS NULL OR {source} = '' THEN 'null' "
-            f"ELSE '\"' || {prefix} || {d.percent_encode(doubled)} || {d.string(chr(39) + ')')} "
-            "|| '\"' END"
+            f"ELSE concat({prefix}, {d.key_text(source)}, {d.string(chr(39) + ')' + chr(34))}) END"
         )
         present = self.present(assignment.source)
         return self.entry(assignment.target, present, value), self.key_length(assignment)
@@ -246,7 +245,7 @@ class DirectionSql:
         source = self.column(assignment.source)
         company = assignment.company
         prefix = d.string(f'"/{company.entity_set}({company.code_column}=' + "'")
-        value = f"{prefix} || upper({source}) || {d.string(chr(39) + ')' + chr(34))}"
+        value = f"concat({prefix}, upper({source}), {d.string(chr(39) + ')' + chr(34))})"
         check = Check(
             assignment.source,
             f"{self.present(assignment.source)} AND NOT {self.valid_company()}",

@@ -44,13 +44,11 @@ def bind_company_lookup(sql: DirectionSql, assignment: BindLookup, company_field
     source = sql.column(field)
     code = sql.column(company_field)
     present = sql.present(field)
-    doubled = f"replace({source}, {d.string(chr(39))}, {d.string(chr(39) * 2)})"
-    literal = d.percent_encode(doubled)
     value = (
         f"CASE WHEN {source} IS NULL OR {source} = '' THEN 'null' "
-        f"ELSE {d.string(chr(34) + f'/{address.entity_set}({address.key}=' + chr(39))} || "
-        f"{literal} || {d.string(chr(39) + f',_{address.company_column}_value=')} || "
-        f"{d.field(COMPANY, 'id')} || {d.string(')' + chr(34))} END"
+        f"ELSE concat({d.string(chr(34) + f'/{address.entity_set}({address.key}=' + chr(39))}, "
+        f"{d.key_text(source)}, {d.string(chr(39) + f',_{address.company_column}_value=')}, "
+        f"{d.field(COMPANY, 'id')}, {d.string(')' + chr(34))}) END"
     )
     guard = f"{present} AND {source} IS NOT NULL AND {source} <> ''"
     code_json = d.json_text(code)

@@ -72,19 +72,18 @@ class Dialect:
             return f"{expression} RLIKE {self.string(pattern)}"
         return f"regexp_matches({expression}, {self.string(pattern)})"
 
-    def percent_encode(self, expression: str) -> str:
-        """``quote(value, safe="'")``: each unsafe character as its UTF-8 bytes, %XX each."""
+    def key_text(self, expression: str) -> str:
+        """An OData key inside its quotes: ``quote(value.replace("'", "''"), safe="'")``."""
         if self.name == "duckdb":
-            # url_encode keeps A-Z a-z 0-9 _ . ~ - and writes %XX as quote does; quote keeps '
-            # too, and '%27' can only be an encoded ' since every % is itself encoded.
-            return f"replace(url_encode({expression}), '%27', '''')"
+            # url_encode keeps A-Z a-z 0-9 _ . ~ - and writes %XX as quote does. A ' comes out
+            # as %27 and nothing else does (every % is encoded), so it becomes '' here.
+            return f"replace(url_encode({expression}), '%27', {self.string(chr(39) * 2)})"
+        doubled = f"replace({expression}, {self.string(chr(39))}, {self.string(chr(39) * 2)})"
         hexed = "regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1')"
         each = f"CASE WHEN {self.matches('c', URL_UNSAFE)} THEN {hexed} ELSE c END"
-        slow = (
-            f"array_join(transform(regexp_extract_all({expression}, '(?s).', 0), c -> {each}), '')"
-        )
+        slow = f"array_join(transform(regexp_extract_all({doubled}, '(?s).', 0), c -> {each}), '')"
         # Most keys need no encoding, so they skip the slow pass.
-        return f"CASE WHEN {self.matches(expression, URL_UNSAFE)} THEN {slow} ELSE {expression} END"
+        return f"CASE WHEN {self.matches(doubled, URL_UNSAFE)} THEN {slow} ELSE {doubled} END"
 
     def finite(self, expression: str) -> str:
         if self.name == "spark":

@@ -143,22 +143,32 @@ def _payload(entries: list[Entry], dialect: Dialect) -> str:
     if not entries:
         return "'{}'"
     if all(entry.present is None for entry in entries):
-        return _object(entries, dialect, guarded=False)
+        return _object(entries, dialect)
     # Most records lack no key: they skip the presence test, one per entry and row.
     return (
-        f"CASE WHEN _any_absent THEN {_object(entries, dialect, guarded=True)}\n"
-        f"ELSE {_object(entries, dialect, guarded=False)} END"
+        f"CASE WHEN _any_absent THEN {_sparse_object(entries, dialect)}\n"
+        f"ELSE {_object(entries, dialect)} END"
     )
 
 
-def _object(entries: list[Entry], dialect: Dialect, guarded: bool) -> str:
-    """The JSON object; ``guarded`` leaves out each entry whose key the record lacks."""
+def _object(entries: list[Entry], dialect: Dialect) -> str:
+    """The JSON object with every entry, built by one concat (each || would copy the text)."""
+    items = [
+        f"{dialect.string(('{' if index == 0 else ',') + entry.key)}, {entry.value}"
+        for index, entry in enumerate(entries)
+    ]
+    body = ",\n".join(_indent(item) for item in [*items, "'}'"])
+    return f"concat(\n{body}\n)"
+
+
+def _sparse_object(entries: list[Entry], dialect: Dialect) -> str:
+    """The JSON object without the entries whose key the record lacks."""
     items = []
     for entry in entries:
         pair = f"{dialect.string(entry.key)} || {entry.value}"
-        if guarded and entry.present is not None:
-            pair = f"CASE WHEN {entry.present} THEN {pair} END"
-        items.append(pair)
+        items.append(
+            pair if entry.present is None else f"CASE WHEN {entry.present} THEN {pair} END"
+        )
     body = ",\n".join(_indent(item) for item in items)
     return f"'{{' || concat_ws(\n    ',',\n{body}\n) || '}}'"
 
