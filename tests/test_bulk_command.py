@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import json
 from pathlib import Path
@@ -130,6 +131,36 @@ def test_a_folder_of_parquet_files_is_one_input_numbered_across_files(project: P
         },
     ]
     assert [reject["row"] for reject in lines(project / "out" / "rejects.jsonl")] == [1]
+
+
+TRICKY = [
+    {"CustomerAccount": "US-001", "OnHold": "yes", "CurrencyCode": "US D/é", "Employees": 7},
+    {"CustomerAccount": 'a"b\\c\n\u2028', "OnHold": None, "CurrencyCode": None, "Employees": None},
+    {"CustomerAccount": "Zürich 😀", "OnHold": "NO", "CurrencyCode": "it's ~%", "Employees": -3},
+    {"CustomerAccount": "", "OnHold": "Maybe", "CurrencyCode": "", "Employees": 0},
+]
+
+
+@pytest.mark.parametrize("lacking", [None, "Employees"])
+def test_parquet_payloads_and_rejects_are_the_python_mappers(
+    tmp_path: Path, lacking: str | None
+) -> None:
+    """Every row lacks no key (the payload's fast path) or all lack the same one."""
+    maps = build_package(tmp_path, spec(ROWS))
+    mapper = importlib.import_module(f"{maps.__name__}.customers_to_accounts")
+    records = [{k: v for k, v in record.items() if k != lacking} for record in TRICKY]
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "in.parquet")
+    assert bulk(tmp_path, tmp_path / "in.parquet") == 0
+    payloads, rejects = [], []
+    for row, record in enumerate(records):
+        try:
+            payloads.append({"row": row, "payload": mapper.finance_to_dataverse(record)})
+        except mapper.MappingError as error:
+            rejects.append({"row": row, "field": error.field, "value": error.value})
+            rejects[-1]["error"] = str(error)
+    assert lines(tmp_path / "out" / "payloads.jsonl") == payloads
+    assert lines(tmp_path / "out" / "rejects.jsonl") == rejects
+    assert len(payloads) == 3 and len(rejects) == 1
 
 
 def test_csv_values_are_typed_by_the_entity_schema(project: Path) -> None:

@@ -1,9 +1,10 @@
 """Outputs: the outcomes relation in, payloads, rejects and summary.json in a folder out.
 
-The outcomes relation is the direction's query (DuckDB runs it twice: once for the
-payloads, once, without building payloads, for the rest) or Spark's result files. Everything
-is written into a temporary folder beside the destination and moved into place at the end,
-so a failed run leaves the destination as it was.
+The outcomes relation is the direction's query or Spark's result files. It is read once, as
+a stream of Arrow batches in row order: each batch's payload lines are written as they came,
+its rejected rows become reject lines, and its statuses are counted, so memory holds a batch
+at a time however large the input. Everything is written into a temporary folder beside the
+destination and moved into place at the end, so a failed run leaves the destination as it was.
 """
 
 from __future__ import annotations
@@ -12,14 +13,23 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import IO, Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from generator.backends.python.runtime import MappingError
-from generator.bulk.engines import sql_path
 
-REJECT_BATCH = 10_000
+# Rows per Arrow batch: DuckDB's vector, a few MiB of payload text. Larger batches measured
+# slower: their buffers go back to the system and are faulted in afresh, batch after batch.
+BATCH = 2048
+BACKLOG = 4  # batches written behind the engine
+STATUS, LINE, FIELD, VALUE, REASON = range(1, 6)
 
 
 class CountMismatch(Exception):
@@ -34,22 +44,39 @@ def write_outputs(
     format: str,
     summary: dict[str, object],
 ) -> dict[str, object]:
-    written = _write_payloads(connection, outcomes, folder, format)
-    others = folder.parent / f"{folder.name}.others.parquet"
-    try:
-        connection.execute(
-            f'COPY (SELECT "row", status, reject_field, reject_value, reject_reason '
-            f"FROM {outcomes} WHERE status <> 'written') TO '{sql_path(others)}' (FORMAT parquet)"
-        )
-        scan = f"read_parquet('{sql_path(others)}')"
-        _write_rejects(connection, scan, folder / "rejects.jsonl", template)
-        counts = dict(
-            connection.execute(f"SELECT status, count(*) FROM {scan} GROUP BY status").fetchall()
-        )
-    finally:
-        others.unlink(missing_ok=True)
+    # The payload line is built by the engine: JSON text spliced, never parsed or re-encoded.
+    line = (
+        "concat('{\"row\":', \"row\", ',\"payload\":', payload, '}' || chr(10))"
+        if format == "jsonl"
+        else "payload"
+    )
+    stream = connection.sql(
+        f"SELECT \"row\", status, CASE WHEN status = 'written' THEN {line} END, "
+        f"reject_field, reject_value, reject_reason FROM {outcomes}"
+    ).to_arrow_reader(BATCH)
+    counts: Counter[str] = Counter()
+    rejects_path = folder / "rejects.jsonl"
+    with rejects_path.open("w", encoding="utf-8") as rejects, _payloads(folder, format) as payloads:
+
+        def write(batch: pa.RecordBatch, found: dict[str, int]) -> None:
+            payloads.write(batch)
+            if "rejected" in found:
+                _write_rejects(batch, rejects, template)
+
+        # One writer thread takes each batch in turn, so the file is written while the engine
+        # computes the next batches; a bounded backlog keeps memory flat.
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            backlog: deque[Future[None]] = deque()
+            for batch in stream:
+                found = {each["values"]: each["counts"] for each in _statuses(batch)}
+                counts.update(found)
+                backlog.append(writer.submit(write, batch, found))
+                if len(backlog) > BACKLOG:
+                    backlog.popleft().result()
+            for pending in backlog:
+                pending.result()
     read = connection.execute("SELECT count(*) FROM source").fetchall()[0][0]
-    rejected, filtered = counts.get("rejected", 0), counts.get("filtered", 0)
+    written, rejected, filtered = (counts[key] for key in ("written", "rejected", "filtered"))
     if read != written + rejected + filtered:
         raise CountMismatch(f"{read} read, but {written} + {rejected} + {filtered} accounted for")
     summary = {**summary, "read": read, "written": written, "rejected": rejected}
@@ -58,43 +85,69 @@ def write_outputs(
     return summary
 
 
-def _write_payloads(
-    connection: duckdb.DuckDBPyConnection, outcomes: str, folder: Path, format: str
-) -> int:
-    """Write the payloads; returns how many."""
-    written = f"SELECT \"row\", payload FROM {outcomes} WHERE status = 'written'"
+def _statuses(batch: pa.RecordBatch) -> list[dict[str, Any]]:
+    counted: list[dict[str, Any]] = pc.value_counts(batch.column(STATUS)).to_pylist()
+    return counted
+
+
+def _write_rejects(batch: pa.RecordBatch, out: IO[str], template: str) -> None:
+    chosen = batch.filter(pc.equal(batch.column(STATUS), "rejected"))
+    columns = [chosen.column(index).to_pylist() for index in (0, FIELD, VALUE, REASON)]
+    for row, field, value_text, reason in zip(*columns, strict=True):
+        value = json.loads(value_text)
+        # The message is the Python mapper's, word for word.
+        error = str(MappingError(template, field, value, reason))
+        line = {"row": row, "field": field, "value": value, "error": error}
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+class _JsonLines:
+    """payloads.jsonl: each batch's lines, already text, written straight from Arrow's buffer."""
+
+    def __init__(self, path: Path) -> None:
+        self.out = path.open("wb")
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        lines = batch.column(LINE)
+        offsets, data = lines.buffers()[1:3]
+        if data is None:
+            return
+        # A null (a row not written) has no bytes, so the written lines lie end to end.
+        wide = pa.types.is_large_string(lines.type)
+        bounds = memoryview(offsets).cast("q") if wide else memoryview(offsets).cast("i")
+        self.out.write(memoryview(data)[bounds[lines.offset] : bounds[lines.offset + len(lines)]])
+
+    def __enter__(self) -> _JsonLines:
+        return self
+
+    def __exit__(self, *problem: object) -> None:
+        self.out.close()
+
+
+class _ParquetPayloads:
+    """payloads.parquet: the row and the payload JSON text of each written row."""
+
+    SCHEMA = pa.schema([("row", pa.int64()), ("payload", pa.string())])
+
+    def __init__(self, path: Path) -> None:
+        self.out = pq.ParquetWriter(path, self.SCHEMA)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        chosen = batch.filter(pc.is_valid(batch.column(LINE)))
+        columns = [chosen.column(0).cast(pa.int64()), chosen.column(LINE).cast(pa.string())]
+        self.out.write_batch(pa.record_batch(columns, schema=self.SCHEMA))
+
+    def __enter__(self) -> _ParquetPayloads:
+        return self
+
+    def __exit__(self, *problem: object) -> None:
+        self.out.close()
+
+
+def _payloads(folder: Path, format: str) -> _JsonLines | _ParquetPayloads:
     if format == "parquet":
-        target = sql_path(folder / "payloads.parquet")
-        result = connection.execute(f"COPY ({written}) TO '{target}' (FORMAT parquet)")
-    else:
-        # The payload is JSON text already: each line is spliced, never re-encoded. With no
-        # quote and no escape character the CSV writer writes the one column as it is, and
-        # JSON text has no raw line break to split a line.
-        line = "'{\"row\":' || \"row\" || ',\"payload\":' || payload || '}'"
-        target = sql_path(folder / "payloads.jsonl")
-        result = connection.execute(
-            f"COPY (SELECT {line} FROM ({written})) TO '{target}' "
-            "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '')"
-        )
-    count = result.fetchall()[0][0]
-    return int(count)
-
-
-def _write_rejects(
-    connection: duckdb.DuckDBPyConnection, scan: str, path: Path, template: str
-) -> None:
-    cursor = connection.execute(
-        f'SELECT "row", reject_field, reject_value, reject_reason FROM {scan} '
-        "WHERE status = 'rejected' ORDER BY \"row\""
-    )
-    with path.open("w", encoding="utf-8") as out:
-        while rows := cursor.fetchmany(REJECT_BATCH):
-            for row, field, value_text, reason in rows:
-                value = json.loads(value_text)
-                # The message is the Python mapper's, word for word.
-                error = str(MappingError(template, field, value, reason))
-                line = {"row": row, "field": field, "value": value, "error": error}
-                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        return _ParquetPayloads(folder / "payloads.parquet")
+    return _JsonLines(folder / "payloads.jsonl")
 
 
 class StagedFolder:

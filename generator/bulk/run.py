@@ -1,9 +1,9 @@
 """One bulk run: a prepared job in, the output folder written and its summary out.
 
 The input becomes the ``source`` relation (streamed from JSON Lines or CSV, or scanned from
-Parquet by DuckDB), the engine runs the direction's query into a scratch Parquet file of
-outcomes, and the outputs are written to a staged folder that is moved into place only when
-everything succeeded.
+Parquet by DuckDB), the engine runs the direction's query once (Spark into a scratch folder of
+Parquet outcomes), and the outcomes stream into a staged folder that is moved into place only
+when everything succeeded.
 """
 
 from __future__ import annotations
@@ -117,7 +117,8 @@ def _execute(
             total = create_source_view(connection, job.source, job.fields)
             watcher = _watch(connection, total, progress)
         else:
-            # Stage the stream: the query runs more than once, and a stream reads only once.
+            # Stage the stream, which reads only once: the rows read are counted after the run,
+            # and Spark reads its input from Parquet.
             staged = engines.sql_path(scratch / "source.parquet")
             reader = record_batches(job.source, kind, job.fields, progress.rows, failures)
             connection.register("input_batches", reader)
