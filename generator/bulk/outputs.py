@@ -16,11 +16,10 @@ import tempfile
 from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from generator.backends.python.runtime import MappingError
@@ -29,7 +28,7 @@ from generator.backends.python.runtime import MappingError
 # slower: their buffers go back to the system and are faulted in afresh, batch after batch.
 BATCH = 2048
 BACKLOG = 4  # batches written behind the engine
-STATUS, LINE, FIELD, VALUE, REASON = range(1, 6)
+FILTERED, LINE, FIELD, VALUE, REASON = range(1, 6)
 
 
 class CountMismatch(Exception):
@@ -50,17 +49,19 @@ def write_outputs(
         if format == "jsonl"
         else "payload"
     )
+    # A line only for a written row and a reject field only for a rejected one: their nulls
+    # count them, and the rest are filtered.
     stream = connection.sql(
-        f"SELECT \"row\", status, CASE WHEN status = 'written' THEN {line} END, "
+        f"SELECT \"row\", status = 'filtered', CASE WHEN status = 'written' THEN {line} END, "
         f"reject_field, reject_value, reject_reason FROM {outcomes}"
     ).to_arrow_reader(BATCH)
     counts: Counter[str] = Counter()
     rejects_path = folder / "rejects.jsonl"
     with rejects_path.open("w", encoding="utf-8") as rejects, _payloads(folder, format) as payloads:
 
-        def write(batch: pa.RecordBatch, found: dict[str, int]) -> None:
+        def write(batch: pa.RecordBatch, rejected: int) -> None:
             payloads.write(batch)
-            if "rejected" in found:
+            if rejected:
                 _write_rejects(batch, rejects, template)
 
         # One writer thread takes each batch in turn, so the file is written while the engine
@@ -68,9 +69,9 @@ def write_outputs(
         with ThreadPoolExecutor(max_workers=1) as writer:
             backlog: deque[Future[None]] = deque()
             for batch in stream:
-                found = {each["values"]: each["counts"] for each in _statuses(batch)}
+                found = _counts(batch)
                 counts.update(found)
-                backlog.append(writer.submit(write, batch, found))
+                backlog.append(writer.submit(write, batch, found["rejected"]))
                 if len(backlog) > BACKLOG:
                     backlog.popleft().result()
             for pending in backlog:
@@ -85,15 +86,20 @@ def write_outputs(
     return summary
 
 
-def _statuses(batch: pa.RecordBatch) -> list[dict[str, Any]]:
-    counted: list[dict[str, Any]] = pc.value_counts(batch.column(STATUS)).to_pylist()
-    return counted
+def _counts(batch: pa.RecordBatch) -> dict[str, int]:
+    filtered: pa.BooleanArray = batch.column(FILTERED)
+    return {
+        "written": batch.num_rows - batch.column(LINE).null_count,
+        "rejected": batch.num_rows - batch.column(FIELD).null_count,
+        "filtered": filtered.true_count,
+    }
 
 
 def _write_rejects(batch: pa.RecordBatch, out: IO[str], template: str) -> None:
-    chosen = batch.filter(pc.equal(batch.column(STATUS), "rejected"))
-    columns = [chosen.column(index).to_pylist() for index in (0, FIELD, VALUE, REASON)]
+    columns = [batch.column(index).to_pylist() for index in (0, FIELD, VALUE, REASON)]
     for row, field, value_text, reason in zip(*columns, strict=True):
+        if field is None:
+            continue
         value = json.loads(value_text)
         # The message is the Python mapper's, word for word.
         error = str(MappingError(template, field, value, reason))
@@ -133,7 +139,7 @@ class _ParquetPayloads:
         self.out = pq.ParquetWriter(path, self.SCHEMA)
 
     def write(self, batch: pa.RecordBatch) -> None:
-        chosen = batch.filter(pc.is_valid(batch.column(LINE)))
+        chosen = batch.filter(batch.column(LINE).is_valid())
         columns = [chosen.column(0).cast(pa.int64()), chosen.column(LINE).cast(pa.string())]
         self.out.write_batch(pa.record_batch(columns, schema=self.SCHEMA))
 
