@@ -13,6 +13,7 @@ share the folder; a cache that cannot be written (read-only, full) only costs sp
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -91,6 +92,12 @@ class ContentCache:
     def put_object(self, kind: str, key: str, value: object) -> None:
         if not self.read_only:
             self.put_bytes(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def discard(self, kind: str, key: str) -> None:
+        """Forget an entry no run will ask for again (a run reading it just then misses)."""
+        if not self.read_only:
+            with contextlib.suppress(OSError):
+                self._path(kind, key).unlink(missing_ok=True)
 
     def get_bytes(self, kind: str, key: str) -> bytes | None:
         try:

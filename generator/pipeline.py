@@ -54,8 +54,8 @@ def compile_cached(layout: Layout, cache: ContentCache) -> Compilation:
 
     The key is every byte under the specs folder (and the compiler's fingerprint), so a
     no-op run reads files and hashes them, and nothing else. Diagnostics are cached too:
-    a warning is still printed on every run. Only the last run is kept: a no-op follows
-    the run before it, and an entry as large as all the outputs should not pile up.
+    a warning is still printed on every run. Only the last run's entry is kept: a no-op
+    follows the run before it, and entries as large as all the outputs should not pile up.
     """
     hashed = hashlib.sha256(layout.specs.as_posix().encode() + b"\0")
     for path in sorted((layout.root / layout.specs).rglob("*")):
@@ -63,15 +63,17 @@ def compile_cached(layout: Layout, cache: ContentCache) -> Compilation:
             hashed.update(path.relative_to(layout.root).as_posix().encode() + b"\0")
             hashed.update(path.read_bytes() + b"\0")
     key = hashed.hexdigest()
-    slot = layout.specs.as_posix()
-    stored = cache.get_object("run", slot)
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
-        last = stored[1]
-        if isinstance(last, Compilation):
-            return last
+    stored = cache.get_object("run", key)
+    if isinstance(stored, Compilation):
+        return stored
     result = compile_project(layout, cache)
     # The bound maps and plans are for callers in this process; the outputs are what repeats.
-    cache.put_object("run", slot, (key, replace(result, maps=[], plans=[])))
+    cache.put_object("run", key, replace(result, maps=[], plans=[]))
+    slot = layout.specs.as_posix()
+    last = cache.get("last run", slot)
+    cache.put("last run", slot, key)
+    if last is not None and last != key:
+        cache.discard("run", last)
     return result
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
+from generator.backends.python.render import _STAND_IN, _module_source, format_python, render_module
 from generator.cache import ContentCache
 from generator.pipeline import Compilation, compile_cached, compile_project
 from generator.source.project import Layout
@@ -27,6 +28,7 @@ ROWS = """\
 """
 VALUE_MAPS = 'noyes_boolean: [["No", false], ["Yes", true]]\n'
 SPEC_FILE = "specs/maps/customers_to_accounts.yaml"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def project(root: Path) -> Path:
@@ -192,3 +194,36 @@ def test_schemas_shared_by_two_projects_do_not_mix_their_specs(tmp_path: Path) -
     one = assert_like_uncached(first, cache)
     two = assert_like_uncached(second, cache)
     assert one.files != two.files
+
+
+def test_modules_formatted_with_the_digest_stood_in_are_as_black_formats_them(
+    tmp_path: Path,
+) -> None:
+    """black formats a stand-in for the spec's sha256; the module must be as if it had not."""
+    plans = compile_project(Layout(ROOT)).plans[:3]
+    for plan in plans:
+        assert render_module(plan) == format_python(_module_source(plan), plan.module)
+
+
+def test_a_spec_that_quotes_the_stand_in_keeps_it(tmp_path: Path) -> None:
+    header = (
+        f"template: Customers to accounts\ndescription: quoting {_STAND_IN}\n"
+        "finance:\n  entity: Customers\ndataverse:\n  table: accounts\n"
+    )
+    root = write_project(tmp_path, spec('- [Name, "=", name]\n', header=header))
+    cache = ContentCache(tmp_path / "cache")
+    result = assert_like_uncached(root, cache)
+    (plan,) = result.plans
+    assert _STAND_IN in result.files["customers_to_accounts.py"]
+    assert result.files["customers_to_accounts.py"] == format_python(
+        _module_source(plan), plan.module
+    )
+
+
+def test_only_the_last_runs_entry_is_kept(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    cache = ContentCache(tmp_path / "cache")
+    for comment in ("one", "two", "one"):
+        (root / SPEC_FILE).write_text(spec(ROWS)[SPEC_FILE] + f"# {comment}\n", encoding="utf-8")
+        compile_cached(Layout(root), cache)
+        assert len(list((tmp_path / "cache" / "run").iterdir())) == 1

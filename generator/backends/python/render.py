@@ -6,6 +6,7 @@ the machine or the working directory.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import textwrap
@@ -163,24 +164,56 @@ def render_modules(
             texts[plan.module] = cached
         else:
             missing.append((plan, key))
-    sources = [_module_source(plan) for plan, _ in missing]
+    sources = [_stand_in(_module_source(plan), plan.sha256) for plan, _ in missing]
     files = [f"{plan.module}.py" for plan, _ in missing]
-    if len(missing) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+    formatted: list[str | None] = [
+        cache.get("black", text) if cache else None for text, _ in sources
+    ]
+    to_format = [index for index, text in enumerate(formatted) if text is None]
+    if len(to_format) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         # Workers format without the cache (it is not shared with them); the results go in here.
         with ProcessPoolExecutor() as pool:
-            formatted = list(pool.map(format_python, sources, files))
+            done = pool.map(
+                format_python, [sources[i][0] for i in to_format], [files[i] for i in to_format]
+            )
+            for index, result in zip(to_format, done, strict=True):
+                formatted[index] = result
+                if cache:
+                    cache.put("black", sources[index][0], result)
+    for (plan, key), (source, stood_in), name, text in zip(
+        missing, sources, files, formatted, strict=True
+    ):
+        module = text if text is not None else format_python(source, name, cache)
+        if stood_in:
+            module = _restored(source, module, plan.sha256, name)
         if cache:
-            for source, text in zip(sources, formatted, strict=True):
-                cache.put("black", source, text)
-    else:
-        formatted = [
-            format_python(source, name, cache) for source, name in zip(sources, files, strict=True)
-        ]
-    for (plan, key), text in zip(missing, formatted, strict=True):
-        if cache:
-            cache.put("module", key, text)
-        texts[plan.module] = text
+            cache.put("module", key, module)
+        texts[plan.module] = module
     return texts
+
+
+# The spec's sha256 is in its module's header, so any edit to the spec (a comment, a blank
+# line) changes the module's text. black lays out 64 hex digits the same whichever they
+# are, so modules are formatted with this stand-in for the digest, which goes in after:
+# an edit that leaves the rest of the plan alone reuses black's earlier work.
+_STAND_IN = hashlib.sha256(b"tablemap: a spec's sha256 stands here while black formats").hexdigest()
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _stand_in(source: str, sha256: str) -> tuple[str, bool]:
+    """``source`` with the stand-in for ``sha256``, and whether it was put in: it is not when
+    that could be ambiguous (a spec could, in principle, quote the stand-in itself)."""
+    if _STAND_IN in source or sha256 not in source or not _DIGEST.fullmatch(sha256):
+        return source, False
+    return source.replace(sha256, _STAND_IN), True
+
+
+def _restored(source: str, formatted: str, sha256: str, name: str) -> str:
+    """The formatted module with its digest in place of the stand-in."""
+    if formatted.count(_STAND_IN) == source.count(_STAND_IN):
+        return formatted.replace(_STAND_IN, sha256)
+    # black dropped or repeated a stand-in, which it never should: format the real text.
+    return format_python(source.replace(_STAND_IN, sha256), name)
 
 
 def _module_source(plan: ModulePlan) -> str:
