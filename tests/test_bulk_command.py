@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import fcntl
 import importlib
 import io
 import json
+import os
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from generator.bulk import command
+from generator.bulk import command, direct
 from generator.bulk.progress import Progress
 from projects import build_package, spec
 
@@ -24,6 +27,7 @@ ROWS = """\
 - [none, ">>", customertypecode, 3]
 """
 FILTERED = 'finance:\n  entity: Customers\n  filter: (PartyType == "Organization")\n'
+ROOT = Path(__file__).resolve().parents[1]
 HEADER = f"template: Customers to accounts\n{FILTERED}dataverse:\n  table: accounts\n"
 
 RECORDS = [
@@ -161,6 +165,67 @@ def test_parquet_payloads_and_rejects_are_the_python_mappers(
     assert lines(tmp_path / "out" / "payloads.jsonl") == payloads
     assert lines(tmp_path / "out" / "rejects.jsonl") == rejects
     assert len(payloads) == 3 and len(rejects) == 1
+
+
+def test_payloads_keep_row_order_across_row_groups_read_in_parallel(tmp_path: Path) -> None:
+    """The project's customers map checks OnHoldStatus against six values: an IN list DuckDB
+    would rewrite into a join, whose output order is not the input's."""
+    count = 60_000
+    holds = ["No", "Invoice", "All", "Payment", "Requisition", "Never"]
+    records = {
+        "dataAreaId": ["usmf"] * count,
+        "CustomerAccount": [f"A{n}" for n in range(count)],
+        "PartyType": ["Organization"] * count,
+        "OnHoldStatus": [holds[n % 6] for n in range(count)],
+        "CustomerGroupId": [f"G {n % 7}" for n in range(count)],
+    }
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table(records), source, row_group_size=1_000)
+    companies = tmp_path / "companies.json"
+    companies.write_text('{"USMF": "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b"}', encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    arguments = parser.parse_args(
+        [
+            *("customers_v3_to_accounts", "--direction", "to-dataverse", "--input", str(source)),
+            *("--output", str(tmp_path / "out"), "--companies", str(companies), "--quiet"),
+            *("--root", str(ROOT)),
+        ]
+    )
+    assert command.run(arguments) == 0
+    written = [line["row"] for line in lines(tmp_path / "out" / "payloads.jsonl")]
+    assert written == list(range(count))
+
+
+@pytest.mark.parametrize("refused", [None, "open", "write"])
+def test_a_direct_file_holds_every_byte_written_in_order(
+    tmp_path: Path, refused: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through O_DIRECT, or the ordinary way where the filesystem refuses it at open or write."""
+    flag = getattr(os, "O_DIRECT", 0)
+    if refused and not flag:
+        pytest.skip("no O_DIRECT here")
+    real_open, real_write = os.open, os.write
+
+    def refusing_open(path: Path, flags: int, mode: int = 0o777) -> int:
+        if refused == "open" and flags & flag:
+            raise OSError(errno.EINVAL, "refused")
+        return real_open(path, flags, mode)
+
+    def refusing_write(fd: int, data: memoryview) -> int:
+        if refused == "write" and fcntl.fcntl(fd, fcntl.F_GETFL) & flag:
+            raise OSError(errno.EINVAL, "refused")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "open", refusing_open)
+    monkeypatch.setattr(os, "write", refusing_write)
+    monkeypatch.setattr(direct, "BUFFER", 3 * direct.ALIGN)  # cross buffers with small data
+    pieces = [bytes([n % 251]) * size for n, size in enumerate([1, 4095, 5000, 20000, 0, 7])]
+    out = direct.DirectFile(tmp_path / "out.bin")
+    for piece in pieces:
+        out.write(memoryview(piece))
+    out.close()
+    assert (tmp_path / "out.bin").read_bytes() == b"".join(pieces)
 
 
 def test_csv_values_are_typed_by_the_entity_schema(project: Path) -> None:
