@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from generator.backends.python.runtime import MappingError
+from generator.bulk.direct import DirectFile
 
 # Rows per Arrow batch: DuckDB's vector, a few MiB of payload text. Larger batches measured
 # slower: their buffers go back to the system and are faulted in afresh, batch after batch.
@@ -111,7 +112,7 @@ class _JsonLines:
     """payloads.jsonl: each batch's lines, already text, written straight from Arrow's buffer."""
 
     def __init__(self, path: Path) -> None:
-        self.out = path.open("wb")
+        self.out = DirectFile(path)
 
     def write(self, batch: pa.RecordBatch) -> None:
         lines = batch.column(LINE)
