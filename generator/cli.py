@@ -23,8 +23,6 @@ from generator.metadata.command import add_schema_parser, run_schema_import
 from generator.output import Outcome, Output, check_outputs, write_outputs
 from generator.output_journal import SCRATCH
 from generator.pipeline import PACKAGE, SPEC_SCHEMA, SQL, compile_cached
-from generator.reference.importer import run_import
-from generator.review.revision_diff import run_diff
 from generator.source.project import Layout
 
 ISSUES_URL = "the tablemap issue tracker (see README.md, 'Reporting bugs')"
@@ -166,6 +164,9 @@ def _check(root: Path, outputs: list[Output], diagnostics: Diagnostics, template
 
 def diff(arguments: argparse.Namespace) -> int:
     """Exit 0, or 1 for a breaking change under --fail-on-breaking; 2 when there is no report."""
+    # Imported here, as bulk is: `generate`, the command run most, never needs it.
+    from generator.review.revision_diff import run_diff
+
     root = Path.cwd()
     run = run_diff(root, arguments.revision, output_format=arguments.format, specs=arguments.specs)
     _report(run.diagnostics, root, strict=False)
@@ -177,6 +178,8 @@ def diff(arguments: argparse.Namespace) -> int:
 
 def import_reference(arguments: argparse.Namespace) -> int:
     """Exit 0, 1 when nothing could be imported or written, 2 when PATH can't be read."""
+    from generator.reference.importer import run_import
+
     run = run_import(arguments.path, arguments.into)
     sys.stderr.write(run.report)
     _report(run.diagnostics, Path.cwd(), strict=False)

@@ -98,7 +98,10 @@ def _existing(root: Path, output: Output) -> dict[str, Path]:
 
 def _is_current(path: Path, text: str) -> bool:
     with blame(path, reading=True):
-        return _normalized(path.read_bytes()) == _normalized(text.encode("utf-8"))
+        existing = path.read_bytes()
+    wanted = text.encode("utf-8")
+    # Byte-equal is the common case; line endings need looking at only when it is not.
+    return existing == wanted or _normalized(existing) == _normalized(wanted)
 
 
 def _pending_changes(root: Path, output: Output, claimed: frozenset[str] = frozenset()) -> Changes:

@@ -118,7 +118,7 @@ def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compil
     files["py.typed"] = ""
     result.files = dict(sorted(files.items()))
     result.sql = dict(sorted(item for each in bound for item in _render_sql(each, cache).items()))
-    result.docs = render_docs(project.specs)
+    result.docs = render_docs(project.specs, cache, project.inputs)
     result.spec_schema = render_spec_schema()
     return result
 

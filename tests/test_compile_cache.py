@@ -29,6 +29,8 @@ ROWS = """\
 VALUE_MAPS = 'noyes_boolean: [["No", false], ["Yes", true]]\n'
 SPEC_FILE = "specs/maps/customers_to_accounts.yaml"
 ROOT = Path(__file__).resolve().parent.parent
+# The cache kinds that hold pickled objects, each checked for its shape when read.
+OBJECT_KINDS = ("spec", "schema", "value maps", "bound", "sql", "docs page", "run")
 
 
 def project(root: Path) -> Path:
@@ -128,14 +130,11 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: Callable[[bytes], byt
     cache = ContentCache(tmp_path / "cache")
     expected = assert_like_uncached(root, cache)
     entries = [path for path in (tmp_path / "cache").rglob("*") if path.is_file()]
-    assert {path.parent.name for path in entries} >= {"spec", "schema", "bound", "module", "run"}
+    assert {path.parent.name for path in entries} >= {*OBJECT_KINDS, "module", "black"}
     for path in entries:
         path.write_bytes(damage(path.read_bytes()))
     assert outcome(compile_cached(Layout(root), cache)) == outcome(expected)
     assert outcome(compile_cached(Layout(root), cache)) == outcome(expected)
-
-
-OBJECT_KINDS = ("spec", "schema", "value maps", "bound", "sql", "run")
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,14 @@ with ``generator.reference.page_format``, whose readers the importer uses, so
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.backends.python.render import make_environment
+from generator.cache import ContentCache
 from generator.reference.page_format import (
     COMPANY_LABEL,
     ENTITY_LABEL,
@@ -152,12 +154,35 @@ _GLOBALS = dict(
 )
 
 
-def render_docs(specs: tuple[MapSpec, ...] | list[MapSpec]) -> dict[str, str]:
-    """File name inside docs/maps -> text, for every spec and the index page."""
-    pages = sorted((page(spec) for spec in specs), key=lambda item: item.module)
-    files = {
-        f"{item.module}.md": _environment().get_template("docs_page.md.jinja").render(page=item)
-        for item in pages
-    }
-    files["README.md"] = _environment().get_template("docs_index.md.jinja").render(pages=pages)
+def render_docs(
+    specs: tuple[MapSpec, ...] | list[MapSpec],
+    cache: ContentCache | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """File name inside docs/maps -> text, for every spec and the index page.
+
+    With a cache, ``keys`` names what each spec (by module) was made from, and a page is
+    built only when that is new; the index, which shows every page, is rendered each time.
+    """
+    pages = sorted(
+        (_page_and_text(spec, cache, keys[spec.module] if keys else None) for spec in specs),
+        key=lambda item: item[0].module,
+    )
+    files = {f"{item.module}.md": text for item, text in pages}
+    files["README.md"] = (
+        _environment().get_template("docs_index.md.jinja").render(pages=[item for item, _ in pages])
+    )
     return files
+
+
+def _page_and_text(spec: MapSpec, cache: ContentCache | None, key: str | None) -> tuple[Page, str]:
+    stored = cache.get_object("docs page", key) if cache and key else None
+    if isinstance(stored, tuple) and len(stored) == 2:
+        item, text = stored
+        if isinstance(item, Page) and isinstance(text, str) and item.module == spec.module:
+            return item, text
+    item = page(spec)
+    text = _environment().get_template("docs_page.md.jinja").render(page=item)
+    if cache and key:
+        cache.put_object("docs page", key, (item, text))
+    return item, text
