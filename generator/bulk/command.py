@@ -85,7 +85,9 @@ def prepare(
     direction = DIRECTIONS[arguments.direction]
     chosen = plan.to_dataverse if direction is Direction.TO_DATAVERSE else plan.to_finance
     try:
-        query = render_direction(plan, chosen, DIALECTS[arguments.engine])
+        # For JSON Lines the engine builds each whole line, sparing a copy of every payload.
+        line = arguments.format == "jsonl"
+        query = render_direction(plan, chosen, DIALECTS[arguments.engine], line=line)
     except UnsupportedAssignment as problem:
         diagnostics.report(messages.BULK_UNSUPPORTED, Location(plan.spec_path), what=str(problem))
         return None

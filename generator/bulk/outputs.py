@@ -44,17 +44,12 @@ def write_outputs(
     format: str,
     summary: dict[str, object],
 ) -> dict[str, object]:
-    # The payload line is built by the engine: JSON text spliced, never parsed or re-encoded.
-    line = (
-        "concat('{\"row\":', \"row\", ',\"payload\":', payload, '}' || chr(10))"
-        if format == "jsonl"
-        else "payload"
-    )
-    # A line only for a written row and a reject field only for a rejected one: their nulls
-    # count them, and the rest are filtered.
+    # For JSON Lines the query's payload is the whole line (see command.prepare): JSON text
+    # spliced by the engine, never parsed or re-encoded. A payload only for a written row and a
+    # reject field only for a rejected one: their nulls count them, and the rest are filtered.
     stream = connection.sql(
-        f"SELECT \"row\", status = 'filtered', CASE WHEN status = 'written' THEN {line} END, "
-        f"reject_field, reject_value, reject_reason FROM {outcomes}"
+        f"SELECT \"row\", status = 'filtered', payload, reject_field, reject_value, "
+        f"reject_reason FROM {outcomes}"
     ).to_arrow_reader(BATCH)
     counts: Counter[str] = Counter()
     rejects_path = folder / "rejects.jsonl"

@@ -22,6 +22,7 @@ REGENERATE = "python -m generator generate"
 # _outcome values besides the 1-based index of the failed check.
 FILTERED = 0
 WRITTEN = -1
+LINE_END = "}\n"  # after the payload's own }, in a JSON Lines line
 
 
 def file_name(module: str, direction: Direction, dialect: str) -> str:
@@ -39,7 +40,11 @@ def render_sql(plan: ModulePlan, dialect: str) -> dict[str, str]:
     }
 
 
-def render_direction(plan: ModulePlan, direction: DirectionPlan, dialect: Dialect) -> str:
+def render_direction(
+    plan: ModulePlan, direction: DirectionPlan, dialect: Dialect, line: bool = False
+) -> str:
+    """The direction's query; with ``line``, each payload is a whole JSON Lines line instead,
+    ``{"row": <row>, "payload": <payload>}`` and a line break (a bulk run writes it as it is)."""
     sql = DirectionSql(dialect, plan.company.finance_field if plan.company else None)
     built = [sql.assignment(assignment) for assignment in direction.assignments]
     entries = [entry for entry, _ in built]
@@ -66,7 +71,8 @@ def render_direction(plan: ModulePlan, direction: DirectionPlan, dialect: Dialec
                     f"_row AS {dialect.identifier('row')}",
                     f"CASE _outcome WHEN {FILTERED} THEN 'filtered' WHEN {WRITTEN} THEN 'written' "
                     "ELSE 'rejected' END AS status",
-                    f"CASE WHEN _outcome = {WRITTEN} THEN {_payload(entries, dialect)} END AS payload",
+                    f"CASE WHEN _outcome = {WRITTEN} THEN {_payload(entries, dialect, line)} END "
+                    "AS payload",
                     _by_check(checks, lambda c: dialect.string(c.field), "reject_field"),
                     _by_check(checks, lambda c: c.value, "reject_value"),
                     _by_check(checks, lambda c: c.reason, "reject_reason"),
@@ -139,25 +145,33 @@ def _outcome(keep: str | None, checks: list[Check]) -> str:
     return f"CASE\n{body}\n    ELSE {WRITTEN}\nEND"
 
 
-def _payload(entries: list[Entry], dialect: Dialect) -> str:
-    if not entries:
+def _payload(entries: list[Entry], dialect: Dialect, line: bool) -> str:
+    if not entries and not line:
         return "'{}'"
+    whole = _object(entries, dialect, line)
     if all(entry.present is None for entry in entries):
-        return _object(entries, dialect)
+        return whole
+    sparse = _sparse_object(entries, dialect)
+    if line:
+        parts = [dialect.string('{"row":'), "_row", dialect.string(',"payload":'), sparse]
+        sparse = f"concat({', '.join(parts)}, {dialect.string(LINE_END)})"
     # Most records lack no key: they skip the presence test, one per entry and row.
-    return (
-        f"CASE WHEN _any_absent THEN {_sparse_object(entries, dialect)}\n"
-        f"ELSE {_object(entries, dialect)} END"
-    )
+    return f"CASE WHEN _any_absent THEN {sparse}\nELSE {whole} END"
 
 
-def _object(entries: list[Entry], dialect: Dialect) -> str:
-    """The JSON object with every entry, built by one concat (each || would copy the text)."""
+def _object(entries: list[Entry], dialect: Dialect, line: bool) -> str:
+    """The JSON object with every entry, or its line, built by one concat (each || would copy
+    the growing text)."""
+    texts, values = (['{"row":', ',"payload":{'], ["_row"]) if line else (["{"], [])
+    for index, entry in enumerate(entries):
+        texts[-1] += ("," if index else "") + entry.key
+        texts.append("")
+        values.append(entry.value)
+    texts[-1] += "}" + (LINE_END if line else "")
     items = [
-        f"{dialect.string(('{' if index == 0 else ',') + entry.key)}, {entry.value}"
-        for index, entry in enumerate(entries)
+        f"{dialect.string(text)}, {value}" for text, value in zip(texts[:-1], values, strict=True)
     ]
-    body = ",\n".join(_indent(item) for item in [*items, "'}'"])
+    body = ",\n".join(_indent(item) for item in [*items, dialect.string(texts[-1])])
     return f"concat(\n{body}\n)"
 
 
