@@ -19,7 +19,6 @@ from pathlib import Path
 from generator import messages
 from generator.cache import ContentCache
 from generator.diagnostics import Diagnostics, render
-from generator.metadata.command import add_schema_parser, run_schema_import
 from generator.output import Outcome, Output, check_outputs, write_outputs
 from generator.output_journal import SCRATCH
 from generator.pipeline import PACKAGE, SPEC_SCHEMA, SQL, compile_cached
@@ -28,7 +27,8 @@ from generator.source.project import Layout
 ISSUES_URL = "the tablemap issue tracker (see README.md, 'Reporting bugs')"
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(*, schema: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; without ``schema``, one that has no ``schema`` command."""
     parser = argparse.ArgumentParser(
         prog="python -m generator",
         description="Compile dual-write table-map specs into typed Python mapper modules.",
@@ -82,7 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("specs/maps"),
         help="where the specs go (default: specs/maps); existing different files are kept",
     )
-    add_schema_parser(commands)
+    if schema:
+        # Its parser is in the metadata package, which no other command needs (50 ms to import).
+        from generator.metadata.command import add_schema_parser
+
+        add_schema_parser(commands)
     bulk = commands.add_parser(
         "bulk",
         help="run one spec's map over a whole export on DuckDB or Spark (initial load)",
@@ -190,6 +194,8 @@ def import_reference(arguments: argparse.Namespace) -> int:
 
 def schema(arguments: argparse.Namespace) -> int:
     """``schema import``: exit 0, or 1 when anything was wrong (and nothing was written)."""
+    from generator.metadata.command import run_schema_import
+
     run = run_schema_import(arguments)
     _report(run.diagnostics, Path.cwd(), strict=False)
     sys.stdout.write(run.summary)
@@ -223,7 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["bulk"]:
         arguments = argparse.Namespace(command="bulk", arguments=argv[1:])
     else:
-        arguments = _parser().parse_args(argv)
+        # A line that names another command parses the same without the schema command.
+        schema = argv[:1] not in (["generate"], ["diff"], ["import"])
+        arguments = _parser(schema=schema).parse_args(argv)
     try:
         return COMMANDS[arguments.command](arguments)
     except KeyboardInterrupt:
