@@ -32,8 +32,11 @@ check: $(STAMP)
 breaking: $(STAMP)
 	$(PY) -m generator diff $(BASE) --fail-on-breaking
 
+# Two steps: everything but Spark on every core, then the Spark tests in one process, which
+# starts one JVM for all of them.
 pytest: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
+	$(PY) -m pytest -m spark
 
 typecheck: $(STAMP)
 	$(PY) -m mypy --strict generator generated tests/coverage_project/expected

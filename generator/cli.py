@@ -25,6 +25,8 @@ from generator.pipeline import PACKAGE, SPEC_SCHEMA, SQL, compile_cached
 from generator.source.project import Layout
 
 ISSUES_URL = "the tablemap issue tracker (see README.md, 'Reporting bugs')"
+# The content cache's folder when set; .tablemap/cache otherwise.
+CACHE_VARIABLE = "TABLEMAP_CACHE_DIR"
 
 
 def _parser(*, schema: bool = True) -> argparse.ArgumentParser:
@@ -114,11 +116,18 @@ def _waiting() -> None:
     print("waiting for another tablemap run to finish (it holds .tablemap/lock)", file=sys.stderr)
 
 
+def cache_folder(root: Path) -> Path:
+    """Where generate keeps its content cache: TABLEMAP_CACHE_DIR lets a CI job keep it between
+    runs and several checkouts share one (entries are keyed by content, never by path)."""
+    configured = os.environ.get(CACHE_VARIABLE)
+    return Path(configured) if configured else root / SCRATCH / "cache"
+
+
 def generate(arguments: argparse.Namespace) -> int:
     root = Path.cwd()
     layout = Layout(root, arguments.specs)
     # Content-addressed: a run whose specs did not change reuses the last result, byte for byte.
-    cache = ContentCache(root / SCRATCH / "cache", read_only=arguments.check)
+    cache = ContentCache(cache_folder(root), read_only=arguments.check)
     result = compile_cached(layout, cache)
     diagnostics = result.diagnostics
     failed = bool(diagnostics.errors) or (arguments.strict and bool(diagnostics.warnings))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import os
 import sys
 import textwrap
 from pathlib import Path
 from types import ModuleType
 
+from generator.cache import ContentCache
+from generator.cli import CACHE_VARIABLE
 from generator.diagnostics import Diagnostic, Diagnostics, Severity, render
-from generator.pipeline import Layout, compile_project
+from generator.pipeline import Compilation, Layout, compile_project
 
 FINANCE_SCHEMA = """\
 title: Customers
@@ -100,7 +103,17 @@ def write_project(root: Path, files: dict[str, str], *, schemas: bool = True) ->
 
 def compile_files(root: Path, files: dict[str, str], *, schemas: bool = True) -> Diagnostics:
     write_project(root, files, schemas=schemas)
-    return compile_project(Layout(root)).diagnostics
+    return compile_cached_in_tests(root).diagnostics
+
+
+def run_cache() -> ContentCache:
+    """The content cache every compile of the test run shares (conftest.py sets it up)."""
+    return ContentCache(Path(os.environ[CACHE_VARIABLE]))
+
+
+def compile_cached_in_tests(root: Path | Layout) -> Compilation:
+    """Compile with the run's cache (see conftest.py): throw-away projects share their schemas."""
+    return compile_project(root if isinstance(root, Layout) else Layout(root), run_cache())
 
 
 def headlines(diagnostics: Diagnostics, *, severity: Severity | None = None) -> list[str]:
@@ -118,7 +131,7 @@ def rendered(diagnostic: Diagnostic, root: Path) -> str:
 def build_package(root: Path, files: dict[str, str], *, schemas: bool = True) -> ModuleType:
     """Compile, write the package under a unique name (as a vendoring user would) and import it."""
     write_project(root, files, schemas=schemas)
-    result = compile_project(Layout(root))
+    result = compile_cached_in_tests(root)
     assert not result.diagnostics.errors, [d.headline() for d in result.diagnostics.errors]
     name = f"vendored_maps_{next(_counter)}"
     package = root / "vendor" / name

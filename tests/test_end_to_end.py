@@ -1,4 +1,4 @@
-"""The golden-record project: specs/ regenerated in memory must equal generated/ byte for byte."""
+"""The golden-record project: specs/ regenerated must equal generated/ and docs/ byte for byte."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 
 from test_golden import SHIPPED
 
-from generator.pipeline import PACKAGE, Layout, compile_project
+from generator.pipeline import PACKAGE, Compilation
+from generator.plan.model import Direction
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATED = ROOT / "generated" / PACKAGE
@@ -25,26 +26,24 @@ CHECKS_OF_THE_TEMPLATE_SET = (
 )
 
 
-def test_generated_package_is_what_the_specs_produce() -> None:
-    result = compile_project(Layout(ROOT))
-    assert result.diagnostics.errors == []
+def test_generated_package_is_what_the_specs_produce(shipped: Compilation) -> None:
+    assert shipped.diagnostics.errors == []
     on_disk = {
         path.name: path.read_text(encoding="utf-8")
         for path in GENERATED.iterdir()
         if path.is_file()
     }
-    assert sorted(on_disk) == sorted(result.files)
-    for name, text in result.files.items():
+    assert sorted(on_disk) == sorted(shipped.files)
+    for name, text in shipped.files.items():
         assert on_disk[name] == text, f"{name} is stale: run make generate"
     docs = ROOT / "docs" / "maps"
-    assert {path.name: path.read_text(encoding="utf-8") for path in docs.iterdir()} == result.docs
+    assert {path.name: path.read_text(encoding="utf-8") for path in docs.iterdir()} == shipped.docs
+    sql = ROOT / "generated" / "sql"
+    assert {path.name: path.read_text(encoding="utf-8") for path in sql.iterdir()} == shipped.sql
 
 
-def test_generation_is_deterministic() -> None:
-    first = compile_project(Layout(ROOT)).files
-    second = compile_project(Layout(ROOT)).files
-    assert first == second
-    for text in first.values():
+def test_outputs_name_no_path_and_no_time(shipped: Compilation) -> None:
+    for text in [*shipped.files.values(), *shipped.sql.values(), *shipped.docs.values()]:
         assert str(ROOT) not in text
         assert "timestamp" not in text.lower()
 
@@ -91,10 +90,14 @@ def test_every_module_has_the_public_api() -> None:
             assert hasattr(module, attribute), f"{name} lacks {attribute}"
 
 
-def test_a_thirteenth_template_keeps_the_checks_green(tmp_path: Path) -> None:
+def test_a_thirteenth_template_keeps_the_checks_green(
+    tmp_path: Path, shipped: Compilation
+) -> None:
+    # `shipped` filled the run's cache with the twelve: the run below renders the new one.
     for name in ("generator", "tests", "specs", "generated", "docs"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    committed = outputs(tmp_path)
     # What a project adds: a template with a spec and schemas, and no golden cases yet.
     maps = tmp_path / "specs" / "maps"
     shipped = (maps / "payment_days_cds_to_msdyn_paymentdays.yaml").read_text(encoding="utf-8")
@@ -114,6 +117,27 @@ def test_a_thirteenth_template_keeps_the_checks_green(tmp_path: Path) -> None:
             text=True,
         )
         assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert (
-        tmp_path / "generated" / PACKAGE / "payment_days_mirror_to_msdyn_paymentdays.py"
-    ).is_file()
+    regenerated = outputs(tmp_path)
+    mirror = "payment_days_mirror_to_msdyn_paymentdays"
+    added_files = {name for name in regenerated if mirror in name}
+    assert added_files == {
+        f"generated/{PACKAGE}/{mirror}.py",
+        f"docs/maps/{mirror}.md",
+        *(
+            f"generated/sql/{mirror}.{d.value}.{e}.sql"
+            for d in Direction
+            for e in ("duckdb", "spark")
+        ),
+    }
+    changed = {name for name in committed if regenerated.get(name) != committed[name]}
+    # The package and the docs index list every template; nothing else of the twelve may move.
+    assert changed == {f"generated/{PACKAGE}/__init__.py", "docs/maps/README.md"}
+
+
+def outputs(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for folder in ("generated", "docs")
+        for path in sorted((root / folder).rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }

@@ -10,12 +10,12 @@ import pytest
 
 from generator import cli
 from generator.diagnostics import Diagnostics
-from generator.pipeline import compile_project
 from generator.reference.importer import ImportedSpec, import_reference, run_import
 from generator.reference.pages import render_docs
 from generator.source.located_yaml import Scalar
 from generator.source.project import Layout, WorkingTree, load_spec_set
 from generator.source.spec import MapSpec, parse_spec
+from projects import compile_cached_in_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "importer_data"
@@ -239,7 +239,7 @@ def test_seed_001_markdown_map_in_full() -> None:
 def test_seed_003_specs_compile_with_errors_only_on_rows_marked_guess(tmp_path: Path) -> None:
     imported = import_reference(seed("003"))
     texts = {f"specs/maps/{item.module}.yaml": item.text.splitlines() for item in imported}
-    result = compile_project(new_project(tmp_path, imported))
+    result = compile_cached_in_tests(new_project(tmp_path, imported))
     assert result.diagnostics.errors, "seed 003 gives no value maps, so enum rows can't compile"
     for error in result.diagnostics.errors:
         # Every error is at something the importer guessed, and a comment above it says so.
@@ -356,7 +356,7 @@ def test_imported_specs_compile(tmp_path: Path) -> None:
     document = (DATA / "current_reference.md").read_text(encoding="utf-8") + "\n" + seed("003")
     imported = [settled(item) for item in import_reference(document) if item.module in wanted]
     assert len(imported) == len(wanted)
-    result = compile_project(new_project(tmp_path, imported))
+    result = compile_cached_in_tests(new_project(tmp_path, imported))
     assert [d.headline() for d in result.diagnostics.errors] == []
     assert sorted(result.files) == sorted(
         [f"{item.module}.py" for item in imported]

@@ -19,8 +19,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.pipeline import Layout, compile_project
-from projects import build_package, write_project
+from projects import build_package, compile_cached_in_tests, write_project
 
 SETTINGS = settings(
     max_examples=25,
@@ -64,7 +63,7 @@ def dump(document: dict[str, Any]) -> str:
 def load_quietly(tmp_path: Path, files: dict[str, str], *, schemas: bool) -> Any:
     """Compile; None on a compile error, else the imported package (asserting it is silent)."""
     write_project(tmp_path, files, schemas=schemas)
-    result = compile_project(Layout(tmp_path))
+    result = compile_cached_in_tests(tmp_path)
     if result.diagnostics.errors:
         event("compile error")
         return None

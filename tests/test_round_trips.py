@@ -18,13 +18,11 @@ from hypothesis import strategies as st
 from test_end_to_end import ROOT
 
 from generator.bind.model import Row, TableMap
-from generator.pipeline import Layout, compile_project
+from generator.pipeline import Compilation
 from generator.plan.model import BindLookup, ModulePlan
 from generator.source.entity_schema import Column, Kind
 
-COMPILATION = compile_project(Layout(ROOT))
-MAPS: dict[str, TableMap] = {table_map.spec.module: table_map for table_map in COMPILATION.maps}
-PLANS: dict[str, ModulePlan] = {plan.module: plan for plan in COMPILATION.plans}
+NAMES = sorted(path.stem for path in (ROOT / "specs" / "maps").glob("*.yaml"))
 # A bind, with the company part that company-specific targets add.
 BIND = re.compile(r"^/(?P<set>\w+)\((?P<key>\w+)='(?P<value>.*)'(?:,_\w+_value=[-0-9a-f]+)?\)$")
 COMPANIES = {"USMF": "8d5e2a3c-6b1f-4e0a-9c7d-2f4b6a8c0e11"}
@@ -132,22 +130,28 @@ def as_read(payload: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def compiled(shipped: Compilation, name: str) -> tuple[TableMap, ModulePlan]:
+    table_map = next(table_map for table_map in shipped.maps if table_map.spec.module == name)
+    return table_map, next(plan for plan in shipped.plans if plan.module == name)
+
+
 def targets(plan: ModulePlan, to_dataverse: bool) -> set[str]:
     direction = plan.to_dataverse if to_dataverse else plan.to_finance
     return {assignment.target for assignment in direction.assignments}
 
 
-@pytest.mark.parametrize("name", sorted(MAPS))
-def test_finance_round_trip(name: str) -> None:
-    rows = bidirectional(MAPS[name])
+@pytest.mark.parametrize("name", NAMES)
+def test_finance_round_trip(shipped: Compilation, name: str) -> None:
+    table_map, plan = compiled(shipped, name)
+    rows = bidirectional(table_map)
     assert rows, f"{name} has no bidirectional rows"
     strategies = {row.finance.name: finance_values(row) for row in rows if row.finance}
     mapper = module(name)
 
-    company = PLANS[name].company
+    company = plan.company
     lookups = {
         assignment.source
-        for assignment in PLANS[name].to_dataverse.assignments
+        for assignment in plan.to_dataverse.assignments
         if isinstance(assignment, BindLookup)
     }
 
@@ -157,9 +161,9 @@ def test_finance_round_trip(name: str) -> None:
         if company is not None:
             record = {company.finance_field: "usmf", **record}
         payload = mapper.finance_to_dataverse(record, COMPANIES)
-        assert set(payload) <= targets(PLANS[name], to_dataverse=True)
+        assert set(payload) <= targets(plan, to_dataverse=True)
         back = mapper.dataverse_to_finance(as_read(payload))
-        assert set(back) <= targets(PLANS[name], to_dataverse=False)
+        assert set(back) <= targets(plan, to_dataverse=False)
         # An empty lookup is no reference either way: null and "" both come back as "".
         expected = {
             key: "" if key in lookups and value is None else value for key, value in record.items()
@@ -169,13 +173,14 @@ def test_finance_round_trip(name: str) -> None:
     check()
 
 
-@pytest.mark.parametrize("name", sorted(MAPS))
-def test_dataverse_round_trip(name: str) -> None:
-    rows = bidirectional(MAPS[name])
+@pytest.mark.parametrize("name", NAMES)
+def test_dataverse_round_trip(shipped: Compilation, name: str) -> None:
+    table_map, plan = compiled(shipped, name)
+    rows = bidirectional(table_map)
     strategies = {dataverse_key(row): dataverse_values(row) for row in rows}
     mapper = module(name)
 
-    company = PLANS[name].company
+    company = plan.company
 
     @SETTINGS
     @given(records(strategies))

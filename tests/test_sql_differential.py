@@ -227,6 +227,7 @@ def test_duckdb_matches_the_python_mapper(
     run()
 
 
+@pytest.mark.spark
 @pytest.mark.parametrize(("module", "direction"), CASES)
 def test_spark_matches_the_python_mapper(
     module: str, direction: Direction, tmp_path_factory: pytest.TempPathFactory
