@@ -90,9 +90,7 @@ def test_every_module_has_the_public_api() -> None:
             assert hasattr(module, attribute), f"{name} lacks {attribute}"
 
 
-def test_a_thirteenth_template_keeps_the_checks_green(
-    tmp_path: Path, shipped: Compilation
-) -> None:
+def test_a_thirteenth_template_keeps_the_checks_green(tmp_path: Path, shipped: Compilation) -> None:
     # `shipped` filled the run's cache with the twelve: the run below renders the new one.
     for name in ("generator", "tests", "specs", "generated", "docs"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
