@@ -279,3 +279,18 @@ def test_diff_of_a_missing_revision_exits_2(
         "clone, fetch it first: git fetch --depth=1 origin <branch>)\n"
         "1 error, 0 warnings\n"
     )
+
+
+def test_the_cache_lives_where_tablemap_cache_dir_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, elsewhere = tmp_path / "project", tmp_path / "ci-cache"
+    write_project(project, spec(GOOD))
+    monkeypatch.setenv(cli.CACHE_VARIABLE, str(elsewhere))
+    assert run(project, monkeypatch) == 0
+    # Among the kinds of entry: each module's text, and the whole run's result.
+    assert {"module", "run"} <= {path.name for path in elsewhere.iterdir()}
+    assert not (project / ".tablemap" / "cache").exists()
+    monkeypatch.delenv(cli.CACHE_VARIABLE)
+    assert run(project, monkeypatch) == 0
+    assert (project / ".tablemap" / "cache").is_dir()
