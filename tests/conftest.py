@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.cache import ContentCache
 from generator.cli import CACHE_VARIABLE
-from generator.pipeline import Compilation, Layout, compile_project
-from projects import run_cache
+from generator.pipeline import Compilation, compile_project
+from generator.source.project import Layout
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "generated"))
@@ -33,7 +34,8 @@ def pytest_configure(config: pytest.Config) -> None:
     """Every `generate` of the run, in process or not, on any xdist worker (they inherit the
     environment), shares one content cache, never the user's: throw-away projects share
     schemas and specs, so most of their modules are formatted once. Hits are byte-identical
-    to a fresh render; the uncached tests below and tests/test_compile_cache.py see to that."""
+    to a fresh render; the from-nothing compilation below and tests/test_compile_cache.py see
+    to that."""
     if hasattr(config, "workerinput"):
         return
     folder = Path(tempfile.mkdtemp(prefix="tablemap-tests-")) / "cache"
@@ -42,22 +44,33 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def shipped(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Compilation:
-    """specs/ compiled once per test run, as from nothing: the cache's entries are keyed by
-    content and none holds these specs yet, so every output is computed (and stored, which
-    warms later runs of the same specs, as the thirteenth-template test makes).
+def shipped_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The folder of the run's shipped compilation: the same for every xdist worker (their
+    temporary folders share a parent unique to the run)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
 
-    Under xdist the first worker to ask compiles and the others load its pickle from the
-    run's own folder (the workers' temporary folders share a parent unique to the run)."""
-    if worker_id == "master":
-        return compile_project(Layout(ROOT), run_cache())
-    run = tmp_path_factory.getbasetemp().parent
-    with (run / "shipped.lock").open("w") as lock:
+
+@pytest.fixture(scope="session")
+def shipped_cache(shipped: Compilation, shipped_run: Path) -> Path:
+    """The cache ``shipped`` filled: a run of the same specs with it formats nothing again."""
+    return shipped_run / "shipped-cache"
+
+
+@pytest.fixture(scope="session")
+def shipped(shipped_run: Path) -> Compilation:
+    """specs/ compiled once per test run, as from nothing: into a cache folder of its own that
+    starts empty, so every output is computed (and stored, for ``shipped_cache``).
+
+    Under xdist the first worker to ask compiles and the others load its pickle."""
+    with (shipped_run / "shipped.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        stored = run / "shipped.pickle"
+        stored = shipped_run / "shipped.pickle"
         if stored.exists():
             result: Compilation = pickle.loads(stored.read_bytes())
             return result
-        result = compile_project(Layout(ROOT), run_cache())
+        cache = shipped_run / "shipped-cache"
+        assert not cache.exists()
+        result = compile_project(Layout(ROOT), ContentCache(cache))
         stored.write_bytes(pickle.dumps(result))
         return result

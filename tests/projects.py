@@ -13,7 +13,8 @@ from types import ModuleType
 from generator.cache import ContentCache
 from generator.cli import CACHE_VARIABLE
 from generator.diagnostics import Diagnostic, Diagnostics, Severity, render
-from generator.pipeline import Compilation, Layout, compile_project
+from generator.pipeline import Compilation, compile_project
+from generator.source.project import Layout
 
 FINANCE_SCHEMA = """\
 title: Customers

@@ -8,6 +8,7 @@ depends on and compare a cached run with one that starts from nothing.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,9 +51,45 @@ def outcome(result: Compilation) -> tuple[object, ...]:
     return (problems, result.files, result.sql, result.docs, result.spec_schema, result.templates)
 
 
+_FROM_NOTHING: dict[str, Compilation] = {}
+# Outputs of black and datamodel-code-generator: functions of their input text alone.
+FORMATTER_KINDS = ("black", "models")
+
+
+@pytest.fixture(scope="module")
+def formatted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    warm = tmp_path_factory.mktemp("formatted")
+    compile_project(Layout(project(warm / "project")), ContentCache(warm / "cache"))
+    return warm / "cache"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, formatted: Path) -> ContentCache:
+    """A cache at tmp_path/cache holding nothing this file is about (parsing, binding, plans,
+    modules, SQL, pages, runs), but black's and datamodel-code-generator's outputs for the test
+    project, which cost most of a compile and are keyed by the exact text they format."""
+    for kind in FORMATTER_KINDS:
+        shutil.copytree(formatted / kind, tmp_path / "cache" / kind)
+    return ContentCache(tmp_path / "cache")
+
+
+def from_nothing(root: Path) -> Compilation:
+    """The compilation without a cache. The compiler is a function of the specs folder's bytes,
+    so the same bytes (most tests start from the same project) are compiled once per process."""
+    digest = hashlib.sha256()
+    for path in sorted((root / "specs").rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    key = digest.hexdigest()
+    if key not in _FROM_NOTHING:
+        _FROM_NOTHING[key] = compile_project(Layout(root))
+    return _FROM_NOTHING[key]
+
+
 def assert_like_uncached(root: Path, cache: ContentCache) -> Compilation:
     """Compile through every cache level; each must agree with a compilation from nothing."""
-    fresh = compile_project(Layout(root))
+    fresh = from_nothing(root)
     staged = compile_project(Layout(root), cache)
     assert outcome(staged) == outcome(fresh)
     assert outcome(compile_cached(Layout(root), cache)) == outcome(fresh)
@@ -96,10 +133,9 @@ EDITS = [
 
 @pytest.mark.parametrize(("relative", "old", "new"), EDITS)
 def test_an_edit_to_any_input_shows_as_an_uncached_run_shows_it(
-    tmp_path: Path, relative: str, old: str, new: str
+    tmp_path: Path, cache: ContentCache, relative: str, old: str, new: str
 ) -> None:
     root = project(tmp_path)
-    cache = ContentCache(tmp_path / "cache")
     before = assert_like_uncached(root, cache)
     edit(root, relative, old, new)
     after = assert_like_uncached(root, cache)
@@ -109,9 +145,8 @@ def test_an_edit_to_any_input_shows_as_an_uncached_run_shows_it(
     assert outcome(assert_like_uncached(root, cache)) == outcome(before)
 
 
-def test_a_removed_schema_and_spec_are_not_remembered(tmp_path: Path) -> None:
+def test_a_removed_schema_and_spec_are_not_remembered(tmp_path: Path, cache: ContentCache) -> None:
     root = project(tmp_path)
-    cache = ContentCache(tmp_path / "cache")
     assert_like_uncached(root, cache)
     (root / "specs/entities/dataverse/transactioncurrencies.yaml").unlink()
     assert assert_like_uncached(root, cache).diagnostics.errors
@@ -128,9 +163,10 @@ def test_a_removed_schema_and_spec_are_not_remembered(tmp_path: Path) -> None:
         pytest.param(lambda data: b"", id="empty"),
     ],
 )
-def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: Callable[[bytes], bytes]) -> None:
+def test_a_damaged_entry_is_a_miss(
+    tmp_path: Path, cache: ContentCache, damage: Callable[[bytes], bytes]
+) -> None:
     root = project(tmp_path)
-    cache = ContentCache(tmp_path / "cache")
     expected = assert_like_uncached(root, cache)
     entries = [path for path in (tmp_path / "cache").rglob("*") if path.is_file()]
     assert {path.parent.name for path in entries} >= {*OBJECT_KINDS, "module", "black"}
@@ -152,10 +188,11 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: Callable[[bytes], byt
         pytest.param(b"\x80\x05\x95\x06\x00\x00\x00\x00\x00\x00\x00]\x94K\x01a.", id="a-list"),
     ],
 )
-def test_an_object_of_the_wrong_shape_is_a_miss(tmp_path: Path, junk: bytes) -> None:
+def test_an_object_of_the_wrong_shape_is_a_miss(
+    tmp_path: Path, cache: ContentCache, junk: bytes
+) -> None:
     """Right digest, wrong content: what a stored object must be is checked when it is read."""
     root = project(tmp_path)
-    cache = ContentCache(tmp_path / "cache")
     expected = assert_like_uncached(root, cache)
     replaced = 0
     for kind in OBJECT_KINDS:
@@ -179,9 +216,10 @@ def test_check_writes_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert sorted(path for path in (root / ".tablemap").rglob("*") if path.is_file()) == cached
 
 
-def test_schemas_shared_by_two_projects_do_not_mix_their_specs(tmp_path: Path) -> None:
+def test_schemas_shared_by_two_projects_do_not_mix_their_specs(
+    tmp_path: Path, cache: ContentCache
+) -> None:
     """One cache, two projects whose spec files are byte-identical but whose schemas differ."""
-    cache = ContentCache(tmp_path / "cache")
     first = project(tmp_path / "first")
     second = project(tmp_path / "second")
     write_project(
@@ -211,13 +249,12 @@ def test_modules_formatted_with_the_digest_stood_in_are_as_black_formats_them() 
         assert render_module(plan) == format_python(_module_source(plan), plan.module)
 
 
-def test_a_spec_that_quotes_the_stand_in_keeps_it(tmp_path: Path) -> None:
+def test_a_spec_that_quotes_the_stand_in_keeps_it(tmp_path: Path, cache: ContentCache) -> None:
     header = (
         f"template: Customers to accounts\ndescription: quoting {_STAND_IN}\n"
         "finance:\n  entity: Customers\ndataverse:\n  table: accounts\n"
     )
     root = write_project(tmp_path, spec('- [Name, "=", name]\n', header=header))
-    cache = ContentCache(tmp_path / "cache")
     result = assert_like_uncached(root, cache)
     (plan,) = result.plans
     assert _STAND_IN in result.files["customers_to_accounts.py"]
@@ -226,9 +263,8 @@ def test_a_spec_that_quotes_the_stand_in_keeps_it(tmp_path: Path) -> None:
     )
 
 
-def test_only_the_last_runs_entry_is_kept(tmp_path: Path) -> None:
+def test_only_the_last_runs_entry_is_kept(tmp_path: Path, cache: ContentCache) -> None:
     root = project(tmp_path)
-    cache = ContentCache(tmp_path / "cache")
     for comment in ("one", "two", "one"):
         (root / SPEC_FILE).write_text(spec(ROWS)[SPEC_FILE] + f"# {comment}\n", encoding="utf-8")
         compile_cached(Layout(root), cache)
