@@ -9,6 +9,7 @@ import importlib
 import io
 import json
 import os
+import stat
 from pathlib import Path
 
 import pyarrow as pa
@@ -92,6 +93,15 @@ def test_json_lines_in_payloads_rejects_and_summary_out(project: Path) -> None:
     ]
     assert lines(project / "out" / "rejects.jsonl") == [MAYBE]
     assert summary(project) == {"read": 4, "written": 3, "rejected": 1, "filtered": 0}
+
+
+def test_the_output_folder_gets_the_mode_mkdir_gives(project: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        assert bulk(project, write_jsonl(project / "in.jsonl", RECORDS)) == 0
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((project / "out").stat().st_mode) == 0o755
 
 
 def test_rows_the_source_filter_drops_are_counted_not_written(tmp_path: Path) -> None:

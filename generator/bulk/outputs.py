@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -158,7 +158,7 @@ class StagedFolder:
     def __init__(self, destination: Path) -> None:
         self.destination = destination
         destination.parent.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+        self.path = _new_folder(destination.parent, f".{destination.name}.")
 
     def commit(self) -> None:
         if not self.destination.exists():
@@ -170,3 +170,15 @@ class StagedFolder:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new folder of a name no one else has, with the mode ``mkdir`` gives (0o777 less the
+    umask): mkdtemp's 0o700 would leave the output private to its writer after the rename."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(6)}"
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
