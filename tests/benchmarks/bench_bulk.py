@@ -91,7 +91,8 @@ def generate(path: Path, rows: int) -> None:
                 "CustomerAccount": [f"US-{n:07d}" for n in numbers],
                 "PartyType": ["Organization" if n % 10 else "Person" for n in numbers],
                 "SalesCurrencyCode": ["USD" if n % 2 else "EUR" for n in numbers],
-                "OnHoldStatus": ["No" if n % 1000 else "Bogus" for n in numbers],
+                # 1 row in 1,000 rejected: row 1 is an Organization (row 0, a Person, is filtered).
+                "OnHoldStatus": ["Bogus" if n % 1000 == 1 else "No" for n in numbers],
                 "CreditLimitIsMandatory": ["Yes" if n % 2 else "No" for n in numbers],
                 "CreditLimit": [float(n % 50_000) for n in numbers],
                 "CustomerGroupId": [f"GRP {n % 20}" for n in numbers],
