@@ -295,6 +295,7 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCDSContactPersonsV
     payload: FinanceCDSContactPersonsV2 = {}
     value: Any
     code: Any
+    key: Any
     if "msdyn_company" in record:
         value = record["msdyn_company"]
         code = value.get("cdm_companycode") if value.__class__ is dict else None
@@ -325,14 +326,15 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCDSContactPersonsV
         payload["LastName"] = value
     if "msdyn_vendorcontactid" in record:
         value = record["msdyn_vendorcontactid"]
-        if value.__class__ is dict and value.get("msdyn_vendoraccountnumber").__class__ is str:
-            value = value["msdyn_vendoraccountnumber"]
+        key = value.get("msdyn_vendoraccountnumber") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_vendorcontactid_msdyn_vendoraccountnumber(value)
-        if value.__class__ is not str:
-            value = checked_string(
-                TEMPLATE, "msdyn_vendorcontactid", value, "AssociatedContactNumber"
-            )
+            if value.__class__ is not str:
+                value = checked_string(
+                    TEMPLATE, "msdyn_vendorcontactid", value, "AssociatedContactNumber"
+                )
         payload["AssociatedContactNumber"] = value
     if "address1_city" in record:
         value = record["address1_city"]

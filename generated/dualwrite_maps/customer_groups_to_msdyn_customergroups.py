@@ -153,6 +153,7 @@ def dataverse_to_finance(record: DataverseMsdynCustomergroups) -> FinanceCustome
     payload: FinanceCustomerGroups = {}
     value: Any
     code: Any
+    key: Any
     if "msdyn_company" in record:
         value = record["msdyn_company"]
         code = value.get("cdm_companycode") if value.__class__ is dict else None
@@ -179,26 +180,28 @@ def dataverse_to_finance(record: DataverseMsdynCustomergroups) -> FinanceCustome
         payload["IsSalesTaxIncludedInPrice"] = value
     if "msdyn_paymenttermid" in record:
         value = record["msdyn_paymenttermid"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_paymenttermid_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_paymenttermid", value, "PaymentTermId")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_paymenttermid", value, "PaymentTermId")
         payload["PaymentTermId"] = value
     if "msdyn_clearingperiodpaymenttermname" in record:
         value = record["msdyn_clearingperiodpaymenttermname"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_clearingperiodpaymenttermname_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(
-                TEMPLATE,
-                "msdyn_clearingperiodpaymenttermname",
-                value,
-                "ClearingPeriodPaymentTermName",
-            )
+            if value.__class__ is not str:
+                value = checked_string(
+                    TEMPLATE,
+                    "msdyn_clearingperiodpaymenttermname",
+                    value,
+                    "ClearingPeriodPaymentTermName",
+                )
         payload["ClearingPeriodPaymentTermName"] = value
     return payload
 

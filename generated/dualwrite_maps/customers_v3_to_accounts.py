@@ -679,6 +679,7 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
     payload: FinanceCustomersV3 = {}
     value: Any
     code: Any
+    key: Any
     if "msdyn_company" in record:
         value = record["msdyn_company"]
         code = value.get("cdm_companycode") if value.__class__ is dict else None
@@ -762,12 +763,15 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["PrimaryContactURL"] = value
     if "transactioncurrencyid" in record:
         value = record["transactioncurrencyid"]
-        if value.__class__ is dict and value.get("isocurrencycode").__class__ is str:
-            value = value["isocurrencycode"]
+        key = value.get("isocurrencycode") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_transactioncurrencyid_isocurrencycode(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode")
+            if value.__class__ is not str:
+                value = checked_string(
+                    TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode"
+                )
         payload["SalesCurrencyCode"] = value
     if "description" in record:
         value = record["description"]
@@ -788,12 +792,13 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["CreditRating"] = value
     if "msdyn_customergroupid" in record:
         value = record["msdyn_customergroupid"]
-        if value.__class__ is dict and value.get("msdyn_groupid").__class__ is str:
-            value = value["msdyn_groupid"]
+        key = value.get("msdyn_groupid") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_customergroupid_msdyn_groupid(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_customergroupid", value, "CustomerGroupId")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_customergroupid", value, "CustomerGroupId")
         payload["CustomerGroupId"] = value
     if "msdyn_identificationnumber" in record:
         value = record["msdyn_identificationnumber"]
@@ -804,12 +809,13 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["IdentificationNumber"] = value
     if "msdyn_billingaccount" in record:
         value = record["msdyn_billingaccount"]
-        if value.__class__ is dict and value.get("accountnumber").__class__ is str:
-            value = value["accountnumber"]
+        key = value.get("accountnumber") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_billingaccount_accountnumber(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_billingaccount", value, "InvoiceAccount")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_billingaccount", value, "InvoiceAccount")
         payload["InvoiceAccount"] = value
     if "msdyn_invoiceaddress" in record:
         value = record["msdyn_invoiceaddress"]
@@ -844,39 +850,45 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["PartyState"] = value
     if "msdyn_paymentday" in record:
         value = record["msdyn_paymentday"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_paymentday_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_paymentday", value, "PaymentDay")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_paymentday", value, "PaymentDay")
         payload["PaymentDay"] = value
     if "msdyn_customerpaymentmethod" in record:
         value = record["msdyn_customerpaymentmethod"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_customerpaymentmethod_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_customerpaymentmethod", value, "PaymentMethod")
+            if value.__class__ is not str:
+                value = checked_string(
+                    TEMPLATE, "msdyn_customerpaymentmethod", value, "PaymentMethod"
+                )
         payload["PaymentMethod"] = value
     if "msdyn_paymentschedule" in record:
         value = record["msdyn_paymentschedule"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_paymentschedule_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_paymentschedule", value, "PaymentSchedule")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_paymentschedule", value, "PaymentSchedule")
         payload["PaymentSchedule"] = value
     if "msdyn_paymentterm" in record:
         value = record["msdyn_paymentterm"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_paymentterm_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_paymentterm", value, "PaymentTerms")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_paymentterm", value, "PaymentTerms")
         payload["PaymentTerms"] = value
     if "msdyn_paymenttermsbasedays" in record:
         value = record["msdyn_paymenttermsbasedays"]
@@ -918,12 +930,13 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["TaxExemptNumber"] = value
     if "msdyn_vendor" in record:
         value = record["msdyn_vendor"]
-        if value.__class__ is dict and value.get("msdyn_vendoraccountnumber").__class__ is str:
-            value = value["msdyn_vendoraccountnumber"]
+        key = value.get("msdyn_vendoraccountnumber") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_vendor_msdyn_vendoraccountnumber(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_vendor", value, "VendorAccount")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_vendor", value, "VendorAccount")
         payload["VendorAccount"] = value
     if "msdyn_emailaddress1description" in record:
         value = record["msdyn_emailaddress1description"]
@@ -1011,12 +1024,13 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomersV3:
         payload["PartyNumber"] = value
     if "primarycontactid" in record:
         value = record["primarycontactid"]
-        if value.__class__ is dict and value.get("msdyn_contactpersonid").__class__ is str:
-            value = value["msdyn_contactpersonid"]
+        key = value.get("msdyn_contactpersonid") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_primarycontactid_msdyn_contactpersonid(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "primarycontactid", value, "ContactPersonId")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "primarycontactid", value, "ContactPersonId")
         payload["ContactPersonId"] = value
     return payload
 

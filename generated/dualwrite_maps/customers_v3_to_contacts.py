@@ -562,6 +562,7 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
     payload: FinanceCustomersV3 = {}
     value: Any
     code: Any
+    key: Any
     if "msdyn_company" in record:
         value = record["msdyn_company"]
         code = value.get("cdm_companycode") if value.__class__ is dict else None
@@ -582,12 +583,13 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
         payload["CustomerAccount"] = value
     if "msdyn_customergroupid" in record:
         value = record["msdyn_customergroupid"]
-        if value.__class__ is dict and value.get("msdyn_groupid").__class__ is str:
-            value = value["msdyn_groupid"]
+        key = value.get("msdyn_groupid") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_customergroupid_msdyn_groupid(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_customergroupid", value, "CustomerGroupId")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_customergroupid", value, "CustomerGroupId")
         payload["CustomerGroupId"] = value
     if "firstname" in record:
         value = record["firstname"]
@@ -838,12 +840,15 @@ def dataverse_to_finance(record: DataverseContacts) -> FinanceCustomersV3:
         payload["PrimaryContactURLDescription"] = value
     if "transactioncurrencyid" in record:
         value = record["transactioncurrencyid"]
-        if value.__class__ is dict and value.get("isocurrencycode").__class__ is str:
-            value = value["isocurrencycode"]
+        key = value.get("isocurrencycode") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_transactioncurrencyid_isocurrencycode(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode")
+            if value.__class__ is not str:
+                value = checked_string(
+                    TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode"
+                )
         payload["SalesCurrencyCode"] = value
     if "description" in record:
         value = record["description"]

@@ -185,6 +185,7 @@ def dataverse_to_finance(record: DataverseMsdynPaymentdaylines) -> FinancePaymen
     payload: FinancePaymentDayLinesCdsV2 = {}
     value: Any
     code: Any
+    key: Any
     if "msdyn_company" in record:
         value = record["msdyn_company"]
         code = value.get("cdm_companycode") if value.__class__ is dict else None
@@ -194,12 +195,13 @@ def dataverse_to_finance(record: DataverseMsdynPaymentdaylines) -> FinancePaymen
             payload["dataAreaId"] = _read_company(value)
     if "msdyn_paymentday" in record:
         value = record["msdyn_paymentday"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_paymentday_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_paymentday", value, "Name")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_paymentday", value, "Name")
         payload["Name"] = value
     if "msdyn_linenumber" in record:
         value = record["msdyn_linenumber"]

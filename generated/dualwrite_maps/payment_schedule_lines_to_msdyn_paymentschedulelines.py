@@ -159,6 +159,7 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedulelines) -> FinanceP
     payload: FinancePaymentScheduleLines = {}
     value: Any
     code: Any
+    key: Any
     if "msdyn_company" in record:
         value = record["msdyn_company"]
         code = value.get("cdm_companycode") if value.__class__ is dict else None
@@ -168,12 +169,15 @@ def dataverse_to_finance(record: DataverseMsdynPaymentschedulelines) -> FinanceP
             payload["dataAreaId"] = _read_company(value)
     if "msdyn_paymentschedule" in record:
         value = record["msdyn_paymentschedule"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_paymentschedule_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_paymentschedule", value, "PaymentScheduleName")
+            if value.__class__ is not str:
+                value = checked_string(
+                    TEMPLATE, "msdyn_paymentschedule", value, "PaymentScheduleName"
+                )
         payload["PaymentScheduleName"] = value
     if "msdyn_linenumber" in record:
         value = record["msdyn_linenumber"]

@@ -288,6 +288,7 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
     payload: FinancePaymentTerms = {}
     value: Any
     code: Any
+    key: Any
     if "msdyn_company" in record:
         value = record["msdyn_company"]
         code = value.get("cdm_companycode") if value.__class__ is dict else None
@@ -380,12 +381,13 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
         payload["CreditCardCreditCheckType"] = value
     if "msdyn_paymentdayname" in record:
         value = record["msdyn_paymentdayname"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_paymentdayname_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "msdyn_paymentdayname", value, "PaymentDayName")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "msdyn_paymentdayname", value, "PaymentDayName")
         payload["PaymentDayName"] = value
     if "msdyn_paymentmethodtype" in record:
         value = record["msdyn_paymentmethodtype"]
@@ -396,14 +398,15 @@ def dataverse_to_finance(record: DataverseMsdynPaymentterms) -> FinancePaymentTe
         payload["PaymentMethodType"] = value
     if "msdyn_paymentschedulename" in record:
         value = record["msdyn_paymentschedulename"]
-        if value.__class__ is dict and value.get("msdyn_name").__class__ is str:
-            value = value["msdyn_name"]
+        key = value.get("msdyn_name") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_msdyn_paymentschedulename_msdyn_name(value)
-        if value.__class__ is not str:
-            value = checked_string(
-                TEMPLATE, "msdyn_paymentschedulename", value, "PaymentScheduleName"
-            )
+            if value.__class__ is not str:
+                value = checked_string(
+                    TEMPLATE, "msdyn_paymentschedulename", value, "PaymentScheduleName"
+                )
         payload["PaymentScheduleName"] = value
     return payload
 

@@ -114,6 +114,11 @@ def invalid_condition(check: ValueCheck) -> str:
     )
 
 
+def admits_every_string(check: ValueCheck) -> bool:
+    """Whether the column takes any string, so a value known to be one needs no check."""
+    return check.kind is Kind.STRING and check.format is None and check.max_length is None
+
+
 def checker(check: ValueCheck, field: str) -> str:
     """The call that checks ``value`` against its column, raising a MappingError that says why."""
     arguments = [f"TEMPLATE, {field!r}, value, {check.column!r}"]

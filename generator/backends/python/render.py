@@ -83,6 +83,7 @@ _FILTERS = dict(
     key_test=names.key_test,
     table_key=names.table_key,
     invalid_condition=names.invalid_condition,
+    admits_every_string=names.admits_every_string,
     checker=names.checker,
     table_entry=names.table_entry,
 )

@@ -313,6 +313,7 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomers:
     payload: FinanceCustomers = {}
     value: Any
     code: Any
+    key: Any
     if "msdyn_company" in record:
         value = record["msdyn_company"]
         code = value.get("cdm_companycode") if value.__class__ is dict else None
@@ -395,21 +396,25 @@ def dataverse_to_finance(record: DataverseAccounts) -> FinanceCustomers:
         payload["Rating"] = value
     if "transactioncurrencyid" in record:
         value = record["transactioncurrencyid"]
-        if value.__class__ is dict and value.get("isocurrencycode").__class__ is str:
-            value = value["isocurrencycode"]
+        key = value.get("isocurrencycode") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_transactioncurrencyid_isocurrencycode(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode")
+            if value.__class__ is not str:
+                value = checked_string(
+                    TEMPLATE, "transactioncurrencyid", value, "SalesCurrencyCode"
+                )
         payload["SalesCurrencyCode"] = value
     if "parentaccountid" in record:
         value = record["parentaccountid"]
-        if value.__class__ is dict and value.get("accountnumber").__class__ is str:
-            value = value["accountnumber"]
+        key = value.get("accountnumber") if value.__class__ is dict else None
+        if key.__class__ is str:
+            value = key
         else:
             value = _read_parentaccountid_accountnumber(value)
-        if value.__class__ is not str:
-            value = checked_string(TEMPLATE, "parentaccountid", value, "ParentAccount")
+            if value.__class__ is not str:
+                value = checked_string(TEMPLATE, "parentaccountid", value, "ParentAccount")
         payload["ParentAccount"] = value
     payload["LanguageId"] = "en-us"
     return payload
