@@ -16,7 +16,6 @@ from urllib.parse import quote
 
 # F&O's DataAreaId: up to 4 letters or digits. Anything else (a quote, a "/") could make a
 # bind or key address point into another company, so it is refused, never encoded.
-_COMPANY_CODE = re.compile(r"[A-Za-z0-9]{1,4}")
 _GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 COMPANY_FIELD = "dataAreaId"
 # A lookup key made of these alone needs no quoting or percent-encoding: generated code
@@ -186,9 +185,14 @@ def _string_literal(template: str, field: str, value: str) -> str:
         raise MappingError(template, field, value, "is not valid Unicode text") from None
 
 
+def _is_company_code(code: str) -> bool:
+    """1 to 4 ASCII letters or digits, F&O's DataAreaId; generated fast paths test it inline."""
+    return len(code) <= 4 and code.isalnum() and code.isascii()
+
+
 def company_code(template: str, value: object) -> str:
     """The record's legal entity as F&O's dataAreaId holds it, checked."""
-    if isinstance(value, str) and _COMPANY_CODE.fullmatch(value):
+    if isinstance(value, str) and _is_company_code(value):
         return value
     raise MappingError(
         template, COMPANY_FIELD, value, "is not a company code (1 to 4 letters or digits)"
@@ -210,7 +214,7 @@ def company_reader(template: str, navigation: str, code_column: str) -> Callable
 
     def read(expanded: object) -> str:
         code = expanded.get(code_column) if isinstance(expanded, dict) else None
-        if isinstance(code, str) and _COMPANY_CODE.fullmatch(code):
+        if isinstance(code, str) and _is_company_code(code):
             return code.lower()
         raise MappingError(
             template,
@@ -236,10 +240,6 @@ def company_id(template: str, record: Mapping[str, object], companies: object, f
         if type(found) is str and _GUID.fullmatch(found):
             return found
     return _company_id(template, record, companies, field)
-
-
-def _is_company_code(code: str) -> bool:
-    return len(code) <= 4 and code.isalnum() and code.isascii()
 
 
 _ABSENT = object()
