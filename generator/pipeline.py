@@ -57,12 +57,7 @@ def compile_cached(layout: Layout, cache: ContentCache) -> Compilation:
     a warning is still printed on every run. Only the last run's entry is kept: a no-op
     follows the run before it, and entries as large as all the outputs should not pile up.
     """
-    hashed = hashlib.sha256(layout.specs.as_posix().encode() + b"\0")
-    for path in sorted((layout.root / layout.specs).rglob("*")):
-        if path.is_file():
-            hashed.update(path.relative_to(layout.root).as_posix().encode() + b"\0")
-            hashed.update(path.read_bytes() + b"\0")
-    key = hashed.hexdigest()
+    key = specs_digest(layout)
     stored = cache.get_object("run", key)
     if isinstance(stored, Compilation):
         return stored
@@ -75,6 +70,16 @@ def compile_cached(layout: Layout, cache: ContentCache) -> Compilation:
     if last is not None and last != key:
         cache.discard("run", last)
     return result
+
+
+def specs_digest(layout: Layout) -> str:
+    """A digest of the specs folder, every file by path and bytes: all a compilation reads."""
+    hashed = hashlib.sha256(layout.specs.as_posix().encode() + b"\0")
+    for path in sorted((layout.root / layout.specs).rglob("*")):
+        if path.is_file():
+            hashed.update(path.relative_to(layout.root).as_posix().encode() + b"\0")
+            hashed.update(path.read_bytes() + b"\0")
+    return hashed.hexdigest()
 
 
 def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compilation:

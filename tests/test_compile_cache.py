@@ -19,7 +19,7 @@ from generator.backends.python.render import _STAND_IN, _module_source, format_p
 from generator.bind.resolve import resolve
 from generator.cache import ContentCache
 from generator.diagnostics import Diagnostics
-from generator.pipeline import Compilation, compile_cached, compile_project
+from generator.pipeline import Compilation, compile_cached, compile_project, specs_digest
 from generator.plan.planner import plan_module
 from generator.source.project import Layout, WorkingTree, load_project
 from projects import CURRENCY_SCHEMA, DATAVERSE_SCHEMA, FINANCE_SCHEMA, spec, write_project
@@ -76,12 +76,7 @@ def cache(tmp_path: Path, formatted: Path) -> ContentCache:
 def from_nothing(root: Path) -> Compilation:
     """The compilation without a cache. The compiler is a function of the specs folder's bytes,
     so the same bytes (most tests start from the same project) are compiled once per process."""
-    digest = hashlib.sha256()
-    for path in sorted((root / "specs").rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    key = digest.hexdigest()
+    key = specs_digest(Layout(root))
     if key not in _FROM_NOTHING:
         _FROM_NOTHING[key] = compile_project(Layout(root))
     return _FROM_NOTHING[key]
