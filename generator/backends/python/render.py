@@ -155,8 +155,8 @@ def render_modules(
 ) -> dict[str, str]:
     """Module name -> text. A plan's repr is all that decides its module's text (the templates
     are in the cache's fingerprint), so an unchanged spec skips Jinja and black alike; the
-    rest are formatted in parallel on a cold run. ``keys``, one per plan, may stand for the
-    reprs: each must be a digest of its plan's repr."""
+    rest are formatted a top-level block at a time (see _blocks), in parallel on a cold run.
+    ``keys``, one per plan, may stand for the reprs: each must be a digest of its plan's repr."""
     texts: dict[str, str] = {}
     missing: list[tuple[ModulePlan, str]] = []
     for plan, key in zip(plans, keys or [repr(plan) for plan in plans], strict=True):
@@ -167,30 +167,55 @@ def render_modules(
             missing.append((plan, key))
     sources = [_stand_in(_module_source(plan), plan.sha256) for plan, _ in missing]
     files = [f"{plan.module}.py" for plan, _ in missing]
-    formatted: list[str | None] = [
-        cache.get("black", text) if cache else None for text, _ in sources
-    ]
-    to_format = [index for index, text in enumerate(formatted) if text is None]
+    blocks = [_blocks(source) for source, _ in sources]
+    formatted: dict[str, str] = {}
+    for block in (block for each in blocks for block in each):
+        found = cache.get("black", block) if cache else None
+        if found is not None:
+            formatted[block] = found
+    to_format = {
+        block: name
+        for each, name in zip(blocks, files, strict=True)
+        for block in each
+        if block not in formatted
+    }
     if len(to_format) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         # Workers format without the cache (it is not shared with them); the results go in here.
         with ProcessPoolExecutor() as pool:
-            done = pool.map(
-                format_python, [sources[i][0] for i in to_format], [files[i] for i in to_format]
-            )
-            for index, result in zip(to_format, done, strict=True):
-                formatted[index] = result
+            done = pool.map(format_python, list(to_format), list(to_format.values()))
+            for block, result in zip(to_format, done, strict=True):
+                formatted[block] = result
                 if cache:
-                    cache.put("black", sources[index][0], result)
-    for (plan, key), (source, stood_in), name, text in zip(
-        missing, sources, files, formatted, strict=True
+                    cache.put("black", block, result)
+    for (plan, key), (source, stood_in), name, each in zip(
+        missing, sources, files, blocks, strict=True
     ):
-        module = text if text is not None else format_python(source, name, cache)
+        parts = [formatted.get(block) or format_python(block, name, cache) for block in each]
+        # black puts two blank lines before a top-level def, as the template does.
+        module = "\n\n".join(parts)
         if stood_in:
             module = _restored(source, module, plan.sha256, name)
         if cache:
             cache.put("module", key, module)
         texts[plan.module] = module
     return texts
+
+
+# black lays out each top-level def on its own: nothing in one changes another, and between
+# them it puts two blank lines whatever came before. So a module is formatted a block at a
+# time: an edit that changes one function (or, as a rename does, only the constants at the
+# top) reuses black's work on the rest, and a cold run spreads finer work over the cores.
+_TOP_LEVEL_DEF = "\n\n\ndef "
+
+
+def _blocks(source: str) -> list[str]:
+    """The module's text cut before each top-level def: the header, then one def a block.
+
+    The templates put two blank lines before each def, and no spec text can put three newlines
+    in a row into a literal (docstrings are refilled; other strings are repr()s)."""
+    head, *defs = source.split(_TOP_LEVEL_DEF)
+    blocks = [head, *(f"def {block}" for block in defs)]
+    return [block + "\n" for block in blocks[:-1]] + blocks[-1:]
 
 
 # The spec's sha256 is in its module's header, so any edit to the spec (a comment, a blank
