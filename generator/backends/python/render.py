@@ -168,31 +168,30 @@ def render_modules(
     sources = [_stand_in(_module_source(plan), plan.sha256) for plan, _ in missing]
     files = [f"{plan.module}.py" for plan, _ in missing]
     blocks = [_blocks(source) for source, _ in sources]
+    # Each distinct block once, with a module it is in (for the message of a syntax error).
+    names = {block: name for each, name in zip(blocks, files, strict=True) for block in each}
     formatted: dict[str, str] = {}
-    for block in (block for each in blocks for block in each):
+    for block in names:
         found = cache.get("black", block) if cache else None
         if found is not None:
             formatted[block] = found
-    to_format = {
-        block: name
-        for each, name in zip(blocks, files, strict=True)
-        for block in each
-        if block not in formatted
-    }
+    to_format = [block for block in names if block not in formatted]
+    work = (to_format, [names[block] for block in to_format])
     if len(to_format) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         # Workers format without the cache (it is not shared with them); the results go in here.
         with ProcessPoolExecutor() as pool:
-            done = pool.map(format_python, list(to_format), list(to_format.values()))
-            for block, result in zip(to_format, done, strict=True):
-                formatted[block] = result
-                if cache:
-                    cache.put("black", block, result)
+            results = list(pool.map(format_python, *work))
+    else:
+        results = list(map(format_python, *work))
+    for block, result in zip(to_format, results, strict=True):
+        formatted[block] = result
+        if cache:
+            cache.put("black", block, result)
     for (plan, key), (source, stood_in), name, each in zip(
         missing, sources, files, blocks, strict=True
     ):
-        parts = [formatted.get(block) or format_python(block, name, cache) for block in each]
         # black puts two blank lines before a top-level def, as the template does.
-        module = "\n\n".join(parts)
+        module = "\n\n".join(formatted[block] for block in each)
         if stood_in:
             module = _restored(source, module, plan.sha256, name)
         if cache:
