@@ -8,6 +8,7 @@ batched: each engine runs one query per template and direction, on one batch of 
 from __future__ import annotations
 
 import argparse
+import functools
 import inspect
 import json
 import sys
@@ -66,11 +67,17 @@ BATCHES = settings(
 )
 
 
+@functools.cache
+def _loaded(module: str) -> Target | None:
+    return load_target(ROOT, module, Diagnostics())
+
+
 @pytest.fixture
 def target(module: str) -> Target:
     """What the bulk command runs: load_target binds and plans the spec, and renders nothing
-    (the Spark tests run as their own pytest session, which need not compile all of specs/)."""
-    loaded = load_target(ROOT, module, Diagnostics())
+    (the Spark tests run as their own pytest session, which need not compile all of specs/).
+    Once per template: both directions use it."""
+    loaded = _loaded(module)
     assert loaded is not None
     return loaded
 
