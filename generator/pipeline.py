@@ -114,7 +114,7 @@ def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compil
     files["__init__.py"] = render_init(
         sorted(plan.module for plan in result.plans), layout.maps.as_posix(), cache
     )
-    files["_runtime.py"] = render_runtime(cache)
+    files["_runtime.py"] = render_runtime()
     files["models.py"] = render_models(
         sorted(finance_schemas.values(), key=lambda schema: schema.entity_set),
         sorted(dataverse_schemas.values(), key=lambda schema: schema.entity_set),

@@ -9,7 +9,9 @@ hands them to datamodel-code-generator in-process.
 
 from __future__ import annotations
 
+import ast
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from generator.backends.python.names import (
@@ -17,7 +19,12 @@ from generator.backends.python.names import (
     dataverse_type_name,
     finance_type_name,
 )
-from generator.backends.python.render import REGENERATE, format_python
+from generator.backends.python.render import (
+    REGENERATE,
+    InternalError,
+    format_blocks,
+    format_python,
+)
 from generator.cache import ContentCache
 from generator.source.entity_schema import Column, EntitySchema, Kind
 
@@ -98,9 +105,23 @@ def model_schema(finance: list[EntitySchema], dataverse: list[EntitySchema]) -> 
     return {"$defs": definitions}
 
 
+@dataclass(frozen=True)
+class _SchemaTypes:
+    """What datamodel-code-generator makes of one entity schema: its record types, a
+    top-level statement each, and the names they import (module -> names)."""
+
+    imports: tuple[tuple[str, tuple[str, ...]], ...]
+    blocks: tuple[str, ...]
+
+
 def render_models(
     finance: list[EntitySchema], dataverse: list[EntitySchema], cache: ContentCache | None = None
 ) -> str:
+    """models.py: the record types of every schema, finance entities first.
+
+    Each schema's types are generated, cached and black-formatted on their own (a record type
+    reads no other), so an edit to one schema redoes only its types, and a cold run of a large
+    project formats them on every core."""
     schemas = sorted(finance + dataverse, key=lambda schema: schema.path)
     header = "\n".join(
         [
@@ -112,16 +133,60 @@ def render_models(
     docstring = '"""Record types of the F&O entities and Dataverse tables the maps use."""\n'
     if not schemas:
         return format_python(f"{header}\n{docstring}", "models.py", cache)
-    schema = json.dumps(model_schema(finance, dataverse))
-    body = cache.get("models", header + schema) if cache else None
-    if body is None:
-        body = _typed_dicts(schema, header)
-        if cache:
-            cache.put("models", header + schema, body)
-    return format_python(f"{header}\n{docstring}\n{body}", "models.py", cache)
+    types = [_schema_types(model_schema([schema], []), cache) for schema in finance]
+    types += [_schema_types(model_schema([], [schema]), cache) for schema in dataverse]
+    imported: dict[str, set[str]] = {}
+    for each in types:
+        for module, names in each.imports:
+            imported.setdefault(module, set()).update(names)
+    # The __future__ import must come first; the others follow by module name.
+    future = imported.pop("__future__", set())
+    lines = [f"from __future__ import {', '.join(sorted(future))}\n"] if future else []
+    lines += [
+        f"from {module} import {', '.join(sorted(imported[module]))}" for module in sorted(imported)
+    ]
+    head = f"{header}\n{docstring}\n" + "\n".join(lines) + "\n"
+    blocks = [head, *(block for each in types for block in each.blocks)]
+    formatted = format_blocks(dict.fromkeys(blocks, "models.py"), cache)
+    return "\n\n".join(formatted[block] for block in blocks)
 
 
-def _typed_dicts(schema: str, header: str) -> str:
+def _schema_types(schema: dict[str, Any], cache: ContentCache | None) -> _SchemaTypes:
+    key = json.dumps(schema)
+    stored = cache.get_object("models", key) if cache else None
+    if isinstance(stored, _SchemaTypes):
+        return stored
+    types = _split(_typed_dicts(key))
+    if cache:
+        cache.put_object("models", key, types)
+    return types
+
+
+def _split(source: str) -> _SchemaTypes:
+    """datamodel-code-generator's module cut into its imports and one block per statement."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    imports: list[tuple[str, tuple[str, ...]]] = []
+    starts: list[int] = []
+    for statement in tree.body:
+        if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+            imports.append((statement.module, tuple(alias.name for alias in statement.names)))
+        elif isinstance(statement, ast.Import | ast.ImportFrom):
+            raise InternalError(f"datamodel-code-generator wrote an unexpected import: {source}")
+        else:
+            starts.append(statement.lineno - 1)
+    ends = [*starts[1:], len(lines)]
+    blocks = tuple(
+        "".join(lines[start:end]).rstrip() + "\n" for start, end in zip(starts, ends, strict=True)
+    )
+    return _SchemaTypes(tuple(imports), blocks)
+
+
+# Stripped from datamodel-code-generator's output, which would otherwise name its input file.
+_HEADER = "# record types"
+
+
+def _typed_dicts(schema: str) -> str:
     # Imported here: it is slow to import, and a cached run never needs it.
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
@@ -139,8 +204,8 @@ def _typed_dicts(schema: str, header: str) -> str:
         use_field_description=True,
         skip_root_model=True,
         formatters=[],
-        custom_file_header=header,
+        custom_file_header=_HEADER,
     )
     if not isinstance(source, str):
         raise TypeError(f"datamodel-code-generator returned {type(source).__name__}, not text")
-    return source.removeprefix(header).lstrip("\n")
+    return source.removeprefix(_HEADER).lstrip("\n")
