@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,12 @@ import black
 import pytest
 
 from generator import cli
-from generator.backends.python.record_types import _typed_dicts, model_schema, render_models
+from generator.backends.python.record_types import (
+    _SchemaTypes,
+    _typed_dicts,
+    model_schema,
+    render_models,
+)
 from generator.backends.python.render import (
     _STAND_IN,
     _module_source,
@@ -44,7 +50,7 @@ VALUE_MAPS = 'noyes_boolean: [["No", false], ["Yes", true]]\n'
 SPEC_FILE = "specs/maps/customers_to_accounts.yaml"
 ROOT = Path(__file__).resolve().parent.parent
 # The cache kinds that hold pickled objects, each checked for its shape when read.
-OBJECT_KINDS = ("spec", "schema", "value maps", "bound", "sql", "docs page", "run")
+OBJECT_KINDS = ("spec", "schema", "value maps", "bound", "sql", "docs page", "run", "models")
 
 
 def project(root: Path) -> Path:
@@ -206,6 +212,27 @@ def test_an_object_of_the_wrong_shape_is_a_miss(
             replaced += 1
     assert replaced
     assert outcome(compile_cached(Layout(root), cache)) == outcome(expected)
+
+
+@pytest.mark.parametrize(
+    "types",
+    [
+        pytest.param(_SchemaTypes((), (7,)), id="a-block-not-text"),
+        pytest.param(_SchemaTypes((("typing", "Any"),), ()), id="names-not-a-tuple"),
+        pytest.param(_SchemaTypes(((),), ()), id="an-import-not-a-pair"),
+    ],
+)
+def test_record_types_of_the_wrong_shape_are_a_miss(
+    tmp_path: Path, cache: ContentCache, types: _SchemaTypes
+) -> None:
+    root = project(tmp_path)
+    expected = assert_like_uncached(root, cache)
+    junk = pickle.dumps(types)
+    entries = list((tmp_path / "cache" / "models").iterdir())
+    assert entries
+    for path in entries:
+        path.write_bytes(hashlib.sha256(junk).hexdigest().encode() + b"\n" + junk)
+    assert outcome(compile_project(Layout(root), cache)) == outcome(expected)
 
 
 def test_check_writes_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

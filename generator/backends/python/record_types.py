@@ -113,6 +113,22 @@ class _SchemaTypes:
     imports: tuple[tuple[str, tuple[str, ...]], ...]
     blocks: tuple[str, ...]
 
+    def well_formed(self) -> bool:
+        """Whether a value read back from the cache has the shape this class promises."""
+        return (
+            isinstance(self.blocks, tuple)
+            and all(isinstance(block, str) for block in self.blocks)
+            and isinstance(self.imports, tuple)
+            and all(
+                isinstance(item, tuple)
+                and len(item) == 2
+                and isinstance(item[0], str)
+                and isinstance(item[1], tuple)
+                and all(isinstance(name, str) for name in item[1])
+                for item in self.imports
+            )
+        )
+
 
 def render_models(
     finance: list[EntitySchema], dataverse: list[EntitySchema], cache: ContentCache | None = None
@@ -154,7 +170,7 @@ def render_models(
 def _schema_types(schema: dict[str, Any], cache: ContentCache | None) -> _SchemaTypes:
     key = json.dumps(schema)
     stored = cache.get_object("models", key) if cache else None
-    if isinstance(stored, _SchemaTypes):
+    if isinstance(stored, _SchemaTypes) and stored.well_formed():
         return stored
     types = _split(_typed_dicts(key))
     if cache:
