@@ -232,8 +232,8 @@ def _edit(spec: Path, old: str, new: str) -> None:
 def compiler_table() -> list[tuple[str, float, float, float, float, float, float | None]]:
     """No-op; an edit of a comment (the module's text changes only in the spec's digest); an
     edit of meaning (the template renamed: its module, page, queries and the index change); an
-    edit of a schema (a column's description: its record types change); cold; and cold with the
-    compiler of EARLIER, which had no cache (its every run is a cold one)."""
+    edit of a schema (a column's description: its record types change), each the best of three;
+    cold; and cold with the compiler of EARLIER, which had no cache (every run of it is cold)."""
     earlier = _earlier_compiler()
     rows = []
     for label, copies in (("12 specs", 1), ("204 specs", 17)):
@@ -244,19 +244,27 @@ def compiler_table() -> list[tuple[str, float, float, float, float, float, float
             shutil.rmtree(project / "generated")
             shutil.rmtree(project / "docs")
             cold = _generate(project)
-            no_op = _generate(project)
+            no_op = min(_generate(project) for _ in range(3))
             spec = project / "specs" / "maps" / "customers_v3_to_accounts.yaml"
-            _edit(spec, "key: [CUSTOMERACCOUNT]\n", "key: [CUSTOMERACCOUNT]\n# edited\n")
-            comment = _generate(project)
-            _edit(spec, "template: Customers V3 to accounts", "template: Customers V3 to firms")
-            meaning = _generate(project)
-            _edit(
-                project / "specs" / "entities" / "dataverse" / "msdyn_customergroups.yaml",
-                "    description: Description. Type inferred",
-                "    description: Description (edited). Type inferred",
-            )
-            schema = _generate(project)
-        rows.append((label, no_op, comment, meaning, schema, cold, before))
+            schema = project / "specs" / "entities" / "dataverse" / "msdyn_customergroups.yaml"
+            # Each edit three times, each time to a text not seen before; the best of the three.
+            comment = meaning = edited = float("inf")
+            for turn in range(3):
+                _edit(spec, "key: [CUSTOMERACCOUNT]\n", f"key: [CUSTOMERACCOUNT]\n# edit {turn}\n")
+                comment = min(comment, _generate(project))
+            for old, new in (
+                ("accounts", "firms"),
+                ("firms", "companies"),
+                ("companies", "clients"),
+            ):
+                _edit(spec, f"template: Customers V3 to {old}", f"template: Customers V3 to {new}")
+                meaning = min(meaning, _generate(project))
+            for turn in range(3):
+                _edit(
+                    schema, "    description: Description", f"    description: Description {turn}"
+                )
+                edited = min(edited, _generate(project))
+        rows.append((label, no_op, comment, meaning, edited, cold, before))
     return rows
 
 
