@@ -14,8 +14,6 @@ import reprlib
 from collections.abc import Callable, Mapping
 from urllib.parse import quote
 
-# F&O's DataAreaId: up to 4 letters or digits. Anything else (a quote, a "/") could make a
-# bind or key address point into another company, so it is refused, never encoded.
 _GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 COMPANY_FIELD = "dataAreaId"
 # A lookup key made of these alone needs no quoting or percent-encoding: generated code
@@ -196,7 +194,9 @@ def _string_literal(template: str, field: str, value: str) -> str:
 
 
 def _is_company_code(code: str) -> bool:
-    """1 to 4 ASCII letters or digits, F&O's DataAreaId; generated fast paths test it inline."""
+    """1 to 4 ASCII letters or digits, F&O's DataAreaId; generated fast paths test it inline.
+    Anything else (a quote, a "/") could make a bind or key address point into another
+    company, so it is refused, never encoded."""
     return len(code) <= 4 and code.isalnum() and code.isascii()
 
 
