@@ -22,7 +22,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import TypeGuard, TypeVar
 
 from generator.diagnostics import Diagnostic, Diagnostics, Severity
 
@@ -126,6 +126,26 @@ class ContentCache:
                 Path(temporary).unlink(missing_ok=True)
 
 
+def stored_or_computed(
+    cache: ContentCache | None,
+    kind: str,
+    key: str,
+    compute: Callable[[], T],
+    valid: Callable[[object], TypeGuard[T]],
+) -> T:
+    """The object stored under ``key`` when ``valid`` accepts it, else ``compute``'s, stored.
+
+    ``key`` must name every input ``compute`` reads; ``valid`` checks a stored object's shape,
+    so an entry of the wrong shape is a miss like a damaged one."""
+    stored = cache.get_object(kind, key) if cache else None
+    if valid(stored):
+        return stored
+    value = compute()
+    if cache:
+        cache.put_object(kind, key, value)
+    return value
+
+
 def memoized(
     cache: ContentCache | None,
     kind: str,
@@ -141,19 +161,21 @@ def memoized(
     A stored value that is not one of the types ``compute`` ``returns`` is a miss, and so is
     a None without the error that explains it: no stage drops its input silently.
     """
-    stored = cache.get_object(kind, key) if cache else None
-    if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], list):
+
+    def run() -> tuple[T, list[Diagnostic]]:
+        own = Diagnostics()
+        return compute(own), own.items
+
+    def valid(stored: object) -> TypeGuard[tuple[T, list[Diagnostic]]]:
+        if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], list)):
+            return False
         value, items = stored
-        if (
+        return (
             isinstance(value, returns)
             and all(isinstance(item, Diagnostic) for item in items)
             and (value is not None or any(item.severity is Severity.ERROR for item in items))
-        ):
-            diagnostics.items.extend(items)
-            return cast(T, value)
-    own = Diagnostics()
-    value = compute(own)
-    diagnostics.extend(own)
-    if cache:
-        cache.put_object(kind, key, (value, own.items))
+        )
+
+    value, items = stored_or_computed(cache, kind, key, run, valid)
+    diagnostics.items.extend(items)
     return value

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from functools import partial
 from types import NoneType
+from typing import TypeGuard
 
 from generator.backends.python.record_types import render_models
 from generator.backends.python.render import render_init, render_modules, render_runtime
@@ -19,7 +20,7 @@ from generator.backends.sql.render import render_sql
 from generator.bind.model import TableMap
 from generator.bind.resolve import resolve
 from generator.bind.unmapped import ColumnUse, column_use, report_unmapped_columns
-from generator.cache import ContentCache, digest, memoized
+from generator.cache import ContentCache, digest, memoized, stored_or_computed
 from generator.diagnostics import Diagnostics
 from generator.plan.model import ModulePlan
 from generator.plan.planner import plan_module
@@ -151,14 +152,18 @@ def _bind(
 
 def _render_sql(bound: _Bound, cache: ContentCache | None) -> dict[str, str]:
     """File name -> query text for every dialect; the SQL backend reads nothing but the plan."""
-    stored = cache.get_object("sql", bound.key) if cache else None
-    if isinstance(stored, dict) and all(
+
+    def render() -> dict[str, str]:
+        return {
+            name: text
+            for dialect in DIALECTS
+            for name, text in render_sql(bound.plan, dialect).items()
+        }
+
+    return stored_or_computed(cache, "sql", bound.key, render, _is_text_by_name)
+
+
+def _is_text_by_name(stored: object) -> TypeGuard[dict[str, str]]:
+    return isinstance(stored, dict) and all(
         isinstance(name, str) and isinstance(text, str) for name, text in stored.items()
-    ):
-        return stored
-    rendered = {
-        name: text for dialect in DIALECTS for name, text in render_sql(bound.plan, dialect).items()
-    }
-    if cache:
-        cache.put_object("sql", bound.key, rendered)
-    return rendered
+    )

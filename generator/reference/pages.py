@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from generator.backends.python.render import make_environment
-from generator.cache import ContentCache
+from generator.cache import ContentCache, stored_or_computed
 from generator.reference.page_format import (
     COMPANY_LABEL,
     ENTITY_LABEL,
@@ -176,13 +176,19 @@ def render_docs(
 
 
 def _page_and_text(spec: MapSpec, cache: ContentCache | None, key: str | None) -> tuple[Page, str]:
-    stored = cache.get_object("docs page", key) if cache and key else None
-    if isinstance(stored, tuple) and len(stored) == 2:
-        item, text = stored
-        if isinstance(item, Page) and isinstance(text, str) and item.module == spec.module:
-            return item, text
-    item = page(spec)
-    text = _environment().get_template("docs_page.md.jinja").render(page=item)
-    if cache and key:
-        cache.put_object("docs page", key, (item, text))
-    return item, text
+    def render() -> tuple[Page, str]:
+        item = page(spec)
+        return item, _environment().get_template("docs_page.md.jinja").render(page=item)
+
+    def valid(stored: object) -> TypeGuard[tuple[Page, str]]:
+        return (
+            isinstance(stored, tuple)
+            and len(stored) == 2
+            and isinstance(stored[0], Page)
+            and isinstance(stored[1], str)
+            and stored[0].module == spec.module
+        )
+
+    if key is None:
+        return render()
+    return stored_or_computed(cache, "docs page", key, render, valid)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator.backends.python.names import (
     dataverse_payload_type_name,
@@ -25,7 +25,7 @@ from generator.backends.python.render import (
     format_blocks,
     format_python,
 )
-from generator.cache import ContentCache
+from generator.cache import ContentCache, stored_or_computed
 from generator.source.entity_schema import Column, EntitySchema, Kind
 
 _JSON_TYPES = {
@@ -113,19 +113,21 @@ class _SchemaTypes:
     imports: tuple[tuple[str, tuple[str, ...]], ...]
     blocks: tuple[str, ...]
 
-    def well_formed(self) -> bool:
+    @staticmethod
+    def is_well_formed(stored: object) -> TypeGuard[_SchemaTypes]:
         """Whether a value read back from the cache has the shape this class promises."""
         return (
-            isinstance(self.blocks, tuple)
-            and all(isinstance(block, str) for block in self.blocks)
-            and isinstance(self.imports, tuple)
+            isinstance(stored, _SchemaTypes)
+            and isinstance(stored.blocks, tuple)
+            and all(isinstance(block, str) for block in stored.blocks)
+            and isinstance(stored.imports, tuple)
             and all(
                 isinstance(item, tuple)
                 and len(item) == 2
                 and isinstance(item[0], str)
                 and isinstance(item[1], tuple)
                 and all(isinstance(name, str) for name in item[1])
-                for item in self.imports
+                for item in stored.imports
             )
         )
 
@@ -169,13 +171,9 @@ def render_models(
 
 def _schema_types(schema: dict[str, Any], cache: ContentCache | None) -> _SchemaTypes:
     key = json.dumps(schema)
-    stored = cache.get_object("models", key) if cache else None
-    if isinstance(stored, _SchemaTypes) and stored.well_formed():
-        return stored
-    types = _split(_typed_dicts(key))
-    if cache:
-        cache.put_object("models", key, types)
-    return types
+    return stored_or_computed(
+        cache, "models", key, lambda: _split(_typed_dicts(key)), _SchemaTypes.is_well_formed
+    )
 
 
 def _split(source: str) -> _SchemaTypes:

@@ -187,8 +187,8 @@ def render_modules(
 def format_blocks(blocks: dict[str, str], cache: ContentCache | None) -> dict[str, str]:
     """Each top-level block (mapped to the file it is in, for the message of a syntax error)
     formatted by black: from the cache, or in worker processes when there are enough of them.
-    A file's blocks, formatted, joined by one blank line each (black's two before a top-level
-    def or class), are the file as black formats it whole."""
+    A file's blocks, formatted and joined by "\n\n" (the two blank lines black puts before a
+    top-level def or class), are the file as black formats it whole."""
     formatted: dict[str, str] = {}
     for block in blocks:
         found = cache.get("black", block) if cache else None
