@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from generator.backends.sql.inputs import read_fields
 from generator.bulk import command
 from generator.bulk.target import Target, load_target
+from generator.cache import ContentCache
+from generator.cli import cache_folder
 from generator.diagnostics import Diagnostics
 from generator.pipeline import Compilation
 from generator.plan.model import Convert, Direction
@@ -69,7 +71,8 @@ BATCHES = settings(
 
 @functools.cache
 def _loaded(module: str) -> Target | None:
-    return load_target(ROOT, module, Diagnostics())
+    # The run's cache (see conftest.py): the project is parsed once, not once per template.
+    return load_target(ROOT, module, Diagnostics(), ContentCache(cache_folder(ROOT)))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator import messages
 from generator.bind.resolve import resolve
+from generator.cache import ContentCache
 from generator.diagnostics import Diagnostics, Location, suggestion
 from generator.plan.model import Direction, ModulePlan
 from generator.plan.planner import plan_module
@@ -32,9 +33,12 @@ class Target:
         return {column.name: column.kind for column in schema.columns}
 
 
-def load_target(root: Path, module: str, diagnostics: Diagnostics) -> Target | None:
+def load_target(
+    root: Path, module: str, diagnostics: Diagnostics, cache: ContentCache | None = None
+) -> Target | None:
+    """With a cache, the specs and schemas parsed before are not parsed again."""
     layout = Layout(root)
-    project = load_project(WorkingTree(layout.root), layout, diagnostics)
+    project = load_project(WorkingTree(layout.root), layout, diagnostics, cache)
     spec = next((spec for spec in project.specs if spec.module == module), None)
     if spec is None:
         if not diagnostics.errors:
