@@ -268,9 +268,13 @@ def test_schemas_shared_by_two_projects_do_not_mix_their_specs(
     assert one.files != two.files
 
 
-def test_modules_formatted_by_blocks_with_the_digest_stood_in_are_as_black_formats_them() -> None:
+def test_modules_formatted_by_blocks_with_the_digest_stood_in_are_as_black_formats_them(
+    shipped_cache: Path,
+) -> None:
     """black formats a stand-in for the spec's sha256, one top-level block at a time; the
-    module must be as black formats the whole of it. The smallest and the largest module."""
+    module must be as black formats the whole of it. The smallest and the largest module.
+    The blocks come from the from-nothing compilation's cache: black formatted them there."""
+    blocks = ContentCache(shipped_cache, read_only=True)
     diagnostics = Diagnostics()
     project = load_project(WorkingTree(ROOT), Layout(ROOT), diagnostics)
     by_module = {spec.module: spec for spec in project.specs}
@@ -281,16 +285,19 @@ def test_modules_formatted_by_blocks_with_the_digest_stood_in_are_as_black_forma
         )
         assert table_map is not None
         plan = plan_module(table_map)
-        assert render_module(plan) == format_python(_module_source(plan), plan.module)
+        assert render_module(plan, blocks) == format_python(_module_source(plan), plan.module)
 
 
-def test_models_made_a_schema_at_a_time_are_what_one_run_over_all_schemas_makes() -> None:
+def test_models_made_a_schema_at_a_time_are_what_one_run_over_all_schemas_makes(
+    shipped_cache: Path,
+) -> None:
     """Each schema's record types are generated and formatted on their own; models.py must be
-    what datamodel-code-generator makes of all the shipped schemas at once, formatted whole."""
+    what datamodel-code-generator makes of all the shipped schemas at once, formatted whole.
+    The types come from the from-nothing compilation's cache, which made them."""
     project = load_project(WorkingTree(ROOT), Layout(ROOT), Diagnostics())
     finance = sorted(project.finance_schemas.values(), key=lambda schema: schema.entity_set)
     dataverse = sorted(project.dataverse_schemas.values(), key=lambda schema: schema.entity_set)
-    models = render_models(finance, dataverse)
+    models = render_models(finance, dataverse, ContentCache(shipped_cache, read_only=True))
     docstring = '"""Record types of the F&O entities and Dataverse tables the maps use."""\n'
     header = models[: models.index(docstring)]
     assert header.count("(sha256 ") == len(finance) + len(dataverse)
