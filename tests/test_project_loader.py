@@ -95,9 +95,6 @@ def test_the_problems_of_a_project_are_reported_once(tmp_path: Path) -> None:
         "specs/maps/customers_to_accounts.yaml:4:19: warning[TM583]: no schema for finance "
         "entity 'Customer' (specs/entities/finance/Customer.yaml) (did you mean 'Customers'?): "
         "its fields are typed as JSON values and keyed as written",
-        "specs/maps/customers_to_accounts.yaml:5:20: warning[TM583]: no schema for dataverse "
-        "table 'accounts' (specs/entities/dataverse/accounts.yaml): its fields are typed as "
-        "JSON values and keyed as written",
         "specs/maps/customers_to_accounts.yaml:8:43: error[TM191]: unknown value map "
         "'noyes_bool' (did you mean 'noyes_boolean'?)",
         "specs/maps/nested/customers_to_accounts.yml: error[TM581]: produces module "
@@ -105,6 +102,31 @@ def test_the_problems_of_a_project_are_reported_once(tmp_path: Path) -> None:
         "rename one of them",
     ]
     assert [spec.path for spec in project.specs] == ["specs/maps/customers_to_accounts.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            DATAVERSE + "  - [broken\n",
+            "5:3: error[TM003]: YAML syntax error: expected <block end>, but found '-' "
+            "(while parsing a block mapping)",
+        ),
+        (
+            "title: account\nx-entity-set: accounts\nproperties: 5\n",
+            "3:13: error[TM203]: 'properties' must be a mapping",
+        ),
+    ],
+    ids=["yaml-syntax", "schema-shape"],
+)
+def test_a_schema_that_fails_is_not_also_a_missing_schema(
+    tmp_path: Path, text: str, error: str
+) -> None:
+    root = write(tmp_path, FILES | {"specs/entities/dataverse/accounts.yaml": text})
+    diagnostics = Diagnostics()
+    project = load_project(WorkingTree(root), Layout(root), diagnostics)
+    assert headlines(diagnostics) == [f"specs/entities/dataverse/accounts.yaml:{error}"]
+    assert project.dataverse_schemas == {}
 
 
 def test_a_broken_value_map_definition_is_not_also_an_unknown_name(tmp_path: Path) -> None:

@@ -182,20 +182,22 @@ def load_project(
 
     With a cache, each file is parsed only when its bytes are new: an edit to one spec
     parses one file."""
-    finance, finance_keys = _read_schemas(snapshot, layout.finance_entities, diagnostics, cache)
-    dataverse, dataverse_keys = _read_schemas(snapshot, layout.dataverse_tables, diagnostics, cache)
+    finance = _read_schemas(snapshot, layout.finance_entities, diagnostics, cache)
+    dataverse = _read_schemas(snapshot, layout.dataverse_tables, diagnostics, cache)
     read = _read_spec_set(snapshot, layout, diagnostics, cache)
     specs = read.specs
-    shared = digest(read.value_maps_key, *finance_keys, "\0", *dataverse_keys)
+    shared = digest(read.value_maps_key, *finance.keys, "\0", *dataverse.keys)
     inputs = {module: digest(key, shared) for module, key in read.keys.items()}
     if not read.files:
         diagnostics.report(messages.PROJECT_NO_SPECS, Location(layout.maps.as_posix()))
     for spec in specs:
-        for name, schemas, folder, what in (
+        for name, read_schemas, folder, what in (
             (spec.finance.name, finance, layout.finance_entities, "finance entity"),
             (spec.dataverse.name, dataverse, layout.dataverse_tables, "dataverse table"),
         ):
-            if name.text not in schemas:
+            schemas = read_schemas.schemas
+            # A file that is there but failed has its own error; "no schema" would mislead.
+            if name.text not in schemas and name.text not in read_schemas.failed:
                 diagnostics.report(
                     messages.PROJECT_NO_SCHEMA,
                     name.location,
@@ -204,7 +206,7 @@ def load_project(
                     path=f"{folder.as_posix()}/{name.text}.yaml",
                     hint=suggestion(name.text, schemas),
                 )
-    return Project(specs, finance, dataverse, inputs)
+    return Project(specs, finance.schemas, dataverse.schemas, inputs)
 
 
 def _listed(snapshot: Snapshot, folder: Path, diagnostics: Diagnostics) -> list[SourceFile]:
@@ -230,41 +232,52 @@ def _source_key(kind: str, source: SourceFile, *more: str) -> str:
     return digest(kind, source.path, source.display, source.data or b"", source.problem, *more)
 
 
+@dataclass(frozen=True)
+class _ReadSchemas:
+    schemas: dict[str, EntitySchema]  # by entity set
+    keys: list[str]  # one per file: what the set was made of
+    failed: set[str]  # the names of files that are there but gave no schema (each reported)
+
+
 def _read_schemas(
     snapshot: Snapshot, folder: Path, diagnostics: Diagnostics, cache: ContentCache | None
-) -> tuple[dict[str, EntitySchema], list[str]]:
-    """The schemas by entity set, and a key per file: what the set was made of."""
-    schemas: dict[str, EntitySchema] = {}
-    keys: list[str] = []
+) -> _ReadSchemas:
+    read = _ReadSchemas({}, [], set())
     for source in _listed(snapshot, folder, diagnostics):
-        data = _data(source, diagnostics)
         key = _source_key("schema", source)
-        keys.append(key)
-        schema = (
-            None
-            if data is None
-            else memoized(
-                cache,
-                "schema",
-                key,
-                partial(parse_schema, data, source.display),
-                diagnostics,
-                (EntitySchema, NoneType),
-            )
-        )
-        if schema is None:
-            continue
+        read.keys.append(key)
         stem = PurePosixPath(source.path).stem
-        if schema.entity_set != stem:
-            diagnostics.report(
-                messages.PROJECT_ENTITY_SET,
-                Location(source.display),
-                entity_set=schema.entity_set,
-                stem=stem,
-            )
-            continue
-        schemas[schema.entity_set] = schema
-    return schemas, keys
+        schema = _schema(source, key, stem, diagnostics, cache)
+        if schema is None:
+            read.failed.add(stem)
+        else:
+            read.schemas[schema.entity_set] = schema
+    return read
+
+
+def _schema(
+    source: SourceFile,
+    key: str,
+    stem: str,
+    diagnostics: Diagnostics,
+    cache: ContentCache | None,
+) -> EntitySchema | None:
+    """The file's schema; None, with the problem reported, if it cannot be read or parsed or
+    names another entity set than its file name."""
+    data = _data(source, diagnostics)
+    if data is None:
+        return None
+    parse = partial(parse_schema, data, source.display)
+    schema = memoized(cache, "schema", key, parse, diagnostics, (EntitySchema, NoneType))
+    if schema is not None and schema.entity_set != stem:
+        diagnostics.report(
+            messages.PROJECT_ENTITY_SET,
+            Location(source.display),
+            entity_set=schema.entity_set,
+            stem=stem,
+        )
+        return None
+    return schema
 
 
 def _read_value_maps(
