@@ -18,7 +18,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -137,13 +137,30 @@ def stored_or_computed(
 
     ``key`` must name every input ``compute`` reads; ``valid`` checks a stored object's shape,
     so an entry of the wrong shape is a miss like a damaged one."""
-    stored = cache.get_object(kind, key) if cache else None
-    if valid(stored):
-        return stored
-    value = compute()
-    if cache:
-        cache.put_object(kind, key, value)
-    return value
+    return each_stored_or_computed(cache, kind, [key], lambda _: [compute()], valid)[key]
+
+
+def each_stored_or_computed(
+    cache: ContentCache | None,
+    kind: str,
+    keys: Sequence[str],
+    compute: Callable[[list[str]], list[T]],
+    valid: Callable[[object], TypeGuard[T]],
+) -> dict[str, T]:
+    """``stored_or_computed`` for many keys: ``compute`` is given every key that missed, at
+    once (so it can work on them in parallel), and returns their values in the same order."""
+    found: dict[str, T] = {}
+    for key in keys:
+        stored = cache.get_object(kind, key) if cache else None
+        if valid(stored):
+            found[key] = stored
+    missing = [key for key in dict.fromkeys(keys) if key not in found]
+    if missing:
+        for key, value in zip(missing, compute(missing), strict=True):
+            found[key] = value
+            if cache:
+                cache.put_object(kind, key, value)
+    return found
 
 
 def memoized(

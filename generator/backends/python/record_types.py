@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeGuard
 
 from generator.backends.python.names import (
@@ -24,8 +25,9 @@ from generator.backends.python.render import (
     InternalError,
     format_blocks,
     format_python,
+    mapped,
 )
-from generator.cache import ContentCache, stored_or_computed
+from generator.cache import ContentCache, each_stored_or_computed
 from generator.source.entity_schema import Column, EntitySchema, Kind
 
 _JSON_TYPES = {
@@ -151,8 +153,12 @@ def render_models(
     docstring = '"""Record types of the F&O entities and Dataverse tables the maps use."""\n'
     if not schemas:
         return format_python(f"{header}\n{docstring}", "models.py", cache)
-    types = [_schema_types(model_schema([schema], []), cache) for schema in finance]
-    types += [_schema_types(model_schema([], [schema]), cache) for schema in dataverse]
+    keys = [json.dumps(model_schema([schema], [])) for schema in finance]
+    keys += [json.dumps(model_schema([], [schema])) for schema in dataverse]
+    # On a cold run of a large project, datamodel-code-generator runs on every core too.
+    generate = partial(mapped, _schema_types)
+    found = each_stored_or_computed(cache, "models", keys, generate, _SchemaTypes.is_well_formed)
+    types = [found[key] for key in keys]
     imported: dict[str, set[str]] = {}
     for each in types:
         for module, names in each.imports:
@@ -169,11 +175,9 @@ def render_models(
     return "\n\n".join(formatted[block] for block in blocks)
 
 
-def _schema_types(schema: dict[str, Any], cache: ContentCache | None) -> _SchemaTypes:
-    key = json.dumps(schema)
-    return stored_or_computed(
-        cache, "models", key, lambda: _split(_typed_dicts(key)), _SchemaTypes.is_well_formed
-    )
+def _schema_types(schema: str) -> _SchemaTypes:
+    """The record types of one JSON Schema (as text), cut up for merging."""
+    return _split(_typed_dicts(schema))
 
 
 def _split(source: str) -> _SchemaTypes:

@@ -10,12 +10,12 @@ import hashlib
 import os
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from generator.backends.python import imports, keys, names, predicates
 from generator.cache import ContentCache
@@ -146,8 +146,19 @@ def render_module(plan: ModulePlan, cache: ContentCache | None = None) -> str:
     return render_modules([plan], cache)[plan.module]
 
 
-# Below this many modules to format, starting worker processes costs more than it saves.
+# Below this many inputs, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 8
+
+R = TypeVar("R")
+
+
+def mapped(function: Callable[..., R], *inputs: Sequence[str]) -> list[R]:
+    """``function`` over ``inputs`` as ``map`` takes them: in worker processes, on every core,
+    when there are enough. ``function`` must be a pure function of its text arguments."""
+    if len(inputs[0]) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor() as pool:
+            return list(pool.map(function, *inputs))
+    return list(map(function, *inputs))
 
 
 def render_modules(
@@ -195,13 +206,8 @@ def format_blocks(blocks: dict[str, str], cache: ContentCache | None) -> dict[st
         if found is not None:
             formatted[block] = found
     to_format = [block for block in blocks if block not in formatted]
-    work = (to_format, [blocks[block] for block in to_format])
-    if len(to_format) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        # Workers format without the cache (it is not shared with them); the results go in here.
-        with ProcessPoolExecutor() as pool:
-            results = list(pool.map(format_python, *work))
-    else:
-        results = list(map(format_python, *work))
+    # Workers format without the cache (it is not shared with them); the results go in here.
+    results = mapped(format_python, to_format, [blocks[block] for block in to_format])
     for block, result in zip(to_format, results, strict=True):
         formatted[block] = result
         if cache:
