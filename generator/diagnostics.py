@@ -76,9 +76,6 @@ class Diagnostics:
         self.items.append(diagnostic)
         return diagnostic
 
-    def extend(self, other: Diagnostics) -> None:
-        self.items.extend(other.items)
-
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity is Severity.ERROR]
