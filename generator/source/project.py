@@ -191,20 +191,19 @@ def load_project(
     if not read.files:
         diagnostics.report(messages.PROJECT_NO_SPECS, Location(layout.maps.as_posix()))
     for spec in specs:
-        for name, read_schemas, folder, what in (
+        for name, folder_read, folder, what in (
             (spec.finance.name, finance, layout.finance_entities, "finance entity"),
             (spec.dataverse.name, dataverse, layout.dataverse_tables, "dataverse table"),
         ):
-            schemas = read_schemas.schemas
             # A file that is there but failed has its own error; "no schema" would mislead.
-            if name.text not in schemas and name.text not in read_schemas.failed:
+            if name.text not in folder_read.schemas and name.text not in folder_read.failed:
                 diagnostics.report(
                     messages.PROJECT_NO_SCHEMA,
                     name.location,
                     what=what,
                     name=name.text,
                     path=f"{folder.as_posix()}/{name.text}.yaml",
-                    hint=suggestion(name.text, schemas),
+                    hint=suggestion(name.text, folder_read.schemas),
                 )
     return Project(specs, finance.schemas, dataverse.schemas, inputs)
 
