@@ -23,12 +23,11 @@ from hypothesis import strategies as st
 from generator.backends.sql.inputs import read_fields
 from generator.bulk import command
 from generator.bulk.target import Target, load_target
-from generator.cache import ContentCache
-from generator.cli import cache_folder
 from generator.diagnostics import Diagnostics
 from generator.pipeline import Compilation
 from generator.plan.model import Convert, Direction
 from generator.source.entity_schema import Kind
+from projects import run_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "generated"))
@@ -72,7 +71,7 @@ BATCHES = settings(
 @functools.cache
 def _loaded(module: str) -> Target | None:
     # The run's cache (see conftest.py): the project is parsed once, not once per template.
-    return load_target(ROOT, module, Diagnostics(), ContentCache(cache_folder(ROOT)))
+    return load_target(ROOT, module, Diagnostics(), run_cache())
 
 
 @pytest.fixture
