@@ -21,6 +21,7 @@ from generator.cache import ContentCache
 from generator.diagnostics import Diagnostics, render
 from generator.output import Outcome, Output, check_outputs, write_outputs
 from generator.output_journal import SCRATCH
+from generator.parallel import JOBS_VARIABLE, default_jobs, parse_jobs
 from generator.pipeline import PACKAGE, SPEC_SCHEMA, SQL, compile_cached
 from generator.source.project import Layout
 
@@ -45,6 +46,13 @@ def _parser(*, schema: bool = True) -> argparse.ArgumentParser:
         help="write nothing; fail with a diff if generated/ differs from what the specs produce",
     )
     generate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    generate.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=None,
+        help=f"worker processes for a cold run (default: ${JOBS_VARIABLE}, else every CPU)",
+    )
     generate.add_argument(
         "--specs", type=Path, default=Path("specs"), help="the specs folder (default: specs)"
     )
@@ -123,12 +131,24 @@ def cache_folder(root: Path) -> Path:
     return Path(configured) if configured else root / SCRATCH / "cache"
 
 
+def _jobs(text: str) -> int:
+    try:
+        return parse_jobs(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+
+
 def generate(arguments: argparse.Namespace) -> int:
+    try:
+        jobs = arguments.jobs or default_jobs()
+    except ValueError as problem:
+        print(f"python -m generator generate: error: {problem}", file=sys.stderr)
+        return 2
     root = Path.cwd()
     layout = Layout(root, arguments.specs)
     # Content-addressed: a run whose specs did not change reuses the last result, byte for byte.
     cache = ContentCache(cache_folder(root), read_only=arguments.check)
-    result = compile_cached(layout, cache)
+    result = compile_cached(layout, cache, jobs=jobs)
     diagnostics = result.diagnostics
     failed = bool(diagnostics.errors) or (arguments.strict and bool(diagnostics.warnings))
     if failed:

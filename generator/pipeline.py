@@ -50,7 +50,7 @@ class Compilation:
     sql: dict[str, str] = field(default_factory=dict)
 
 
-def compile_cached(layout: Layout, cache: ContentCache) -> Compilation:
+def compile_cached(layout: Layout, cache: ContentCache, *, jobs: int = 1) -> Compilation:
     """``compile_project``, or its result from the cache when no input changed.
 
     The key is every byte under the specs folder (and the compiler's fingerprint), so a
@@ -62,7 +62,7 @@ def compile_cached(layout: Layout, cache: ContentCache) -> Compilation:
     stored = cache.get_object("run", key)
     if isinstance(stored, Compilation):
         return stored
-    result = compile_project(layout, cache)
+    result = compile_project(layout, cache, jobs=jobs)
     # The bound maps and plans are for callers in this process; the outputs are what repeats.
     cache.put_object("run", key, replace(result, maps=[], plans=[]))
     slot = layout.specs.as_posix()
@@ -83,11 +83,14 @@ def specs_digest(layout: Layout) -> str:
     return hashed.hexdigest()
 
 
-def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compilation:
+def compile_project(
+    layout: Layout, cache: ContentCache | None = None, *, jobs: int = 1
+) -> Compilation:
     """Every output of the project at ``layout``, or the problems that stop it.
 
     With a cache, each stage reuses what it did for the same input before: a file is
     parsed, a spec bound and planned, a plan rendered only when what it reads is new.
+    black and datamodel-code-generator run in up to ``jobs`` worker processes.
     """
     result = Compilation()
     diagnostics = result.diagnostics
@@ -110,7 +113,7 @@ def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compil
         [*finance_schemas.values(), *dataverse_schemas.values()],
         diagnostics,
     )
-    modules = render_modules(result.plans, cache, [item.key for item in bound])
+    modules = render_modules(result.plans, cache, [item.key for item in bound], jobs=jobs)
     files = {f"{module}.py": text for module, text in modules.items()}
     files["__init__.py"] = render_init(
         sorted(plan.module for plan in result.plans), layout.maps.as_posix(), cache
@@ -120,6 +123,7 @@ def compile_project(layout: Layout, cache: ContentCache | None = None) -> Compil
         sorted(finance_schemas.values(), key=lambda schema: schema.entity_set),
         sorted(dataverse_schemas.values(), key=lambda schema: schema.entity_set),
         cache,
+        jobs=jobs,
     )
     files["py.typed"] = ""
     result.files = dict(sorted(files.items()))

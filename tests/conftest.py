@@ -15,6 +15,7 @@ import pytest
 
 from generator.cache import ContentCache
 from generator.cli import CACHE_VARIABLE
+from generator.parallel import JOBS_VARIABLE
 from generator.pipeline import Compilation, compile_project
 from generator.source.project import Layout
 
@@ -35,11 +36,16 @@ def pytest_configure(config: pytest.Config) -> None:
     environment), shares one content cache, never the user's: throw-away projects share
     schemas and specs, so most of their modules are formatted once. Hits are byte-identical
     to a fresh render; the from-nothing compilation below and tests/test_compile_cache.py see
-    to that."""
+    to that.
+
+    They also run black and datamodel-code-generator in their own process: xdist already
+    keeps every core busy, so worker processes would only add their start-up (tests that are
+    about workers ask for them)."""
     if hasattr(config, "workerinput"):
         return
     folder = Path(tempfile.mkdtemp(prefix="tablemap-tests-")) / "cache"
     os.environ[CACHE_VARIABLE] = str(folder)
+    os.environ[JOBS_VARIABLE] = "1"
     config.add_cleanup(lambda: shutil.rmtree(folder.parent, ignore_errors=True))
 
 

@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 
 from generator import cli
+from generator.cache import ContentCache
+from generator.parallel import JOBS_VARIABLE
+from generator.pipeline import Compilation, compile_cached
+from generator.source.project import Layout
 from projects import spec, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,10 +113,67 @@ def test_bad_command_line_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert exited.value.code == 2
 
 
+def test_jobs_come_from_the_flag_then_tablemap_jobs_then_the_cpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_project(tmp_path, spec(GOOD))
+    asked: list[int] = []
+    real = compile_cached
+
+    def recording(layout: Layout, cache: ContentCache, *, jobs: int) -> Compilation:
+        asked.append(jobs)
+        return real(layout, cache, jobs=jobs)
+
+    monkeypatch.setattr(cli, "compile_cached", recording)
+    monkeypatch.setenv(JOBS_VARIABLE, "2")
+    assert run(tmp_path, monkeypatch, "--jobs", "3") == 0
+    assert run(tmp_path, monkeypatch) == 0
+    monkeypatch.delenv(JOBS_VARIABLE)
+    assert run(tmp_path, monkeypatch) == 0
+    assert asked == [3, 2, len(os.sched_getaffinity(0))]
+
+
+# Zero, negative, not a number, and a digit Python's int() would take but is not ASCII.
+BAD_JOBS = ["0", "-1", "two", "\u0663"]
+
+
+@pytest.mark.parametrize("value", BAD_JOBS)
+def test_a_bad_job_count_on_the_command_line_exits_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    value: str,
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run(tmp_path, monkeypatch, "--jobs", value)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "python -m generator generate: error: argument -j/--jobs: "
+        f"the number of jobs must be a whole number of at least 1, not {value!r}"
+    )
+
+
+@pytest.mark.parametrize("value", BAD_JOBS)
+def test_a_bad_tablemap_jobs_exits_2_before_anything_runs(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    value: str,
+) -> None:
+    write_project(tmp_path, spec(GOOD))
+    monkeypatch.setenv(JOBS_VARIABLE, value)
+    assert run(tmp_path, monkeypatch) == 2
+    assert capsys.readouterr().err == (
+        "python -m generator generate: error: TABLEMAP_JOBS: "
+        f"the number of jobs must be a whole number of at least 1, not {value!r}\n"
+    )
+    assert not (tmp_path / "generated").exists()
+
+
 def test_internal_errors_say_so_and_exit_3(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def broken(layout: object, cache: object) -> None:
+    def broken(layout: object, cache: object, *, jobs: int) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cli, "compile_cached", broken)

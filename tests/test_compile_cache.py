@@ -12,13 +12,14 @@ import json
 import pickle
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import black
 import pytest
 
-from generator import cli
+from generator import cli, parallel
 from generator.backends.python.record_types import (
     _SchemaTypes,
     _typed_dicts,
@@ -107,6 +108,23 @@ def assert_like_uncached(root: Path, cache: ContentCache) -> Compilation:
     # Again, now that the whole-run entry exists.
     assert outcome(compile_cached(Layout(root), cache)) == outcome(fresh)
     return fresh
+
+
+def test_worker_processes_compile_what_one_process_compiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path / "project")
+    started: list[int] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, max_workers: int) -> None:
+            started.append(max_workers)
+            super().__init__(max_workers)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", CountedPool)
+    assert outcome(compile_project(Layout(root), jobs=2)) == outcome(from_nothing(root))
+    # black on the modules' blocks; the record types are too few to go to workers.
+    assert started == [2]
 
 
 def edit(root: Path, relative: str, old: str, new: str) -> None:

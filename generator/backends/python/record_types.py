@@ -25,9 +25,9 @@ from generator.backends.python.render import (
     InternalError,
     format_blocks,
     format_python,
-    mapped,
 )
 from generator.cache import ContentCache, each_stored_or_computed
+from generator.parallel import mapped
 from generator.source.entity_schema import Column, EntitySchema, Kind
 
 _JSON_TYPES = {
@@ -135,13 +135,17 @@ class _SchemaTypes:
 
 
 def render_models(
-    finance: list[EntitySchema], dataverse: list[EntitySchema], cache: ContentCache | None = None
+    finance: list[EntitySchema],
+    dataverse: list[EntitySchema],
+    cache: ContentCache | None = None,
+    *,
+    jobs: int = 1,
 ) -> str:
     """models.py: the record types of every schema, finance entities first.
 
     Each schema's types are generated, cached and black-formatted on their own (a record type
     reads no other), so an edit to one schema redoes only its types, and a cold run of a large
-    project formats them on every core."""
+    project makes and formats them in ``jobs`` worker processes."""
     schemas = sorted(finance + dataverse, key=lambda schema: schema.path)
     header = "\n".join(
         [
@@ -155,8 +159,7 @@ def render_models(
         return format_python(f"{header}\n{docstring}", "models.py", cache)
     keys = [json.dumps(model_schema([schema], [])) for schema in finance]
     keys += [json.dumps(model_schema([], [schema])) for schema in dataverse]
-    # On a cold run of a large project, datamodel-code-generator runs on every core too.
-    generate = partial(mapped, _schema_types)
+    generate = partial(mapped, _schema_types, jobs=jobs)
     found = each_stored_or_computed(cache, "models", keys, generate, _SchemaTypes.is_well_formed)
     types = [found[key] for key in keys]
     imported: dict[str, set[str]] = {}
@@ -171,7 +174,7 @@ def render_models(
     ]
     head = f"{header}\n{docstring}\n" + "\n".join(lines) + "\n"
     blocks = [head, *(block for each in types for block in each.blocks)]
-    formatted = format_blocks(dict.fromkeys(blocks, "models.py"), cache)
+    formatted = format_blocks(dict.fromkeys(blocks, "models.py"), cache, jobs=jobs)
     return "\n\n".join(formatted[block] for block in blocks)
 
 

@@ -7,18 +7,17 @@ the machine or the working directory.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import textwrap
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from generator.backends.python import imports, keys, names, predicates
 from generator.cache import ContentCache
+from generator.parallel import mapped
 from generator.plan.model import DataverseQuery, DirectionPlan, ModulePlan
 
 if TYPE_CHECKING:
@@ -146,23 +145,12 @@ def render_module(plan: ModulePlan, cache: ContentCache | None = None) -> str:
     return render_modules([plan], cache)[plan.module]
 
 
-# Below this many inputs, starting worker processes costs more than it saves.
-_PARALLEL_FROM = 8
-
-R = TypeVar("R")
-
-
-def mapped(function: Callable[..., R], *inputs: Sequence[str]) -> list[R]:
-    """``function`` over ``inputs`` as ``map`` takes them: in worker processes, on every core,
-    when there are enough. ``function`` must be a pure function of its text arguments."""
-    if len(inputs[0]) >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor() as pool:
-            return list(pool.map(function, *inputs))
-    return list(map(function, *inputs))
-
-
 def render_modules(
-    plans: list[ModulePlan], cache: ContentCache | None, keys: Sequence[str] | None = None
+    plans: list[ModulePlan],
+    cache: ContentCache | None,
+    keys: Sequence[str] | None = None,
+    *,
+    jobs: int = 1,
 ) -> dict[str, str]:
     """Module name -> text. A plan's repr is all that decides its module's text (the templates
     are in the cache's fingerprint), so an unchanged spec skips Jinja and black alike; the
@@ -180,7 +168,9 @@ def render_modules(
     files = [f"{plan.module}.py" for plan, _ in missing]
     blocks = [_blocks(source) for source, _ in sources]
     formatted = format_blocks(
-        {block: name for each, name in zip(blocks, files, strict=True) for block in each}, cache
+        {block: name for each, name in zip(blocks, files, strict=True) for block in each},
+        cache,
+        jobs=jobs,
     )
     for (plan, key), (source, stood_in), name, each in zip(
         missing, sources, files, blocks, strict=True
@@ -195,7 +185,9 @@ def render_modules(
     return texts
 
 
-def format_blocks(blocks: dict[str, str], cache: ContentCache | None) -> dict[str, str]:
+def format_blocks(
+    blocks: dict[str, str], cache: ContentCache | None, *, jobs: int = 1
+) -> dict[str, str]:
     """Each top-level block (mapped to the file it is in, for the message of a syntax error)
     formatted by black: from the cache, or in worker processes when there are enough of them.
     A file's blocks, formatted and joined by "\n\n" (the two blank lines black puts before a
@@ -207,7 +199,7 @@ def format_blocks(blocks: dict[str, str], cache: ContentCache | None) -> dict[st
             formatted[block] = found
     to_format = [block for block in blocks if block not in formatted]
     # Workers format without the cache (it is not shared with them); the results go in here.
-    results = mapped(format_python, to_format, [blocks[block] for block in to_format])
+    results = mapped(format_python, to_format, [blocks[block] for block in to_format], jobs=jobs)
     for block, result in zip(to_format, results, strict=True):
         formatted[block] = result
         if cache:
