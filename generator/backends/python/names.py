@@ -19,10 +19,21 @@ _PYTHON_TYPES = {
 
 
 def py_literal(value: ScalarValue) -> str:
-    """A Python literal that evaluates to ``value``; repr() escapes every string safely."""
+    """A Python literal that evaluates to ``value``; repr() escapes every string safely.
+
+    Quoted as black quotes it (in double quotes where that needs no more escapes), so black
+    finds most lines already in its form: it formats a block twice unless the first pass
+    changes nothing."""
     if isinstance(value, float) and not math.isfinite(value):
         return f'float("{value}")'
-    return repr(value)
+    text = repr(value)
+    if isinstance(value, float):
+        # black writes an exponent without its plus sign: 1e308, not 1e+308.
+        return text.replace("e+", "e")
+    # repr() chose single quotes, and there is no double quote: the body has no quote at all.
+    if isinstance(value, str) and text[0] == "'" and '"' not in value:
+        return f'"{text[1:-1]}"'
+    return text
 
 
 def pascal_case(name: str) -> str:
@@ -107,10 +118,10 @@ def invalid_condition(check: ValueCheck) -> str:
     low = check.minimum if check.minimum is not None else -_FINITE
     high = check.maximum if check.maximum is not None else _FINITE
     if check.kind is Kind.INTEGER:
-        return f"value.__class__ is not int or not {low!r} <= value <= {high!r}"
+        return f"value.__class__ is not int or not {py_literal(low)} <= value <= {py_literal(high)}"
     return (
         "(value.__class__ is not float and value.__class__ is not int) "
-        f"or not {low!r} <= value <= {high!r}"
+        f"or not {py_literal(low)} <= value <= {py_literal(high)}"
     )
 
 
@@ -121,18 +132,18 @@ def admits_every_string(check: ValueCheck) -> bool:
 
 def checker(check: ValueCheck, field: str) -> str:
     """The call that checks ``value`` against its column, raising a MappingError that says why."""
-    arguments = [f"TEMPLATE, {field!r}, value, {check.column!r}"]
+    arguments = [f"TEMPLATE, {py_literal(field)}, value, {py_literal(check.column)}"]
     if check.kind is Kind.STRING:
         if check.max_length is not None:
             arguments.append(f"max_length={check.max_length!r}")
         if check.format is not None:
-            arguments.append(f"format={check.format!r}")
+            arguments.append(f"format={py_literal(check.format)}")
         if check.truncate:
             arguments.append("truncate=True")
     elif check.kind is not Kind.BOOLEAN:
         for name, bound in (("minimum", check.minimum), ("maximum", check.maximum)):
             if bound is not None:
-                arguments.append(f"{name}={bound!r}")
+                arguments.append(f"{name}={py_literal(bound)}")
     return f"{check_function(check)}({', '.join(arguments)})"
 
 

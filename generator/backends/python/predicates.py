@@ -10,8 +10,8 @@ def _range(predicate: RangeEquals, operator: str) -> str:
     value = predicate.value
     if isinstance(value, str):
         # F&O query ranges compare strings without regard to case.
-        return f"fold(record.get({predicate.column!r})) {operator} {py_literal(value.casefold())}"
-    return f"record.get({predicate.column!r}) {operator} {py_literal(value)}"
+        return f"fold(record.get({py_literal(predicate.column)})) {operator} {py_literal(value.casefold())}"
+    return f"record.get({py_literal(predicate.column)}) {operator} {py_literal(value)}"
 
 
 def expression(predicate: Predicate) -> str:
@@ -19,7 +19,7 @@ def expression(predicate: Predicate) -> str:
         return _range(predicate, "==")
     if isinstance(predicate, ODataComparison):
         return (
-            f"odata_{predicate.operator}(record.get({predicate.column!r}), "
+            f"odata_{predicate.operator}(record.get({py_literal(predicate.column)}), "
             f"{py_literal(predicate.value)})"
         )
     if isinstance(predicate, Negation) and isinstance(predicate.operand, RangeEquals):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeGuard
 
+from generator.backends.python.layout import record_type_laid_out
 from generator.backends.python.names import (
     dataverse_payload_type_name,
     dataverse_type_name,
@@ -198,7 +199,8 @@ def _split(source: str) -> _SchemaTypes:
             starts.append(statement.lineno - 1)
     ends = [*starts[1:], len(lines)]
     blocks = tuple(
-        "".join(lines[start:end]).rstrip() + "\n" for start, end in zip(starts, ends, strict=True)
+        record_type_laid_out("".join(lines[start:end]).rstrip() + "\n")
+        for start, end in zip(starts, ends, strict=True)
     )
     return _SchemaTypes(tuple(imports), blocks)
 

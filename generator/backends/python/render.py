@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.backends.python import imports, keys, names, predicates
+from generator.backends.python.layout import LINE_LENGTH, laid_out
 from generator.cache import ContentCache
 from generator.parallel import mapped
 from generator.plan.model import DataverseQuery, DirectionPlan, ModulePlan
@@ -99,7 +100,7 @@ def format_python(source: str, name: str, cache: ContentCache | None = None) -> 
 
     try:
         formatted = format_str(
-            source, mode=Mode(line_length=100, target_versions={TargetVersion.PY311})
+            source, mode=Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY311})
         )
     except InvalidInput as problem:
         raise InternalError(f"generated {name} is not valid Python: {problem}") from problem
@@ -164,7 +165,7 @@ def render_modules(
             texts[plan.module] = cached
         else:
             missing.append((plan, key))
-    sources = [_stand_in(_module_source(plan), plan.sha256) for plan, _ in missing]
+    sources = [_stand_in(laid_out(_module_source(plan)), plan.sha256) for plan, _ in missing]
     files = [f"{plan.module}.py" for plan, _ in missing]
     blocks = [_blocks(source) for source, _ in sources]
     formatted = format_blocks(
@@ -323,7 +324,7 @@ def render_init(modules: list[str], specs_dir: str, cache: ContentCache | None =
         .get_template("init.py.jinja")
         .render(modules=modules, specs_dir=specs_dir, exports=exports)
     )
-    return format_python(source, "__init__.py", cache)
+    return format_python(laid_out(source), "__init__.py", cache)
 
 
 def render_runtime() -> str:
