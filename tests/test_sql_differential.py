@@ -1,4 +1,4 @@
-"""Differential tests: the same hypothesis records through the Python mapper, DuckDB and Spark.
+"""Differential tests: the same records through the Python mapper, DuckDB and Spark.
 
 For every shipped template and both directions, payloads and rejects must be identical row
 for row, and every row must be written, rejected or filtered out exactly once. Records are
