@@ -74,6 +74,19 @@ SPLIT = [
         id="a-call-whose-first-line-would-be-too-long",
     ),
     pytest.param(
+        S12 + 'payload["msdyn_clearingperiodpaymenttermname@odata.bind"] = '
+        'f_bind_msdyn_paymentterms_by_msdyn_name(value, "ClearingPeriodPaymentTermName", '
+        "record, companies)",
+        lines(
+            S12 + 'payload["msdyn_clearingperiodpaymenttermname@odata.bind"] = (',
+            S12 + "    f_bind_msdyn_paymentterms_by_msdyn_name(",
+            S12 + '        value, "ClearingPeriodPaymentTermName", record, companies',
+            S12 + "    )",
+            S12 + ")",
+        ),
+        id="a-call-of-a-name-that-starts-like-a-string-prefix",
+    ),
+    pytest.param(
         "def dataverse_to_finance(record: DataverseMsdynCustomerpaymentmethods) -> "
         "FinanceCustomerPaymentMethods:",
         lines(

@@ -57,25 +57,26 @@ def _split(line: str) -> list[str] | None:
         return None
     value = tokens[equals[0] + 1 :]
     if len(value) == 1 and value[0][0] == tokenize.STRING:
-        return _parenthesized(indent, code[: value[0][2]].rstrip(), code[value[0][2] :])
+        return _parenthesized(indent, code[: value[0][2]].rstrip(), code[value[0][2] :], atom=True)
     if _is_call(tokens, equals[0] + 1):
         opening = equals[0] + 2
         head = indent + code[: tokens[opening][2] + 1]
         if len(head) <= LINE_LENGTH:
             return _bracketed(indent, code, tokens, opening)
         # black puts a call whose opening line would be too long in parentheses of its own.
-        return _parenthesized(indent, code[: value[0][2]].rstrip(), code[value[0][2] :])
+        return _parenthesized(indent, code[: value[0][2]].rstrip(), code[value[0][2] :], atom=False)
     return None
 
 
-def _parenthesized(indent: str, assignment: str, value: str) -> list[str] | None:
+def _parenthesized(indent: str, assignment: str, value: str, *, atom: bool) -> list[str] | None:
     """``assignment (`` / the value, indented / ``)``: where that shortens the line, black
-    does so even when the value still does not fit (a call in it is split in turn)."""
+    does so even when the value still does not fit; a call (not an ``atom``, a string) that
+    does not is split in turn."""
     inner = indent + _INDENT + value
     # ``assignment`` ends in "=": the value moves from after it and a space to the indent.
     if len(assignment) + 1 <= len(_INDENT):
         return None
-    body = [inner] if len(inner) <= LINE_LENGTH or value[:1] in "\"'fr" else _split(inner)
+    body = [inner] if atom or len(inner) <= LINE_LENGTH else _split(inner)
     if body is None:
         return None
     return [f"{indent}{assignment} (", *body, f"{indent})"]
