@@ -57,8 +57,8 @@ _SCRATCH_ROOM = 1 << 30
 def _scratch_in_memory() -> None:
     """Temporary files (tmp_path, the run's cache, every subprocess's) in /dev/shm when TMPDIR
     is not set and the machine has room there. Many tests write small projects, caches and
-    outputs, and the compiler syncs what it writes to disk: on a VM's disk that is a third of
-    the run's wall time, waiting, and it varies with whatever else shares the disk."""
+    outputs, and the compiler syncs what it writes to disk: on a VM's disk that was about a
+    quarter of the run's wall time, waiting, and it varies with whatever else shares the disk."""
     memory = Path("/dev/shm")
     if "TMPDIR" in os.environ or not memory.is_dir() or not os.access(memory, os.W_OK | os.X_OK):
         return

@@ -219,41 +219,48 @@ def test_other_lines_are_left_to_black(line: str) -> None:
     assert laid_out(line + "\n") == line + "\n"
 
 
-def test_a_class_docstring_is_followed_by_a_blank_line() -> None:
-    written = lines(
-        "class FinanceCustomerGroups(TypedDict):",
-        '    """',
-        "    A CustomerGroups record.",
-        '    """',
-        "    dataAreaId: NotRequired[str | None]",
-    )
-    layout = lines(
-        "class FinanceCustomerGroups(TypedDict):",
-        '    """',
-        "    A CustomerGroups record.",
-        '    """',
-        "",
-        "    dataAreaId: NotRequired[str | None]",
-    )
-    assert record_type_laid_out(written) == layout
-    assert black.format_str(written, mode=MODE) == layout
+# (a record type as datamodel-code-generator writes it, black's layout of it).
+RECORD_TYPES = [
+    pytest.param(
+        lines(
+            "class FinanceCustomerGroups(TypedDict):",
+            '    """',
+            "    A CustomerGroups record.",
+            '    """',
+            "    dataAreaId: NotRequired[str | None]",
+        ),
+        lines(
+            "class FinanceCustomerGroups(TypedDict):",
+            '    """',
+            "    A CustomerGroups record.",
+            '    """',
+            "",
+            "    dataAreaId: NotRequired[str | None]",
+        ),
+        id="a-class-docstring-is-followed-by-a-blank-line",
+    ),
+    pytest.param(
+        lines(
+            "Payload = TypedDict('Payload', {",
+            "    'name': NotRequired[str | None],",
+            "    'parentaccountid@odata.bind': NotRequired[str | None],})",
+        ),
+        lines(
+            "Payload = TypedDict(",
+            '    "Payload",',
+            "    {",
+            '        "name": NotRequired[str | None],',
+            '        "parentaccountid@odata.bind": NotRequired[str | None],',
+            "    },",
+            ")",
+        ),
+        id="a-typed-dict-called-with-a-dict",
+    ),
+]
 
 
-def test_a_typed_dict_called_with_a_dict_is_laid_out_as_black_does() -> None:
-    written = lines(
-        "Payload = TypedDict('Payload', {",
-        "    'name': NotRequired[str | None],",
-        "    'parentaccountid@odata.bind': NotRequired[str | None],})",
-    )
-    layout = lines(
-        "Payload = TypedDict(",
-        '    "Payload",',
-        "    {",
-        '        "name": NotRequired[str | None],',
-        '        "parentaccountid@odata.bind": NotRequired[str | None],',
-        "    },",
-        ")",
-    )
+@pytest.mark.parametrize(("written", "layout"), RECORD_TYPES)
+def test_a_record_type_is_laid_out_as_black_lays_it_out(written: str, layout: str) -> None:
     assert record_type_laid_out(written) == layout
     assert black.format_str(written, mode=MODE) == layout
 

@@ -164,9 +164,10 @@ def _compared(predicate: Predicate) -> list[tuple[str, Any]]:
 def batch(target: Target, direction: Direction, rng: random.Random) -> list[dict[str, Any]]:
     """Records of the fields the query reads, each field there or not, valued at random among
     nulls, edge values, the value maps' keys in any case and strings that break naive
-    quoting, URLs and case folding; a quarter of them tame (see _tame). Drawn from a Random hypothesis seeds: a failure names the
-    seed, and a batch of hundreds of records costs a fraction of drawing each value through
-    hypothesis (which could not shrink a batch in reasonable time anyway)."""
+    quoting, URLs and case folding; a quarter of them tame (see _tame). Drawn from a Random
+    hypothesis seeds: a failure names the seed, and a batch of hundreds of records costs a
+    fraction of drawing each value through hypothesis (which could not shrink a batch in
+    reasonable time anyway)."""
     plan = target.plan
     kinds = target.kinds(direction)
     chosen = plan.to_dataverse if direction is Direction.TO_DATAVERSE else plan.to_finance
