@@ -28,6 +28,9 @@ from generator.diagnostics import Diagnostic, Diagnostics, Severity
 
 T = TypeVar("T")
 
+# The content cache's folder when set; .tablemap/cache otherwise.
+CACHE_VARIABLE = "TABLEMAP_CACHE_DIR"
+
 _TOOLS = ("black", "datamodel-code-generator", "jinja2", "pyyaml")
 _GENERATOR = Path(__file__).resolve().parent
 

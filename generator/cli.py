@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import messages
-from generator.cache import ContentCache
+from generator.cache import CACHE_VARIABLE, ContentCache
 from generator.diagnostics import Diagnostics, render
 from generator.output import Outcome, Output, check_outputs, write_outputs
 from generator.output_journal import SCRATCH
@@ -26,8 +26,6 @@ from generator.pipeline import PACKAGE, SPEC_SCHEMA, SQL, compile_cached
 from generator.source.project import Layout
 
 ISSUES_URL = "the tablemap issue tracker (see README.md, 'Reporting bugs')"
-# The content cache's folder when set; .tablemap/cache otherwise.
-CACHE_VARIABLE = "TABLEMAP_CACHE_DIR"
 
 
 def _parser(*, schema: bool = True) -> argparse.ArgumentParser:

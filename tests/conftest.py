@@ -10,14 +10,15 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from generator.cache import ContentCache
-from generator.cli import CACHE_VARIABLE
+from generator.cache import CACHE_VARIABLE, ContentCache
 from generator.parallel import JOBS_VARIABLE
-from generator.pipeline import Compilation, compile_project
-from generator.source.project import Layout
+
+if TYPE_CHECKING:
+    from generator.pipeline import Compilation
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "generated"))
@@ -90,6 +91,11 @@ def shipped(shipped_run: Path) -> Compilation:
     starts empty, so every output is computed (and stored, for ``shipped_cache``).
 
     Under xdist the first worker to ask compiles and the others load its pickle."""
+    # Imported here, not at the top: xdist's controller process reads this file too, and runs
+    # no test; the compiler's imports would only delay the start of its workers.
+    from generator.pipeline import compile_project
+    from generator.source.project import Layout
+
     with (shipped_run / "shipped.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         stored = shipped_run / "shipped.pickle"

@@ -10,8 +10,7 @@ import textwrap
 from pathlib import Path
 from types import ModuleType
 
-from generator.cache import ContentCache
-from generator.cli import CACHE_VARIABLE
+from generator.cache import CACHE_VARIABLE, ContentCache
 from generator.diagnostics import Diagnostic, Diagnostics, Severity, render
 from generator.pipeline import Compilation, compile_project
 from generator.source.project import Layout

@@ -182,7 +182,7 @@ def test_parquet_payloads_and_rejects_are_the_python_mappers(
 def test_payloads_keep_row_order_across_row_groups_read_in_parallel(tmp_path: Path) -> None:
     """The project's customers map checks OnHoldStatus against six values: an IN list DuckDB
     would rewrite into a join, whose output order is not the input's."""
-    count = 60_000
+    count = 12_000
     holds = ["No", "Invoice", "All", "Payment", "Requisition", "Never"]
     records = {
         "dataAreaId": ["usmf"] * count,

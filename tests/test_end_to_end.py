@@ -12,7 +12,7 @@ from pathlib import Path
 
 from test_golden import SHIPPED
 
-from generator.cli import CACHE_VARIABLE
+from generator.cache import CACHE_VARIABLE
 from generator.pipeline import PACKAGE, Compilation
 from generator.plan.model import Direction
 
