@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys; print(hash
 # The base revision `make breaking` compares the specs with.
 BASE ?= origin/main
 
-.PHONY: generate check breaking test lint typecheck pytest bench clean
+.PHONY: generate check breaking test lint typecheck pytest pytest-parallel pytest-spark bench clean
 
 # The stamp records that pip installed the lock, not that the venv still runs: when its
 # interpreter is gone (deleted, or a dangling link to a removed base Python), rebuild it.
@@ -38,9 +38,13 @@ breaking: $(STAMP)
 # Bytecode caches are kept even where the environment turns them off: otherwise every xdist
 # worker and every CLI run in a subprocess compiles each module again, and pytest rewrites
 # the asserts of every plugin's modules again (7 s of a 31 s run).
-pytest: export PYTHONDONTWRITEBYTECODE =
-pytest: $(STAMP)
+pytest: pytest-parallel pytest-spark
+
+pytest-parallel pytest-spark: export PYTHONDONTWRITEBYTECODE =
+pytest-parallel: $(STAMP)
 	$(PY) -m pytest -n auto --dist worksteal
+
+pytest-spark: $(STAMP)
 	$(PY) -m pytest -m spark
 
 typecheck: $(STAMP)
@@ -57,6 +61,7 @@ bench: $(STAMP)
 	$(PY) tests/benchmarks/bench_mappers.py
 	$(PY) tests/benchmarks/bench_schema_import.py
 	$(PY) tests/benchmarks/bench_bulk.py
+	$(PY) tests/benchmarks/bench_test_step.py
 
 clean:
 	rm -rf $(VENV) .tablemap .mypy_cache .pytest_cache .ruff_cache .hypothesis
