@@ -1,9 +1,11 @@
 """Shared test set-up: the generated package on sys.path, the golden-update flag, one content
-cache for the whole run, and the one uncached compilation of the shipped project."""
+cache for the whole run, the garbage collector's settings, and the one uncached compilation of
+the shipped project."""
 
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import pickle
 import shutil
@@ -49,6 +51,29 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ[CACHE_VARIABLE] = str(folder)
     os.environ[JOBS_VARIABLE] = "1"
     config.add_cleanup(lambda: shutil.rmtree(folder.parent, ignore_errors=True))
+
+
+# Young objects between two collections of the youngest generation, and collections of one
+# generation between two of the next (CPython's defaults: 700, 10, 10).
+_GC_THRESHOLDS = (5000, 20, 20)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What imports and collection made (modules, functions, the collected tests) lives until
+    the end of the run, yet every full collection walked all of it again: with the defaults,
+    the collector took about 2.5 of the test step's 27 CPU-seconds, three quarters of it in
+    full collections. Frozen, those objects are never walked again; rarer collections of the
+    young ones cost less too. Together: about 1 CPU-second."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*_GC_THRESHOLDS)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Unfrozen at the end, so the interpreter frees them as it exits: DuckDB's bindings report
+    every object of theirs still alive then as a leak."""
+    gc.unfreeze()
 
 
 # Room the run's temporary files take, with margin (about 80 MB; pytest keeps three runs').
