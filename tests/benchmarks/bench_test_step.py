@@ -27,6 +27,7 @@ def run_step() -> tuple[float, float]:
     """Wall seconds and CPU-seconds (every process of the step) of one run."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    # `make bench` runs this script: the inner make must not take the outer one's flags.
     subprocess.run(
         ["make", "--no-print-directory", "--silent", "pytest-parallel"],
         cwd=ROOT,
