@@ -67,6 +67,8 @@ def make_environment(folder: Path = TEMPLATES) -> jinja2.Environment:
 def _environment() -> jinja2.Environment:
     environment = make_environment()
     environment.filters.update(_FILTERS)
+    # Where the template lays a line out as black would, it measures against black's limit.
+    environment.globals["line_length"] = LINE_LENGTH
     return environment
 
 
