@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import black
 import pytest
-from black.mode import Mode, TargetVersion
 
 from generator.backends.python.layout import laid_out, record_type_laid_out
+from generator.backends.python.render import format_python
 from generator.cache import ContentCache
 
-MODE = Mode(line_length=100, target_versions={TargetVersion.PY311})
 S12 = " " * 12
 
 
@@ -211,7 +209,7 @@ def context(line: str) -> tuple[str, str]:
 def test_a_long_line_is_split_as_black_splits_it(line: str, layout: str) -> None:
     opening, closing = context(line)
     assert laid_out(line + "\n") == layout
-    assert black.format_str(f"{opening}{line}\n{closing}", mode=MODE) == opening + layout + closing
+    assert format_python(f"{opening}{line}\n{closing}", "line") == opening + layout + closing
 
 
 @pytest.mark.parametrize("line", KEPT)
@@ -262,7 +260,7 @@ RECORD_TYPES = [
 @pytest.mark.parametrize(("written", "layout"), RECORD_TYPES)
 def test_a_record_type_is_laid_out_as_black_lays_it_out(written: str, layout: str) -> None:
     assert record_type_laid_out(written) == layout
-    assert black.format_str(written, mode=MODE) == layout
+    assert format_python(written, "models.py") == layout
 
 
 def test_black_changed_nothing_it_formatted_in_a_cold_compile_of_specs(
