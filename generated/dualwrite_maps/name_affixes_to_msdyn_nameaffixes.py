@@ -18,7 +18,7 @@ FINANCE_ENTITY: Final = "NameAffixes"
 DATAVERSE_TABLE: Final = "msdyn_nameaffixes"
 SOURCE_FILTER: Final[str | None] = None
 REVERSE_SOURCE_FILTER: Final[str | None] = None
-DATAVERSE_QUERY: Final = "$select=msdyn_affix" ",msdyn_affixtype" ",msdyn_description"
+DATAVERSE_QUERY: Final = "$select=msdyn_affix,msdyn_affixtype,msdyn_description"
 
 _TYPE_TO_DATAVERSE: Final[dict[str, int]] = {
     "personalsuffix": 806380001,

@@ -31,7 +31,7 @@ DATAVERSE_TABLE: Final = "msdyn_paymentdays"
 SOURCE_FILTER: Final[str | None] = None
 REVERSE_SOURCE_FILTER: Final[str | None] = None
 DATAVERSE_QUERY: Final = (
-    "$select=msdyn_name" ",msdyn_description" "&$expand=msdyn_company($select=cdm_companycode)"
+    "$select=msdyn_name,msdyn_description&$expand=msdyn_company($select=cdm_companycode)"
 )
 
 _bind_company: Final = company_binder(TEMPLATE, "cdm_companies", "cdm_companycode")

@@ -14,7 +14,7 @@ FINANCE_ENTITY: Final = "LegacyParties"
 DATAVERSE_TABLE: Final = "msdyn_legacycontacts"
 SOURCE_FILTER: Final[str | None] = 'Kind == "Person"'
 REVERSE_SOURCE_FILTER: Final[str | None] = "msdyn_kind eq 1"
-DATAVERSE_QUERY: Final = "$select=msdyn_partynumber" ",msdyn_kind" "&$filter=msdyn_kind eq 1"
+DATAVERSE_QUERY: Final = "$select=msdyn_partynumber,msdyn_kind&$filter=msdyn_kind eq 1"
 
 _KIND_TO_DATAVERSE: Final[dict[tuple[str, object], Any]] = {
     typed_key("person"): 1,
