@@ -4,32 +4,48 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys; print(hashlib.sha256(open('requirements.lock','rb').read()).hexdigest()[:12])")
+# Two stamps: the compiler's own packages (the lock's lines marked `# compile`), which are all
+# `make generate` needs, and the whole lock (DuckDB, Spark, the HTTP and test tools) for the rest.
+SHA := $(PYTHON) -c "import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:12])"
+COMPILE_STAMP := $(VENV)/.compile-$(shell grep '\# compile' requirements.lock | $(SHA))
+STAMP := $(VENV)/.installed-$(shell $(SHA) < requirements.lock)
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
 # The base revision `make breaking` compares the specs with.
 BASE ?= origin/main
 
-.PHONY: generate check breaking test lint typecheck pytest pytest-parallel pytest-spark bench clean
+.PHONY: generate check breaking engines test lint typecheck pytest pytest-parallel pytest-spark bench clean
 
-# The stamp records that pip installed the lock, not that the venv still runs: when its
+# The stamps record that pip installed the lock, not that the venv still runs: when its
 # interpreter is gone (deleted, or a dangling link to a removed base Python), rebuild it.
 ifneq ($(shell test -x $(PY) && echo ok),ok)
-.PHONY: $(STAMP)
+.PHONY: $(COMPILE_STAMP) $(STAMP)
 endif
 
-$(STAMP): requirements.lock
+# A new set of compiler packages starts from an empty venv, so nothing stale is left in it.
+$(COMPILE_STAMP):
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --requirement requirements.lock
-	touch $(STAMP)
+	grep '\# compile' requirements.lock > $(VENV)/compile.lock
+	$(PIP) --requirement $(VENV)/compile.lock
+	touch $(COMPILE_STAMP)
 
-generate: $(STAMP)
+# The whole lock adds to the compiler's venv; it starts anew only when that one is stale.
+$(STAMP):
+	test -e $(COMPILE_STAMP) -a -x $(PY) || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(PIP) --requirement requirements.lock
+	touch $(STAMP) $(COMPILE_STAMP)
+
+# DuckDB, Spark and the HTTP client, for `python -m generator bulk` and `load` (make test runs it).
+engines: $(STAMP)
+
+generate: $(COMPILE_STAMP)
 	$(PY) -m generator generate
 
-check: $(STAMP)
+check: $(COMPILE_STAMP)
 	$(PY) -m generator generate --check
 
-breaking: $(STAMP)
+breaking: $(COMPILE_STAMP)
 	$(PY) -m generator diff $(BASE) --fail-on-breaking
 
 # Two steps: everything but Spark on every core, then the Spark tests in one process, which
