@@ -26,7 +26,7 @@ endif
 $(COMPILE_STAMP):
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	grep '\# compile' requirements.lock > $(VENV)/compile.lock
+	grep '# compile' requirements.lock > $(VENV)/compile.lock
 	$(PIP) --requirement $(VENV)/compile.lock
 	touch $(COMPILE_STAMP)
 

