@@ -39,7 +39,9 @@ def test_errors_render_with_source_line_and_caret(
     assert run(tmp_path, monkeypatch) == 1
     assert capsys.readouterr().err.splitlines()[:3] == [
         "specs/maps/customers_to_accounts.yaml:7:6: error[TM301]: unknown finance field "
-        "'CustomerAcount': Customers has no such column (did you mean 'CustomerAccount'?)",
+        "'CustomerAcount': Customers has no such column (did you mean 'CustomerAccount'?); if "
+        "your environment's Customers has it, add it to the schema: `python -m generator schema "
+        "import METADATA.xml Customers`",
         '      - [CustomerAcount, "=", accountnumber]',
         "         ^",
     ]

@@ -22,7 +22,8 @@ def errors_of(tmp_path: Path, files: dict[str, str]) -> list[str]:
         pytest.param(
             spec('- [CUSTOMERACOUNT, "=", accountnumber]\n'),
             f"{SPEC}:7:6: error[TM301]: unknown finance field 'CUSTOMERACOUNT': Customers has no such "
-            "column (did you mean 'CustomerAccount'?)",
+            "column (did you mean 'CustomerAccount'?); if your environment's Customers has it, add "
+            "it to the schema: `python -m generator schema import METADATA.xml Customers`",
             id="unknown-field",
         ),
         pytest.param(
@@ -161,9 +162,11 @@ def test_every_problem_of_a_run_is_reported(tmp_path: Path) -> None:
     files = spec('- [Nam, "=", name]\n- [Name, "=", nme]\n- [none, ">>", customertypecode, 9]\n')
     assert errors_of(tmp_path, files) == [
         f"{SPEC}:7:6: error[TM301]: unknown finance field 'Nam': Customers has no such column "
-        "(did you mean 'Name'?)",
+        "(did you mean 'Name'?); if your environment's Customers has it, add it to the schema: "
+        "`python -m generator schema import METADATA.xml Customers`",
         f"{SPEC}:8:17: error[TM301]: unknown dataverse field 'nme': accounts has no such column "
-        "(did you mean 'name'?)",
+        "(did you mean 'name'?); if your environment's accounts has it, add it to the schema: "
+        "`python -m generator schema import METADATA.xml accounts`",
         f"{SPEC}:9:36: error[TM323]: default 9 is not an option of 'customertypecode'; options: 1, 2, 3",
     ]
 

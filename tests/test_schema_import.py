@@ -122,6 +122,20 @@ def test_reimport_keeps_what_a_person_added(
     assert target.read_text() == (EXPECTED / "accounts_reimported.yaml").read_text()
 
 
+def test_reimporting_a_partial_schema_checks_it_against_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the shipped schemas say; from here on a column the specs add is an error that says
+    # to import again, since the import has seen every column the specs use.
+    target = tmp_path / "specs" / "entities" / "dataverse" / "accounts.yaml"
+    target.parent.mkdir(parents=True)
+    existing = (DATA / "existing_accounts.yaml").read_text()
+    target.write_text(existing.replace("properties:\n", "x-partial: true\nproperties:\n", 1))
+    result = run(tmp_path, monkeypatch, str(DATAVERSE_DOC), *OPTIONS[:2])
+    assert target.read_text() == (EXPECTED / "accounts_reimported.yaml").read_text()
+    assert "  * schema: x-key, x-alternate-keys, x-company, x-partial" in result.summary
+
+
 def test_default_names_and_columns_come_from_the_specs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,8 @@ each reported at its location; planning trusts the result and never reports.
 
 from __future__ import annotations
 
+import difflib
+
 from generator import messages
 from generator.bind.company_keys import CompanyKeyChecker
 from generator.bind.filters import BoundFilter, bind_filter
@@ -36,6 +38,8 @@ class _Resolver:
             spec, finance_schema, dataverse_schema, schemas_by_entity_set, diagnostics
         )
         self.failed = False
+        # Names a map uses that partial schemas do not list, by schema path.
+        self.unlisted: dict[str, tuple[EntitySchema, list[Name]]] = {}
 
     def error(self, location: Location, message: Message, **fields: object) -> None:
         self.failed = True
@@ -43,7 +47,10 @@ class _Resolver:
 
     # --- names -------------------------------------------------------------------------
 
-    def column(self, schema: EntitySchema | None, name: Name, what: str) -> Column | None:
+    def column(
+        self, schema: EntitySchema | None, name: Name, what: str, *, typed: bool = False
+    ) -> Column | None:
+        """The column ``name`` stands for; ``typed`` when an untyped stand-in can't serve."""
         if schema is None:
             return untyped_column(name.text)
         matches = schema.find(name.text)
@@ -58,6 +65,9 @@ class _Resolver:
                 path=schema.path,
                 spellings=", ".join(column.name for column in matches),
             )
+        elif schema.partial and not typed:
+            self.unlisted.setdefault(schema.path, (schema, []))[1].append(name)
+            return untyped_column(name.text)
         else:
             self.error(
                 name.location,
@@ -65,9 +75,25 @@ class _Resolver:
                 what=what,
                 name=name.text,
                 entity=schema.entity_set,
-                hint=suggestion(name.text, schema.column_names()),
+                hint=suggestion(name.text, schema.column_names()) + _completion(schema),
             )
         return None
+
+    def reaches_past(self, schema: EntitySchema | None) -> bool:
+        return schema is not None and schema.path in self.unlisted
+
+    def report_unlisted(self) -> None:
+        """One warning per partial schema a map reaches past, naming every column it lacks."""
+        for schema, names in self.unlisted.values():
+            columns = ", ".join(repr(name.text) + _near_miss(name.text, schema) for name in names)
+            self.diagnostics.report(
+                messages.SCHEMA_PARTIAL_UNLISTED,
+                names[0].location,
+                entity=schema.entity_set,
+                path=schema.path,
+                columns=columns,
+                command=_import_command(schema),
+            )
 
     def dataverse_field(self, name: Name) -> DataverseField | None:
         column_name, dot, key = name.text.partition(".")
@@ -85,7 +111,10 @@ class _Resolver:
                 table=self.spec.dataverse.name.text,
             )
             return None
-        column = self.column(self.dataverse_schema, Name(column_name, name.location), "lookup")
+        # An unlisted column of a partial schema declares no target: the lookup needs its schema.
+        column = self.column(
+            self.dataverse_schema, Name(column_name, name.location), "lookup", typed=True
+        )
         if column is None:
             return None
         if column.lookup is None:
@@ -118,7 +147,7 @@ class _Resolver:
                 messages.LOOKUP_KEY_UNKNOWN,
                 key=key,
                 target=target.entity_set,
-                hint=suggestion(key, target.column_names()),
+                hint=suggestion(key, target.column_names()) + _completion(target),
             )
             return None
         target_company = self.scope.target_company(target, matches[0].name, name.location)
@@ -314,6 +343,7 @@ class _Resolver:
                 self.failed = True
             else:
                 rows.append(row)
+        self.report_unlisted()
         self.written_once(rows)
         company = self.scope.company()
         if company is not None:
@@ -326,10 +356,12 @@ class _Resolver:
         )
         if self.failed or self.values.failed or self.scope.failed:
             return None
+        # A side that reaches past its partial schema is untyped, as one without a schema is:
+        # the schema's record types can't name the columns it lacks.
         return TableMap(
             self.spec,
-            self.finance_schema,
-            self.dataverse_schema,
+            None if self.reaches_past(self.finance_schema) else self.finance_schema,
+            None if self.reaches_past(self.dataverse_schema) else self.dataverse_schema,
             tuple(rows),
             source_filter,
             reverse_filter,
@@ -347,6 +379,25 @@ class _Resolver:
                 finance is not None and finance.casefold() == "dataareaid"
             ):
                 self.error(row.spec.location, messages.COMPANY_ROW)
+
+
+def _near_miss(name: str, schema: EntitySchema) -> str:
+    """A suggestion only for a likely typo: a partial schema's columns are no list of choices."""
+    listed = {column.name.casefold(): column.name for column in schema.columns}
+    close = difflib.get_close_matches(name.casefold(), list(listed), n=1, cutoff=0.85)
+    return f" (did you mean {listed[close[0]]!r}?)" if close else ""
+
+
+def _import_command(schema: EntitySchema) -> str:
+    return f"`python -m generator schema import METADATA.xml {schema.entity_set}`"
+
+
+def _completion(schema: EntitySchema) -> str:
+    """How to add a column the environment has but the schema lacks (the import writes it)."""
+    return (
+        f"; if your environment's {schema.entity_set} has it, add it to the schema: "
+        f"{_import_command(schema)}"
+    )
 
 
 def _dataverse_target(row: Row) -> str | None:

@@ -97,3 +97,11 @@ SCHEMA_COMPANY_NOT_LOOKUP = Message(
     "TM218", E, "x-company {name!r} must name a lookup column (type object with x-lookup)"
 )
 SCHEMA_BAD_FORMAT = Message("TM215", E, "unsupported format {format!r}; expected one of {expected}")
+SCHEMA_PARTIAL_UNLISTED = Message(
+    "TM219",
+    W,
+    "{entity} has columns its schema does not list (x-partial: true in {path}), and this map uses "
+    "{columns}: typed as JSON values and keyed as written; complete the schema from your "
+    "environment's $metadata: {command}",
+)
+SCHEMA_PARTIAL_NOT_BOOLEAN = Message("TM220", E, "'x-partial' must be true or false")

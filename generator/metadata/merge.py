@@ -34,7 +34,9 @@ _DECIDED = (
 # Keywords the metadata may be silent about: a person's value stays while the type does.
 _KEPT_IF_SILENT = ("maxLength", "minimum", "maximum", "enum", "x-enum-names")
 _DEFINITION_FACTS = ("type", "enum", "x-enum-values")
-_TOP_FACTS = ("x-key", "x-alternate-keys", "x-company")
+# x-partial is among them: what the import writes was checked against the environment, and a
+# column a spec adds later is an error whose message says to import again (README, schema import).
+_TOP_FACTS = ("x-key", "x-alternate-keys", "x-company", "x-partial")
 # The table company-specific tables point at: a lookup to it in an alternate key is x-company.
 COMPANY_TABLE = "cdm_companies"
 

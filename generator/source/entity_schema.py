@@ -5,6 +5,8 @@ Only the part of JSON Schema that describes flat OData records is understood:
 ``x-enum-values`` (F&O enum member -> integer) and ``x-enum-names`` (Dataverse option
 value -> label), local ``$ref`` to ``#/$defs/...``, and ``x-lookup`` for Dataverse
 lookup columns. Anything else in a property is documentation and is ignored.
+A schema with ``x-partial: true`` says it lists only some of the table's columns: binding
+types the others as JSON values instead of rejecting them.
 """
 
 from __future__ import annotations
@@ -131,6 +133,8 @@ class EntitySchema:
     alternate_keys: tuple[tuple[str, ...], ...] = ()
     # x-company: the lookup to cdm_companies that makes a Dataverse table company-specific.
     company: str | None = None
+    # x-partial: the table has columns the schema does not list (written from docs, not $metadata).
+    partial: bool = False
 
     def column(self, name: str) -> Column | None:
         """The column named exactly ``name``."""
@@ -231,7 +235,15 @@ class _SchemaReader:
             key,
             self.alternate_keys(root.get("x-alternate-keys"), names),
             self.company(root.get("x-company"), columns),
+            self.partial(root.get("x-partial")),
         )
+
+    def partial(self, node: Node | None) -> bool:
+        if node is None:
+            return False
+        if not isinstance(node, Scalar) or not isinstance(node.value, bool):
+            raise self.fail(node.location, messages.SCHEMA_PARTIAL_NOT_BOOLEAN)
+        return node.value
 
     def alternate_keys(self, node: Node | None, names: set[str]) -> tuple[tuple[str, ...], ...]:
         if node is None:
