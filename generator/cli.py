@@ -2,7 +2,7 @@
 
 Exit status: 0 success; 1 spec errors, a stale output under --check, or an output the
 environment would not let us write (read-only, full disk, a file in the way); 2 bad
-command-line use; 3 an internal error of the compiler; 130 interrupted; 141 the reader of
+command-line use (or, from ``__main__``, a Python without the packages); 3 an internal error of the compiler; 130 interrupted; 141 the reader of
 our output went away (``| head``).
 """
 

@@ -28,6 +28,20 @@ OUTPUT_JOURNAL_UNREADABLE = Message(
     "the record of an interrupted run is unreadable ({problem}); removed it, and this run "
     "rewrites every output that differs instead",
 )
+SETUP_COMPILER_MISSING = Message(
+    "TM510",
+    E,
+    "this Python lacks packages the compiler needs ({packages}); run `make generate`, which "
+    "creates .venv with them from requirements.lock, then `.venv/bin/python -m generator ...` "
+    "(or `pip install .` into a virtual environment)",
+)
+SETUP_ENGINES_MISSING = Message(
+    "TM511",
+    E,
+    "this Python lacks packages `bulk` needs ({packages}): run `make engines`, which adds "
+    "DuckDB, Spark and the rest of requirements.lock to .venv, then `.venv/bin/python -m "
+    "generator bulk ...` (or `pip install '.[bulk]'` into a virtual environment)",
+)
 PROJECT_NO_SPECS = Message("TM580", E, "no specs (*.yaml) found")
 PROJECT_DUPLICATE_MODULE = Message(
     "TM581", E, "produces module {module!r}, as {other} does: rename one of them"
