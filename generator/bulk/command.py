@@ -15,9 +15,11 @@ import pyarrow as pa
 
 from generator import messages
 from generator.backends.sql.dialects import DIALECTS
-from generator.backends.sql.inputs import read_fields
+from generator.backends.sql.inputs import filter_fields, read_fields
 from generator.backends.sql.parts import UnsupportedAssignment
 from generator.backends.sql.render import render_direction
+from generator.bulk.cells import DEFAULT_DATE_FORMAT
+from generator.bulk.columns import Columns
 from generator.bulk.companies import BadDirectory, companies_table, empty_table, load_directory
 from generator.bulk.records import fields_for
 from generator.bulk.run import BulkFailure, Job, execute
@@ -35,7 +37,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--input",
         required=True,
         type=Path,
-        help="JSON Lines (.jsonl), CSV with a header (.csv), or Parquet (a file or a folder)",
+        help="JSON Lines (.jsonl), CSV with a header (.csv), a data package (.zip), OData pages "
+        "(.json, or a folder of them), Parquet (a file or a folder) or a Delta table (a folder "
+        "with _delta_log)",
+    )
+    parser.add_argument(
+        "--date-format",
+        default=DEFAULT_DATE_FORMAT,
+        help="how CSV cells of date and date-time fields are written, as Python's strptime "
+        "reads them (ISO 8601 is always accepted); default: %(default)s, as Data management "
+        "exports them",
     )
     parser.add_argument("--output", required=True, type=Path, help="the output folder")
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
@@ -109,6 +120,10 @@ def prepare(
         )
     if diagnostics.errors or companies is None:
         return None
+    to_dataverse = direction is Direction.TO_DATAVERSE
+    schema = target.finance if to_dataverse else target.dataverse
+    read = read_fields(plan, direction)
+    direction_name = f"{plan.module} {arguments.direction}"
     return Job(
         template=plan.template,
         summary={
@@ -119,7 +134,12 @@ def prepare(
         },
         query=query,
         source=arguments.input,
-        fields=fields_for(read_fields(plan, direction), target.kinds(direction)),
+        fields=fields_for(read, schema),
+        columns=Columns(
+            [field.name for field in read], schema, filter_fields(plan, direction), direction_name
+        ),
+        date_format=arguments.date_format,
+        entity_set=plan.finance_entity if to_dataverse else plan.dataverse_table,
         companies=companies,
         output=arguments.output,
         engine=arguments.engine,

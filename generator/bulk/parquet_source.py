@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from generator.bulk.columns import Columns
 from generator.bulk.records import BadInput, Field
 from generator.source.entity_schema import Kind
 
@@ -47,9 +48,10 @@ def _ident(name: str) -> str:
 
 
 def create_source_view(
-    connection: duckdb.DuckDBPyConnection, path: Path, fields: list[Field]
+    connection: duckdb.DuckDBPyConnection, path: Path, fields: list[Field], columns: Columns
 ) -> int:
-    """Create the view ``source`` over the Parquet input; returns its number of rows."""
+    """Create the view ``source`` over the Parquet input; returns its number of rows. Columns
+    are named as the fields they feed (see columns.py)."""
     files = parquet_files(path)
     offsets: list[int] = []
     total = 0
@@ -62,20 +64,23 @@ def create_source_view(
         total += rows
     names = "[" + ", ".join(_literal(file.as_posix()) for file in files) + "]"
     scan = f"read_parquet({names}, filename = true, file_row_number = true, union_by_name = true)"
-    described = {
-        row[0]: str(row[1])
+    described = [
+        (str(row[0]), str(row[1]))
         for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
-    }
+        if row[0] not in ("filename", "file_row_number")  # the scan's own columns
+    ]
+    chosen = columns.header([name for name, _ in described])
+    columns.check()
     absent: list[str] = []
-    columns: list[str] = []
+    selected: list[str] = []
     for field in fields:
-        found = described.get(field.name)
-        if found is None:
+        if field.name not in chosen:
             absent.append(field.name)
-            columns.append(f"CAST(NULL AS {_declared(field)}) AS {_ident(field.name)}")
+            selected.append(f"CAST(NULL AS {_declared(field)}) AS {_ident(field.name)}")
             continue
+        name, found = described[chosen[field.name]]
         _check_type(files[0] if len(files) == 1 else path, field, found)
-        columns.append(f"CAST({_ident(field.name)} AS {_declared(field)}) AS {_ident(field.name)}")
+        selected.append(f"CAST({_ident(name)} AS {_declared(field)}) AS {_ident(field.name)}")
     offset = (
         "CASE filename "
         + " ".join(
@@ -87,7 +92,7 @@ def create_source_view(
     absent_list = "CAST([" + ", ".join(_literal(name) for name in absent) + "] AS VARCHAR[])"
     connection.execute(
         "CREATE OR REPLACE VIEW source AS SELECT "
-        + ", ".join([f"file_row_number + {offset} AS _row", f"{absent_list} AS _absent", *columns])
+        + ", ".join([f"file_row_number + {offset} AS _row", f"{absent_list} AS _absent", *selected])
         + f" FROM {scan}"
     )
     return total

@@ -1,22 +1,32 @@
-"""Typed input records: JSON Lines or CSV rows in, Arrow batches of the ``source`` relation out.
+"""Typed input records: records of any reader in, Arrow batches of the ``source`` relation out.
 
-Each value is checked against the entity schema's kind as it is read, so a bad file stops
-with its file, row and column named before anything is written. Batches stream: memory
-holds one batch, never the file.
+A reader (JSON Lines here; CSV, OData pages and data packages in their modules) yields each
+record with its keys already renamed to the fields read (see columns.py). Each value is
+checked against the entity schema's kind as it is read: one that does not fit is null in the
+batch and its row becomes an input reject (row, field, value, reason), which the run turns
+into a rejected row. Batches stream: memory holds one batch, never the file.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
 from generator.backends.sql.inputs import ReadField
-from generator.source.entity_schema import Kind
+from generator.bulk.cells import (
+    EXPECTED,
+    BadCell,
+    Unparsed,
+    checked_integer,
+    checked_number,
+    mismatch,
+)
+from generator.bulk.columns import BadColumns, Columns
+from generator.source.entity_schema import EntitySchema, Kind
 
 BATCH_ROWS = 50_000
 
@@ -26,14 +36,6 @@ _ARROW = {
     Kind.NUMBER: pa.float64(),
     Kind.BOOLEAN: pa.bool_(),
     Kind.ANY: pa.string(),
-}
-_EXPECTED = {
-    Kind.STRING: "a string",
-    Kind.INTEGER: "an integer",
-    Kind.NUMBER: "a number",
-    Kind.BOOLEAN: "a boolean",
-    Kind.ANY: "a string",
-    Kind.LOOKUP: "an expanded lookup (an object)",
 }
 
 
@@ -51,40 +53,58 @@ class Field:
     name: str
     kind: Kind
     nested_key: str | None  # an expanded lookup: the key read from it
+    format: str | None = None  # the schema's format: uuid, date or date-time
 
 
-def fields_for(read: list[ReadField], kinds: dict[str, Kind]) -> list[Field]:
-    return [
-        Field(
-            field.name,
-            Kind.LOOKUP if field.nested_key else kinds.get(field.name, Kind.ANY),
-            field.nested_key,
+def fields_for(read: list[ReadField], schema: EntitySchema | None) -> list[Field]:
+    columns = {column.name: column for column in schema.columns} if schema else {}
+    fields = []
+    for read_field in read:
+        column = columns.get(read_field.name)
+        kind = column.kind if column else Kind.ANY
+        fields.append(
+            Field(
+                read_field.name,
+                Kind.LOOKUP if read_field.nested_key else kind,
+                read_field.nested_key,
+                column.constraints.format if column else None,
+            )
         )
-        for field in read
-    ]
+    return fields
 
 
 def arrow_schema(fields: list[Field]) -> pa.Schema:
     columns = [pa.field("_row", pa.int64()), pa.field("_absent", pa.list_(pa.string()))]
-    for field in fields:
-        if field.nested_key is not None:
-            columns.append(pa.field(field.name, pa.struct([(field.nested_key, pa.string())])))
+    for item in fields:
+        if item.nested_key is not None:
+            columns.append(pa.field(item.name, pa.struct([(item.nested_key, pa.string())])))
         else:
-            columns.append(pa.field(field.name, _ARROW[field.kind]))
+            columns.append(pa.field(item.name, _ARROW[item.kind]))
     return pa.schema(columns)
 
 
-def _type_name(value: object) -> str:
-    if value is None:
-        return "null"
-    return {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-        list: "an array",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
+@dataclass(frozen=True)
+class InputReject:
+    row: int
+    field: str
+    value: str  # JSON text, as the outcomes' reject_value
+    reason: str
+
+
+@dataclass
+class Reading:
+    """What a read found besides its rows: its rejects, and the failure that stopped it."""
+
+    path: Path
+    fields: list[Field]
+    columns: Columns
+    date_format: str
+    rejects: list[InputReject] = field(default_factory=list)
+    failures: list[Exception] = field(default_factory=list)
+
+    def reject(self, row: int, name: str, value: object, problem: BadCell) -> None:
+        text = json.dumps(value, ensure_ascii=False)
+        self.rejects.append(InputReject(row, name, text, problem.reason))
 
 
 def _fits(kind: Kind, value: object) -> bool:
@@ -92,165 +112,150 @@ def _fits(kind: Kind, value: object) -> bool:
     return isinstance(value, str) if kind is Kind.ANY else kind.admits(value)
 
 
+def checked(item: Field, value: object) -> object:
+    """The value as the batch holds it, or BadCell."""
+    if value is None:
+        return None
+    if item.nested_key is None:
+        if not _fits(item.kind, value):
+            raise mismatch(item.kind)
+        if item.kind is Kind.INTEGER:
+            return checked_integer(value)  # type: ignore[arg-type]
+        if item.kind is Kind.NUMBER:
+            return checked_number(value)  # type: ignore[arg-type]
+        return value
+    if not isinstance(value, dict):
+        raise mismatch(Kind.LOOKUP)
+    inner = value.get(item.nested_key)
+    if inner is not None and not isinstance(inner, str):
+        raise BadCell(f"holds {item.nested_key!r} that is not {EXPECTED[Kind.STRING]}")
+    return {item.nested_key: inner}
+
+
 class _Batcher:
     """Collects checked rows into column lists and cuts them into Arrow batches."""
 
-    def __init__(self, path: Path, fields: list[Field], schema: pa.Schema) -> None:
-        self.path = path
-        self.fields = fields
+    def __init__(self, reading: Reading, schema: pa.Schema) -> None:
+        self.reading = reading
+        self.fields = reading.fields
         self.schema = schema
         self.columns: list[list[object]] = [[] for _ in schema]
 
     def add(self, row: int, record: dict[str, object]) -> None:
         absent: list[str] = []
         values: list[object] = [row, absent]
-        for field in self.fields:
-            if field.name not in record:
-                absent.append(field.name)
+        rejected = False
+        for item in self.fields:
+            if item.name not in record:
+                absent.append(item.name)
                 values.append(None)
                 continue
-            values.append(self.checked(row, field, record[field.name], absent))
+            value = record[item.name]
+            try:
+                if isinstance(value, Unparsed):
+                    raise BadCell(value.reason)
+                values.append(checked(item, value))
+            except BadCell as problem:
+                values.append(None)
+                if not rejected:  # the first bad field rejects the row, as the mapper raises
+                    shown = value.text if isinstance(value, Unparsed) else value
+                    self.reading.reject(row, item.name, shown, problem)
+                    rejected = True
+                continue
+            if isinstance(value, dict) and item.nested_key not in value:
+                absent.append(f"{item.name}/{item.nested_key}")
         for column, value in zip(self.columns, values, strict=True):
             column.append(value)
-
-    def checked(self, row: int, field: Field, value: object, absent: list[str]) -> object:
-        if value is None:
-            return None
-        if field.nested_key is None:
-            if not _fits(field.kind, value):
-                raise self.wrong(row, field.name, _EXPECTED[field.kind], value)
-            return float(value) if field.kind is Kind.NUMBER else value  # type: ignore[arg-type]
-        if not isinstance(value, dict):
-            raise self.wrong(row, field.name, _EXPECTED[Kind.LOOKUP], value)
-        if field.nested_key not in value:
-            absent.append(f"{field.name}/{field.nested_key}")
-            return {field.nested_key: None}
-        inner = value[field.nested_key]
-        if inner is not None and not isinstance(inner, str):
-            raise self.wrong(row, f"{field.name}/{field.nested_key}", "a string", inner)
-        return {field.nested_key: inner}
-
-    def wrong(self, row: int, column: str, expected: str, value: object) -> BadInput:
-        return BadInput(
-            self.path,
-            f"row {row}, column {column!r}: expected {expected}, " f"got {_type_name(value)}",
-        )
 
     def full(self) -> bool:
         return len(self.columns[0]) >= BATCH_ROWS
 
     def cut(self) -> pa.RecordBatch:
         arrays = [
-            self.array(column, field)
-            for column, field in zip(self.columns, self.schema, strict=True)
+            self.array(column, item) for column, item in zip(self.columns, self.schema, strict=True)
         ]
         self.columns = [[] for _ in self.schema]
         return pa.RecordBatch.from_arrays(arrays, schema=self.schema)
 
-    def array(self, column: list[object], field: pa.Field) -> pa.Array:
+    def array(self, column: list[object], item: pa.Field) -> pa.Array:
         try:
-            return pa.array(column, type=field.type)
+            return pa.array(column, type=item.type)
         except (UnicodeError, pa.ArrowException):
             # JSON can spell a lone surrogate ("\ud800"), which no UTF-8 engine can hold.
             rows = self.columns[0]
             for row, value in zip(rows, column, strict=True):
                 try:
-                    pa.array([value], type=field.type)
+                    pa.array([value], type=item.type)
                 except (UnicodeError, pa.ArrowException):
                     raise BadInput(
-                        self.path, f"row {row}, column {field.name!r}: not valid Unicode text"
+                        self.reading.path,
+                        f"row {row}, column {item.name!r}: not valid Unicode text",
                     ) from None
             raise
 
 
-def _batches(
-    path: Path,
-    fields: list[Field],
-    records: Iterator[tuple[int, object]],
-    on_rows: Callable[[int], None],
-    failures: list[BadInput],
-) -> Iterator[pa.RecordBatch]:
-    batcher = _Batcher(path, fields, arrow_schema(fields))
-    count = 0
+def guarded(reading: Reading, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """The batches, with a reading problem kept in ``reading.failures`` as it is raised: the
+    consumer (DuckDB) re-raises its own error type, and the reader's names file and row."""
     try:
-        for row, record in records:
-            if not isinstance(record, dict):
-                raise BadInput(path, f"row {row}: the record is not a JSON object")
-            batcher.add(row, record)
-            count += 1
-            if batcher.full():
-                on_rows(count)
-                yield batcher.cut()
-        on_rows(count)
-        yield batcher.cut()
-    except (BadInput, OSError, UnicodeDecodeError) as problem:
-        # The consumer (DuckDB) re-raises its own error type: keep the reader's for the message.
-        failure = problem if isinstance(problem, BadInput) else BadInput(path, f"{problem}")
-        failures.append(failure)
+        yield from batches
+    except (BadInput, BadColumns, OSError, UnicodeDecodeError) as problem:
+        failure: Exception = problem
+        if isinstance(problem, OSError | UnicodeDecodeError):
+            failure = BadInput(reading.path, f"{problem}")
+        reading.failures.append(failure)
         raise failure from None
 
 
-def _json_lines(path: Path) -> Iterator[tuple[int, object]]:
+def _batches(
+    reading: Reading,
+    records: Iterator[tuple[int, object]],
+    on_rows: Callable[[int], None],
+) -> Iterator[pa.RecordBatch]:
+    batcher = _Batcher(reading, arrow_schema(reading.fields))
+    count = 0
+    for row, record in records:
+        if not isinstance(record, dict):
+            raise BadInput(reading.path, f"row {row}: the record is not a JSON object")
+        batcher.add(row, record)
+        count += 1
+        if batcher.full():
+            on_rows(count)
+            yield batcher.cut()
+    if count:
+        reading.columns.check()
+    on_rows(count)
+    yield batcher.cut()
+
+
+def json_lines(reading: Reading) -> Iterator[tuple[int, object]]:
+    """Each line's record, its keys renamed to the fields read."""
+    path = reading.path
     row = 0
-    with path.open(encoding="utf-8") as lines:
+    with path.open(encoding="utf-8-sig") as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
-                yield row, json.loads(line.rstrip("\r\n"))
+                record = json.loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as problem:
                 raise BadInput(
                     path,
                     f"line {number} (row {row}): not JSON: {problem.msg} at column {problem.colno}",
                 ) from None
+            yield row, reading.columns.record(record) if isinstance(record, dict) else record
             row += 1
 
 
-def _csv_rows(path: Path, fields: list[Field]) -> Iterator[tuple[int, object]]:
-    kinds = {field.name: field.kind for field in fields}
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row, raw in enumerate(csv.DictReader(handle)):
-            record: dict[str, object] = {}
-            for name, text in raw.items():
-                if name is None or text is None:
-                    raise BadInput(path, f"row {row}: the row does not match the header")
-                record[name] = _csv_value(path, row, name, text, kinds.get(name, Kind.STRING))
-            yield row, record
-
-
-def _csv_value(path: Path, row: int, name: str, text: str, kind: Kind) -> object:
-    # An empty cell is null: CSV has no other spelling for it.
-    if text == "":
-        return None
-    try:
-        if kind is Kind.INTEGER:
-            return int(text)
-        if kind is Kind.NUMBER:
-            return float(text)
-    except ValueError:
-        raise BadInput(
-            path, f"row {row}, column {name!r}: expected {_EXPECTED[kind]}, got {text!r}"
-        ) from None
-    if kind is Kind.BOOLEAN:
-        if text.casefold() not in ("true", "false"):
-            raise BadInput(
-                path, f"row {row}, column {name!r}: expected true or false, got {text!r}"
-            )
-        return text.casefold() == "true"
-    return text
-
-
 def record_batches(
-    path: Path,
-    format: str,
-    fields: list[Field],
+    reading: Reading,
+    records: Iterator[tuple[int, object]],
     on_rows: Callable[[int], None],
-    failures: list[BadInput],
 ) -> pa.RecordBatchReader:
-    """A streaming reader of the ``source`` relation from a JSON Lines or CSV file.
+    """A streaming reader of the ``source`` relation from a reader's records.
 
-    A problem found while DuckDB pulls batches is appended to ``failures`` as well as raised.
+    A problem found while DuckDB pulls batches is appended to ``reading.failures`` as well as
+    raised.
     """
-    records = _json_lines(path) if format == "jsonl" else _csv_rows(path, fields)
-    batches = _batches(path, fields, records, on_rows, failures)
-    return pa.RecordBatchReader.from_batches(arrow_schema(fields), batches)
+    batches = guarded(reading, _batches(reading, records, on_rows))
+    return pa.RecordBatchReader.from_batches(arrow_schema(reading.fields), batches)

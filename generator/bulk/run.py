@@ -19,10 +19,12 @@ import pyarrow as pa
 
 from generator import messages
 from generator.bulk import engines
+from generator.bulk.columns import BadColumns, Columns
 from generator.bulk.outputs import StagedFolder, write_outputs
 from generator.bulk.parquet_source import create_source_view
 from generator.bulk.progress import Progress
-from generator.bulk.records import BadInput, Field, record_batches
+from generator.bulk.records import BadInput, Field, Reading
+from generator.bulk.sources import input_format, source_batches, with_input_rejects
 from generator.diagnostics import Location, Message
 
 MEMORY_LIMIT = "1GB"
@@ -35,6 +37,9 @@ class Job:
     query: str
     source: Path
     fields: list[Field]
+    columns: Columns
+    date_format: str
+    entity_set: str  # the source entity's, which finds its file in a data package
     companies: pa.Table
     output: Path
     engine: str
@@ -49,14 +54,6 @@ class BulkFailure(Exception):
         self.message = message
         self.location = location
         self.fields = fields
-
-
-def input_format(path: Path) -> str:
-    if path.is_dir() or path.suffix == ".parquet":
-        return "parquet"
-    if path.suffix == ".csv":
-        return "csv"
-    return "jsonl"
 
 
 def execute(job: Job) -> dict[str, object]:
@@ -87,6 +84,8 @@ def _failure(problem: BaseException, job: Job, kind: str) -> BulkFailure | None:
     if isinstance(problem, BadInput):
         location = Location(str(problem.path))
         return BulkFailure(messages.BULK_UNREADABLE, location, format=kind, problem=problem.detail)
+    if isinstance(problem, BadColumns):
+        return BulkFailure(problem.message, Location(str(job.source)), **problem.fields)
     if isinstance(problem, duckdb.Error):
         # DuckDB fails on what it reads (a damaged Parquet page) before anything of ours.
         return BulkFailure(
@@ -115,15 +114,15 @@ def _execute(
         connection.execute("SET disabled_optimizers = 'in_clause'")
         connection.register("companies_table", job.companies)
         connection.execute("CREATE VIEW companies AS SELECT * FROM companies_table")
-        failures: list[BadInput] = []
+        reading = Reading(job.source, job.fields, job.columns, job.date_format)
         if kind == "parquet":
-            total = create_source_view(connection, job.source, job.fields)
+            total = create_source_view(connection, job.source, job.fields, job.columns)
             watcher = _watch(connection, total, progress)
         else:
             # Stage the stream, which reads only once: the rows read are counted after the run,
             # and Spark reads its input from Parquet.
             staged = engines.sql_path(scratch / "source.parquet")
-            reader = record_batches(job.source, kind, job.fields, progress.rows, failures)
+            reader = source_batches(reading, kind, job.entity_set, progress.rows)
             connection.register("input_batches", reader)
             try:
                 connection.execute(
@@ -131,11 +130,13 @@ def _execute(
                 )
             except duckdb.Error:
                 # A reader's BadInput surfaces through DuckDB as its own error: report the reader's.
-                if failures:
-                    raise failures[0] from None
+                if reading.failures:
+                    raise reading.failures[0] from None
                 raise
             connection.execute(f"CREATE VIEW source AS SELECT * FROM read_parquet('{staged}')")
             watcher = None
+        unused = job.columns.unused()
+        summary = {**job.summary, "unused_columns": {"count": len(unused), "names": unused}}
         try:
             if job.engine == "spark":
                 outcomes = engines.run_spark(connection, job.query, scratch, job.master)
@@ -143,9 +144,8 @@ def _execute(
                 connection.execute("SET threads = 1")
             else:
                 outcomes = f"({job.query})"
-            return write_outputs(
-                connection, outcomes, folder, job.template, job.format, job.summary
-            )
+            outcomes = with_input_rejects(connection, outcomes, reading.rejects, job.columns)
+            return write_outputs(connection, outcomes, folder, job.template, job.format, summary)
         finally:
             if watcher is not None:
                 watcher.set()

@@ -120,3 +120,20 @@ BULK_NEEDS_COMPANIES = Message(
     "--companies FILE (the JSON of GET cdm_companies?$select=cdm_companyid,cdm_companycode)",
 )
 BULK_BAD_COMPANIES = Message("TM909", E, "can't use the company directory: {problem}")
+BULK_NO_COLUMNS = Message(
+    "TM920",
+    E,
+    "the input holds none of the columns {direction} reads: expected {expected}; the input "
+    "has {found}",
+)
+BULK_NO_FILTER_COLUMN = Message(
+    "TM921",
+    E,
+    "the input lacks {missing}, which the source filter of {direction} reads, so it would "
+    "filter out every row: expected {expected}; the input has {found}",
+)
+BULK_AMBIGUOUS_COLUMNS = Message(
+    "TM922",
+    E,
+    "input columns {names} all name the field {field!r}, none exactly: keep one",
+)

@@ -48,11 +48,17 @@ def read_fields(plan: ModulePlan, direction: Direction) -> list[ReadField]:
     if company_lookup and plan.company is not None:
         field = plan.company.finance_field
         found.setdefault(field, ReadField(field))
-    bound = plan.source_filter if direction is Direction.TO_DATAVERSE else plan.reverse_filter
-    if bound is not None:
-        for column in _filter_columns(bound.predicate):
-            found.setdefault(column, ReadField(column))
+    for column in filter_fields(plan, direction):
+        found.setdefault(column, ReadField(column))
     return list(found.values())
+
+
+def filter_fields(plan: ModulePlan, direction: Direction) -> list[str]:
+    """The fields the direction's source filter reads, in order, each once."""
+    bound = plan.source_filter if direction is Direction.TO_DATAVERSE else plan.reverse_filter
+    if bound is None:
+        return []
+    return list(dict.fromkeys(_filter_columns(bound.predicate)))
 
 
 def _filter_columns(predicate: Predicate) -> list[str]:
