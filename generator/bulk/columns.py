@@ -45,9 +45,11 @@ class Columns:
     ) -> None:
         self.fields = fields
         self.read = set(fields)
-        # Without a schema the fields read are the only names known.
-        self.schema = schema or EntitySchema(
-            "", "", "", "", "", tuple(untyped_column(name) for name in fields)
+        # Fields a schema does not list (no schema, or a partial one) are names known too.
+        listed = schema.columns if schema else ()
+        unlisted = [name for name in fields if not any(c.name == name for c in listed)]
+        self.schema = EntitySchema(
+            "", "", "", "", "", (*listed, *(untyped_column(name) for name in unlisted))
         )
         self.filter_fields = filter_fields
         self.direction = direction
