@@ -6,9 +6,12 @@ tests; the expected schemas sit in tests/metadata/expected.
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,11 @@ OPTIONS = (
     f"--options={DATA / 'account_picklists.json'}",
     f"--options={DATA / 'account_booleans.json'}",
     f"--options=account={DATA / 'account_states.json'}",
+)
+DOWNLOAD = (
+    'download it with a token: curl -fsS -H "Authorization: Bearer $TOKEN" <organization URL>'
+    "/data/$metadata (finance and operations) or <organization URL>/api/data/v9.2/$metadata "
+    "(Dataverse) -o metadata.xml"
 )
 SPEC = """\
 template: Customers to accounts
@@ -195,14 +203,18 @@ def test_a_mapped_column_the_metadata_lacks_is_an_error_at_the_spec(
         (b"", "error[TM802]: the file is empty, not a $metadata document"),
         (
             b"<html><body>Sign in</body></html>",
-            "error[TM805]: not an OData v4 CSDL document: the root element is <html>, not "
-            "<edmx:Edmx>; download <organization URL>/data/$metadata (finance and operations) or "
-            "<organization URL>/api/data/v9.2/$metadata (Dataverse)",
+            "error[TM828]: an HTML page, not $metadata: a sign-in or error page, which the "
+            f"service sends to a request without a valid token; {DOWNLOAD}",
         ),
         (
             b'{"error": {"code": "0x80072560"}}',
-            "error[TM803]: not well-formed XML at line 1, column 1 (not well-formed (invalid token)): "
-            "an HTML sign-in page or a JSON error is not $metadata; download it again",
+            "error[TM829]: a JSON error response, not $metadata: the service said '0x80072560'; "
+            f"fix what it says (an expired token, a wrong URL), then {DOWNLOAD}",
+        ),
+        (
+            b"Unauthorized",
+            "error[TM803]: not well-formed XML at line 1, column 1 (syntax error): not a "
+            "$metadata document; download it again",
         ),
         (
             FINANCE_DOC.read_bytes()[:2000],
@@ -224,7 +236,7 @@ def test_a_mapped_column_the_metadata_lacks_is_an_error_at_the_spec(
             "the document's schemas are Contoso.Sales",
         ),
     ],
-    ids=["empty", "html", "json", "truncated", "dtd", "other-service"],
+    ids=["empty", "html", "json", "text", "truncated", "dtd", "other-service"],
 )
 def test_a_document_that_is_not_usable_metadata(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, expected: str
@@ -237,6 +249,133 @@ def test_a_document_that_is_not_usable_metadata(
         "",
     )
     assert files(tmp_path) == {}
+
+
+# What a download that went wrong leaves, in the shapes the services send.
+SIGN_IN_PAGE = (
+    b"<!-- Copyright (C) Microsoft Corporation. All rights reserved. -->\r\n<!DOCTYPE html>\r\n"
+    b'<html dir="ltr" class="" lang="en">\r\n<head>\r\n    <title>Sign in to your account</title>'
+    b'\r\n    <meta http-equiv="Content-Type" content="text/html; charset=UTF-8">\r\n</head>'
+)
+REDIRECT_PAGE = (
+    b"<html><head><title>Object moved</title></head><body>\r\n<h2>Object moved to "
+    b'<a href="https://login.microsoftonline.com/common/oauth2/authorize">here</a>.</h2>\r\n'
+    b"</body></html>\r\n"
+)
+DATAVERSE_ERROR = (
+    b'{"error":{"code":"0x80040220","message":"Principal user (Id=3c1f..., type=8) is missing '
+    b'prvReadEntity privilege"}}'
+)
+FINANCE_ERROR = (
+    b'{"error":{"code":"","message":"An error has occurred.","innererror":{"message":'
+    b'"Unauthorized","type":"System.UnauthorizedAccessException","stacktrace":""}}}'
+)
+
+
+def _zip(name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (
+            SIGN_IN_PAGE,
+            "error[TM828]: an HTML page titled 'Sign in to your account', not $metadata: a "
+            "sign-in or error page, which the service sends to a request without a valid token; "
+            + DOWNLOAD,
+        ),
+        (
+            b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">'
+            b"<html><head><title>\n  Service\n  Unavailable </title></head></html>",
+            "error[TM828]: an HTML page titled 'Service Unavailable', not $metadata: a sign-in or "
+            f"error page, which the service sends to a request without a valid token; {DOWNLOAD}",
+        ),
+        (
+            gzip.compress(REDIRECT_PAGE),
+            "error[TM828]: an HTML page titled 'Object moved', not $metadata: a sign-in or error "
+            f"page, which the service sends to a request without a valid token; {DOWNLOAD}",
+        ),
+        (
+            DATAVERSE_ERROR,
+            "error[TM829]: a JSON error response, not $metadata: the service said '0x80040220: "
+            "Principal user (Id=3c1f..., type=8) is missing prvReadEntity privilege'; fix what it "
+            f"says (an expired token, a wrong URL), then {DOWNLOAD}",
+        ),
+        (
+            b"\xef\xbb\xbf" + FINANCE_ERROR,
+            "error[TM829]: a JSON error response, not $metadata: the service said 'An error has "
+            f"occurred.'; fix what it says (an expired token, a wrong URL), then {DOWNLOAD}",
+        ),
+        (
+            b'{"@odata.context": "https://contoso.crm.dynamics.com/api/data/v9.2/$metadata", '
+            b'"value": []}',
+            f"error[TM830]: a JSON document, not $metadata, which is XML: {DOWNLOAD}, with no "
+            "Accept header",
+        ),
+        (
+            _zip("finance_metadata.xml", FINANCE_DOC.read_bytes()),
+            "error[TM827]: a zip archive, not a $metadata document: extract the document from it "
+            "(finance_metadata.xml) and import that",
+        ),
+        (
+            gzip.compress(FINANCE_DOC.read_bytes())[:600],
+            "error[TM832]: the file is gzip-compressed but damaged (Compressed file ended before "
+            "the end-of-stream marker was reached): it was cut short or changed; download it "
+            "again",
+        ),
+        (
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\xff",
+            "error[TM832]: the file is gzip-compressed but damaged (Error -3 while decompressing "
+            "data: invalid block type): it was cut short or changed; download it again",
+        ),
+        (
+            b"%PDF-1.7\n\x25\xe2\xe3\xcf\xd3\n1 0 obj\x00",
+            "error[TM831]: a binary file, not $metadata (its first bytes are 25 50 44 46 2d 31 2e "
+            "37); download it again",
+        ),
+        (b" \r\n\t\n", "error[TM802]: the file is empty, not a $metadata document"),
+        (gzip.compress(b""), "error[TM802]: the file is empty, not a $metadata document"),
+    ],
+    ids=[
+        "sign-in-page",
+        "xhtml",
+        "gzip-redirect-page",
+        "dataverse-error",
+        "finance-error",
+        "json",
+        "zip",
+        "cut-gzip",
+        "bad-gzip",
+        "binary",
+        "blank",
+        "empty-gzip",
+    ],
+)
+def test_a_download_that_went_wrong_is_named_for_what_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, expected: str
+) -> None:
+    (tmp_path / "metadata.xml").write_bytes(content)
+    result = run(tmp_path, monkeypatch, "metadata.xml", "CustomersV3")
+    assert (result.status, headlines(result), files(tmp_path)) == (
+        1,
+        [f"metadata.xml: {expected}"],
+        {},
+    )
+
+
+def test_a_gzip_compressed_document_is_read_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What `curl --compressed -o` can leave when the server ignores it, or a saved .gz.
+    (tmp_path / "metadata.xml.gz").write_bytes(gzip.compress(FINANCE_DOC.read_bytes()))
+    result = run(tmp_path, monkeypatch, "metadata.xml.gz", "CustomersV3", "CustomerGroups")
+    assert headlines(result) == []
+    for name in ("CustomersV3", "CustomerGroups"):
+        assert schema(tmp_path, "finance", name) == (EXPECTED / f"{name}.yaml").read_text()
 
 
 def test_a_missing_entity_names_it_with_a_suggestion_and_writes_nothing(

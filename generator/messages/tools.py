@@ -13,8 +13,8 @@ METADATA_EMPTY = Message("TM802", E, "the file is empty, not a $metadata documen
 METADATA_NOT_XML = Message(
     "TM803",
     E,
-    "not well-formed XML at line {line}, column {column} ({problem}): an HTML sign-in page or "
-    "a JSON error is not $metadata; download it again",
+    "not well-formed XML at line {line}, column {column} ({problem}): not a $metadata "
+    "document; download it again",
 )
 METADATA_TRUNCATED = Message(
     "TM804",
@@ -72,6 +72,45 @@ SCHEMA_IMPORT_EXISTING = Message(
 )
 SCHEMA_IMPORT_WRITE = Message(
     "TM815", E, "can't write the schema: {problem}; no schema was changed"
+)
+_DOWNLOAD = (
+    'download it with a token: curl -fsS -H "Authorization: Bearer $TOKEN" '
+    "<organization URL>/data/$metadata (finance and operations) or "
+    "<organization URL>/api/data/v9.2/$metadata (Dataverse) -o metadata.xml"
+)
+METADATA_ZIP = Message(
+    "TM827",
+    E,
+    "a zip archive, not a $metadata document: extract the document from it ({members}) and "
+    "import that",
+)
+METADATA_HTML = Message(
+    "TM828",
+    E,
+    "an HTML page{title}, not $metadata: a sign-in or error page, which the service sends to a "
+    "request without a valid token; " + _DOWNLOAD,
+)
+METADATA_JSON_ERROR = Message(
+    "TM829",
+    E,
+    "a JSON error response, not $metadata: the service said {error}; fix what it says (an "
+    "expired token, a wrong URL), then " + _DOWNLOAD,
+)
+METADATA_JSON = Message(
+    "TM830",
+    E,
+    "a JSON document, not $metadata, which is XML: " + _DOWNLOAD + ", with no Accept header",
+)
+METADATA_BINARY = Message(
+    "TM831",
+    E,
+    "a binary file, not $metadata (its first bytes are {start}); download it again",
+)
+METADATA_BAD_GZIP = Message(
+    "TM832",
+    E,
+    "the file is gzip-compressed but damaged ({problem}): it was cut short or changed; "
+    "download it again",
 )
 OPTIONS_UNREADABLE = Message("TM820", E, "can't read the option-set file: {problem}")
 OPTIONS_NOT_ATTRIBUTE_METADATA = Message(

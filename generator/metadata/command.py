@@ -19,11 +19,11 @@ from pathlib import Path
 
 from generator import messages
 from generator.diagnostics import Diagnostics, Location, Message, suggestion
-from generator.metadata.csdl import MetadataError, read_metadata
+from generator.metadata.csdl import read_metadata
 from generator.metadata.existing import read_existing
 from generator.metadata.facts import build_entity
 from generator.metadata.merge import Changes, merge
-from generator.metadata.model import Dialect, Metadata
+from generator.metadata.model import Dialect, Metadata, MetadataError
 from generator.metadata.options import OptionSet, read_options
 from generator.metadata.usage import SpecUsage, spec_usage
 from generator.metadata.writer import render
@@ -38,6 +38,13 @@ _METADATA_MESSAGES = {
     "unknown_dialect": messages.METADATA_UNKNOWN_DIALECT,
     "malformed": messages.METADATA_MALFORMED,
     "undefined_type": messages.METADATA_UNDEFINED_TYPE,
+    "empty": messages.METADATA_EMPTY,
+    "zip": messages.METADATA_ZIP,
+    "html": messages.METADATA_HTML,
+    "json_error": messages.METADATA_JSON_ERROR,
+    "json": messages.METADATA_JSON,
+    "binary": messages.METADATA_BINARY,
+    "bad_gzip": messages.METADATA_BAD_GZIP,
 }
 
 

@@ -1,6 +1,7 @@
 """The CSDL reader: a $metadata document (OData v4 ``edmx:Edmx``) in, the wanted entity types out.
 
-Real documents run to well over 100 MB, so the document is streamed with defusedxml's
+Real documents run to well over 100 MB, so the document is streamed (and decompressed on the
+way when it is gzip-compressed) with defusedxml's
 iterparse (no DTD, no entity expansion, no external references) and every element is cleared
 once read: only the subtrees of wanted entity types and of enum types (a few members each)
 are kept until their end tag. Entity sets come last in both services' documents, so the
@@ -25,10 +26,12 @@ from generator.metadata.model import (
     EntityType,
     EnumType,
     Metadata,
+    MetadataError,
     Navigation,
     Number,
     Property,
 )
+from generator.metadata.sniff import check_document, open_document
 
 _EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 _EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
@@ -57,15 +60,6 @@ _ALTERNATE_KEYS = "OData.Community.Keys.V1.AlternateKeys"
 # no element found, an unclosed token, a partial character.
 _TRUNCATED = {3, 5, 6}
 Qualify = Callable[[str], str]
-
-
-class MetadataError(Exception):
-    """The document can't be read; ``kind`` picks the message, ``fields`` fill it."""
-
-    def __init__(self, kind: str, **fields: object) -> None:
-        super().__init__(kind)
-        self.kind = kind
-        self.fields = fields
 
 
 @dataclass
@@ -136,7 +130,8 @@ def _singular_guesses(names: Collection[str]) -> set[str]:
 def _scan(path: Path, scan: _Scan) -> None:
     """One pass: entity sets, enums (first pass only) and the entity types ``scan`` keeps."""
     try:
-        _walk(safe_xml.iterparse(str(path), events=("start", "end"), forbid_dtd=True), scan)
+        with open_document(path) as stream:
+            _walk(safe_xml.iterparse(stream, events=("start", "end"), forbid_dtd=True), scan)
     except ParseError as problem:
         line, column = problem.position
         if problem.code in _TRUNCATED:
@@ -194,6 +189,7 @@ def _walk(events: Iterator[tuple[str, Element]], scan: _Scan) -> None:
 def read_metadata(path: Path, display: str, wanted: Mapping[Dialect, Collection[str]]) -> Metadata:
     """The document's entity sets, its enums and the entity types of the wanted entity sets
     (with their base types). Raises MetadataError when the document can't be used."""
+    check_document(path)
     scan = _Scan(wanted)
     _scan(path, scan)
     assert scan.dialect is not None

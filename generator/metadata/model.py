@@ -30,6 +30,15 @@ _NAMESPACES = {
 Number = int | float
 
 
+class MetadataError(Exception):
+    """The document can't be read; ``kind`` picks the message, ``fields`` fill it."""
+
+    def __init__(self, kind: str, **fields: object) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.fields = fields
+
+
 @dataclass(frozen=True)
 class Property:
     """A structural property; ``type`` is namespace-qualified with aliases resolved."""
