@@ -32,6 +32,7 @@ TOKEN = "test-token"
 BatchRequest = tuple[str, str, dict[str, object] | None]
 AUTHORIZED = {"Authorization": f"Bearer {TOKEN}"}
 API = "/api/data/v9.2/"
+GUID_1 = "00000000-0000-0000-0000-000000000001"
 
 
 @pytest.fixture
@@ -201,7 +202,6 @@ def test_validation_errors_carry_the_service_code(
 ) -> None:
     too_long = client.patch(account(fake, "US-001"), json={"telephone1": "9" * 51})
     wrong_type = client.patch(account(fake, "US-001"), json={"creditlimit": "lots"})
-    unknown = client.patch(account(fake, "US-001"), json={"name": "Contoso"})
     assert error_of(too_long) == (
         400,
         "0x80044331",
@@ -213,8 +213,31 @@ def test_validation_errors_carry_the_service_code(
         "0x0",
         "Cannot convert the literal 'lots' to the expected type 'Edm.Decimal'.",
     )
-    assert error_of(unknown)[2].startswith(
-        "The property 'name' does not exist on type 'Microsoft.Dynamics.CRM.account'."
+
+
+def test_a_partial_schema_takes_unlisted_columns_a_complete_one_refuses_them(
+    tmp_path: Path, fake: FakeDataverse, client: httpx.Client
+) -> None:
+    assert client.patch(account(fake, "US-001"), json={"name": "Contoso"}).status_code == 204
+    assert fake.rows("accounts")[0]["name"] == "Contoso"  # the shipped schemas are x-partial
+    unlisted_lookup = client.patch(account(fake, "US-001"), json={"_parentaccountid_value": None})
+    assert error_of(unlisted_lookup)[:2] == (400, "0x0")
+    for schema in SCHEMAS.glob("*.yaml"):
+        text = schema.read_text(encoding="utf-8").replace("x-partial: true\n", "")
+        (tmp_path / schema.name).write_text(text, encoding="utf-8")
+    with FakeDataverse(tmp_path, TOKEN) as complete, httpx.Client(headers=AUTHORIZED) as http:
+        unknown = http.patch(complete.url + API + f"accounts({GUID_1})", json={"name": "Contoso"})
+        wrong = http.get(complete.url + API + "accounts?$select=Name")
+    assert error_of(unknown) == (
+        400,
+        "0x0",
+        "The property 'name' does not exist on type 'Microsoft.Dynamics.CRM.account'. Make sure to"
+        " only use property names that are defined by the type or mark the type as open type.",
+    )
+    assert error_of(wrong) == (
+        400,
+        "0x0",
+        "Could not find a property named 'Name' on type 'Microsoft.Dynamics.CRM.account'.",
     )
 
 
@@ -252,12 +275,6 @@ def test_lookups_by_key_and_by_filter(fake: FakeDataverse, client: httpx.Client)
         "cdm_companies?$select=cdm_companyid,cdm_companycode&$filter=cdm_companycode eq 'demf'"
     )
     assert [row["cdm_companyid"] for row in companies.json()["value"]] == [company(fake, "DEMF")]
-    wrong = client.get("accounts?$select=Name")
-    assert error_of(wrong) == (
-        400,
-        "0x0",
-        "Could not find a property named 'Name' on type 'Microsoft.Dynamics.CRM.account'.",
-    )
 
 
 def test_upsert_multiple_on_a_table_that_supports_it(

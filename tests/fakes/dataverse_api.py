@@ -157,6 +157,8 @@ class WebApi:
                 changes[name] = value.lower()
             elif name in table.columns:
                 changes[name] = check_value(table, name, value)
+            elif table.partial and not name.startswith("_"):
+                changes[name] = value
             else:
                 raise ServiceError(
                     400,
@@ -267,7 +269,7 @@ class WebApi:
         selected = [name for name in parse_qs(query).get("$select", [""])[0].split(",") if name]
         known = {table.primary_key, *table.columns, *(f"_{c}_value" for c in table.lookups)}
         for name in selected:
-            if name not in known:
+            if name not in known and not (table.partial and not name.startswith("_")):
                 raise ServiceError(
                     400,
                     "0x0",

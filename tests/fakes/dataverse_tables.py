@@ -42,6 +42,9 @@ class Table:
     lookups: dict[str, Lookup]  # by column
     navigations: dict[str, Lookup]  # by navigation property
     company: str | None
+    # `x-partial: true`: the schema lists only some columns, so an unlisted one is the
+    # environment's, taken as sent (a lookup still has to be listed to be bound).
+    partial: bool = False
 
     @property
     def type_name(self) -> str:
@@ -80,6 +83,7 @@ def _load_tables(folder: Path) -> tuple[tuple[str, Table], ...]:
             lookups=lookups,
             navigations={lookup.navigation: lookup for lookup in lookups.values()},
             company=schema.get("x-company"),
+            partial=schema.get("x-partial") is True,
         )
         tables[table.entity_set] = table
     return tuple(tables.items())
