@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator generate|diff|import``.
+"""Command line: ``python -m generator generate|diff|import|schema|bulk|load``.
 
 Exit status: 0 success; 1 spec errors, a stale output under --check, or an output the
 environment would not let us write (read-only, full disk, a file in the way); 2 bad
@@ -102,6 +102,10 @@ def _parser(*, schema: bool = True) -> argparse.ArgumentParser:
     # `main` hands everything after "bulk" to its own parser: it pulls in DuckDB and pyarrow,
     # which no other command needs.
     bulk.add_argument("arguments", nargs=argparse.REMAINDER, help="see `bulk --help`")
+    load = commands.add_parser(
+        "load", help="upsert bulk output folders into Dataverse, resumably (initial load)"
+    )
+    load.add_argument("arguments", nargs=argparse.REMAINDER, help="see `load --help`")
     return parser
 
 
@@ -241,20 +245,33 @@ def bulk(arguments: argparse.Namespace) -> int:
     return run(parser.parse_args(arguments.arguments))
 
 
+def load(arguments: argparse.Namespace) -> int:
+    """``load``: exit 0, 1 when some rows failed, 2 for bad use or an unreachable service."""
+    from generator.load.command import add_arguments, run
+
+    parser = argparse.ArgumentParser(
+        prog="python -m generator load",
+        description="Upsert the payloads of bulk output folders into Dataverse.",
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(arguments.arguments))
+
+
 COMMANDS = {
     "generate": generate,
     "diff": diff,
     "import": import_reference,
     "schema": schema,
     "bulk": bulk,
+    "load": load,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # bulk parses its own arguments (argparse's REMAINDER would not take a leading --help).
-    if argv[:1] == ["bulk"]:
-        arguments = argparse.Namespace(command="bulk", arguments=argv[1:])
+    if argv[:1] in (["bulk"], ["load"]):
+        arguments = argparse.Namespace(command=argv[0], arguments=argv[1:])
     else:
         # A line that names another command parses the same without the schema command.
         schema = argv[:1] not in (["generate"], ["diff"], ["import"])
