@@ -198,7 +198,7 @@ def _finish(
             )
             return 2
         failed = failed or bool(summary["failed"])
-        if not quiet:
+        if not quiet and not status:
             where = (
                 f" (see {state.step.folder.journal / 'failed.jsonl'})" if summary["failed"] else ""
             )

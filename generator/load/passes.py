@@ -215,21 +215,10 @@ class Run:
                 todo.append(item)
                 continue
             bind, target, where = problem
-            message = messages.LOAD_TARGET_FAILED.format(
-                lookup=bind.removesuffix(BIND), target=target, where=where
-            )
-            self._fail(
-                state,
-                [
-                    Failure(
-                        item.row,
-                        item.address,
-                        DEPENDENCY,
-                        messages.LOAD_TARGET_FAILED.code,
-                        message,
-                    )
-                ],
-            )
+            unbound = messages.LOAD_BIND_TARGET_FAILED
+            message = unbound.format(lookup=bind.removesuffix(BIND), target=target, where=where)
+            failure = Failure(item.row, item.address, DEPENDENCY, unbound.code, message)
+            self._fail(state, [failure], record_target=False)
         if not todo:
             return
         self.progress.second_pass(len(todo))

@@ -23,7 +23,7 @@ from generator.load.batch import (
     encode_batch,
     parse_error,
 )
-from generator.load.transport import ATTEMPTS, BACKOFF, GaveUp, Transport
+from generator.load.transport import ATTEMPTS, GaveUp, Transport
 
 API = "/api/data/v9.2/"
 # "The 'UpsertMultiple' method does not support entities of type ...": the table lacks it.
@@ -180,7 +180,7 @@ class Sender:
                     raise GaveUp(f"{len(again)} parts answered 429 or 5xx, {attempts} times")
                 with self.transport.counters.lock:
                     self.transport.counters.retries += 1
-                time.sleep(max(wait, BACKOFF * 2 ** (attempts - 1)))
+                time.sleep(max(wait, self.transport.retry_delay(attempts)))
             pending = again
         return outcome
 

@@ -78,9 +78,18 @@ class Transport:
 
     @property
     def parallel(self) -> int:
-        """Requests to keep in flight: the limit asked for, lowered to the service's hint."""
+        """Requests to keep in flight: the limit asked for, lowered to the service's hint.
+
+        One until the first answer, which carries the hint (Microsoft: ramp up gradually).
+        """
+        if not self._answered:
+            return 1
         hint = self.dop_hint
         return max(1, min(self.max_parallel, hint if hint else self.max_parallel, LIMIT))
+
+    def retry_delay(self, failures: int) -> float:
+        """Exponential backoff with jitter, so senders that failed together spread out."""
+        return min(BACKOFF * 2 ** (failures - 1), BACKOFF_CAP) * random.uniform(0.5, 1.0)
 
     def send(
         self, method: str, path: str, content: bytes | None, headers: dict[str, str]
@@ -138,10 +147,11 @@ class Transport:
         with self.counters.lock:
             self.counters.throttled += 1
             self.counters.retries += 1
-            resume = time.monotonic() + wait
+            now = time.monotonic()
+            resume = now + wait
             # Every sender waits until the latest time the service named.
             if resume > self._resume_at:
-                self.counters.throttle_seconds += resume - max(self._resume_at, time.monotonic())
+                self.counters.throttle_seconds += resume - max(self._resume_at, now)
                 self._resume_at = resume
 
     def _backoff(self, failures: int, kind: str, detail: str, after: float | None = None) -> int:
@@ -150,8 +160,7 @@ class Transport:
         if failures >= ATTEMPTS:
             raise GaveUp(f"{detail}, {failures} times")
         self._count("retries")
-        delay = min(BACKOFF * 2 ** (failures - 1), BACKOFF_CAP)
-        time.sleep(after if after is not None else delay * random.uniform(0.5, 1.0))
+        time.sleep(after if after is not None else self.retry_delay(failures))
         return failures
 
     def _note_hint(self, response: httpx.Response) -> None:
@@ -177,13 +186,16 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 def _describe(problem: Exception) -> str:
     """The kind of network failure, in words that hold no request data."""
-    cause = problem.__cause__ or problem.__context__
-    reason = getattr(cause, "strerror", None) or type(problem).__name__
-    return str(reason)
+    cause: BaseException | None = problem
+    while cause is not None:
+        if isinstance(cause, OSError) and cause.strerror:
+            return cause.strerror
+        cause = cause.__cause__ or cause.__context__
+    return type(problem).__name__
 
 
 def _error_text(response: httpx.Response) -> str:
     from generator.load.batch import parse_error
 
     code, message = parse_error(response.content)
-    return f"{code} {message}".strip() or f"HTTP {response.status_code}"
+    return f"{code} {message}".strip()

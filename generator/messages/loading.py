@@ -1,6 +1,6 @@
 """Loading: messages of TM95x-TM97x (``python -m generator load``).
 
-TM959-TM961 are also the ``code`` of a row in ``FOLDER/load/failed.jsonl`` that failed
+TM959-TM961 and TM966 are also the ``code`` of a row in ``FOLDER/load/failed.jsonl`` that failed
 here rather than at the service.
 """
 
@@ -66,5 +66,11 @@ LOAD_BAD_JOURNAL = Message(
     "TM964",
     E,
     "the journal is damaged before its last line ({problem}): remove {path} to start over",
+)
+LOAD_BIND_TARGET_FAILED = Message(
+    "TM966",
+    E,
+    "upserted without its lookup {lookup}: it points at {target}, which failed in this run "
+    "({where})",
 )
 LOAD_BAD_RESPONSE = Message("TM965", E, "the service's answer can't be read: {problem}")
