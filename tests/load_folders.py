@@ -38,7 +38,9 @@ def write_folder(
         for row, record in enumerate(records):
             address = generated.dataverse_key(record, companies, references)
             for column in key_lookups:
-                address = address.replace(f"_{column}_value={PLACEHOLDER}", f"_{column}_value=@{column}")
+                address = address.replace(
+                    f"_{column}_value={PLACEHOLDER}", f"_{column}_value=@{column}"
+                )
             payload = generated.finance_to_dataverse(record, companies)
             lines.write(json.dumps({"row": row, "address": address, "payload": payload}) + "\n")
     summary = {

@@ -25,8 +25,8 @@ import pytest
 from generator.cli import main
 from generator.load import transport
 from generator.load.journal import Journal
-from load_folders import write_folder
 from tests.fakes.dataverse import FakeDataverse, Faults, RequestRecord
+from tests.load_folders import write_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "specs" / "entities" / "dataverse"
@@ -233,9 +233,9 @@ def sent_rows(log: list[RequestRecord]) -> list[tuple[str, str]]:
     """
     sent: list[tuple[str, str]] = []
     for record in log:
-        if record.path.endswith("Microsoft.Dynamics.CRM.UpsertMultiple"):
-            if record.status is not None and record.status < 300:
-                sent += [(t["@odata.id"], "upsert") for t in json.loads(record.body)["Targets"]]
+        upsert_multiple = record.path.endswith("Microsoft.Dynamics.CRM.UpsertMultiple")
+        if upsert_multiple and record.status is not None and record.status < 300:
+            sent += [(t["@odata.id"], "upsert") for t in json.loads(record.body)["Targets"]]
         for part in record.parts:
             address = part.path.split("/api/data/v9.2/", 1)[-1]
             binds_only = all(name.endswith("@odata.bind") for name in json.loads(part.body))
@@ -534,7 +534,9 @@ def test_folders_that_are_not_bulk_output_are_refused_before_anything_is_sent(
     empty.mkdir()
     other = write_folder(tmp_path / "other", "payment_days_cds_to_msdyn_paymentdays", [], COMPANIES)
     summary = json.loads((other / "summary.json").read_text())
-    (other / "summary.json").write_text(json.dumps({**summary, "module": "payment_days_cds_to_msdyn_paymentdayz"}))
+    (other / "summary.json").write_text(
+        json.dumps({**summary, "module": "payment_days_cds_to_msdyn_paymentdayz"})
+    )
     status, stderr = _load([days, empty, days, other], fake.url, monkeypatch)
     assert status == 2
     assert stderr.splitlines() == [

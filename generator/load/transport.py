@@ -89,7 +89,7 @@ class Transport:
 
     def retry_delay(self, failures: int) -> float:
         """Exponential backoff with jitter, so senders that failed together spread out."""
-        return min(BACKOFF * 2 ** (failures - 1), BACKOFF_CAP) * random.uniform(0.5, 1.0)
+        return min(BACKOFF * 2.0 ** (failures - 1), BACKOFF_CAP) * random.uniform(0.5, 1.0)
 
     def send(
         self, method: str, path: str, content: bytes | None, headers: dict[str, str]
