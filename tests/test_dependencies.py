@@ -23,7 +23,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from generator import messages
-from generator.dependencies import COMPILER, DUCKDB, SPARK
+from generator.dependencies import COMPILER, DUCKDB, HTTP, LOAD, SPARK
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -125,6 +125,8 @@ def test_the_checked_pins_are_pyprojects() -> None:
     assert [f"{name}=={version}" for name, version in COMPILER] == PYPROJECT["dependencies"]
     bulk = PYPROJECT["optional-dependencies"]["bulk"]
     assert sorted(f"{name}=={version}" for name, version in DUCKDB + SPARK) == sorted(bulk)
+    load = PYPROJECT["optional-dependencies"]["load"]
+    assert sorted(f"{name}=={version}" for name, version in LOAD) == sorted(load)
 
 
 def _closure(requirements: Iterable[str]) -> dict[str, str]:
@@ -182,10 +184,32 @@ def _third_party_imports(paths: Iterable[Path]) -> dict[str, str]:
 def test_every_import_of_the_compiler_resolves_to_a_package_it_installs() -> None:
     owners = metadata.packages_distributions()
     bulk = ROOT / "generator" / "bulk"
-    compiler = [path for path in (ROOT / "generator").rglob("*.py") if bulk not in path.parents]
+    load = ROOT / "generator" / "load"
+    compiler = [
+        path
+        for path in (ROOT / "generator").rglob("*.py")
+        if bulk not in path.parents and load not in path.parents
+    ]
     marked = _lock(marked=True)
     for module, where in _third_party_imports(compiler).items():
         assert {canonicalize_name(name) for name in owners[module]} <= marked.keys(), where
     engines = _closure(PYPROJECT["dependencies"] + PYPROJECT["optional-dependencies"]["bulk"])
     for module, where in _third_party_imports(bulk.rglob("*.py")).items():
         assert {canonicalize_name(name) for name in owners[module]} <= engines.keys(), where
+    # The loader: the HTTP client and Entra tokens, and pyarrow for Parquet payloads.
+    optional = PYPROJECT["optional-dependencies"]
+    loader = _closure(PYPROJECT["dependencies"] + optional["load"] + optional["bulk"])
+    for module, where in _third_party_imports(load.rglob("*.py")).items():
+        assert {canonicalize_name(name) for name in owners[module]} <= loader.keys(), where
+
+
+def test_load_without_the_http_client_says_make_engines(bare_python: Path, tmp_path: Path) -> None:
+    compiler_only = site_without(tmp_path / "site", [name for name, _ in LOAD])
+    argv = ["load", "accounts", "--url", "https://contoso.crm.dynamics.com"]
+    assert run(bare_python, tmp_path, *argv, path=compiler_only) == (
+        2,
+        "",
+        f"{bare_python}: error[TM967]: "
+        + messages.LOAD_PACKAGES_MISSING.format(packages=pins(HTTP))
+        + "\n",
+    )

@@ -73,4 +73,11 @@ LOAD_BIND_TARGET_FAILED = Message(
     "upserted without its lookup {lookup}: it points at {target}, which failed in this run "
     "({where})",
 )
+LOAD_PACKAGES_MISSING = Message(
+    "TM967",
+    E,
+    "this Python lacks packages `load` needs ({packages}): run `make engines`, which adds "
+    "them and the rest of requirements.lock to .venv, then `.venv/bin/python -m generator "
+    "load ...` (or `pip install '.[load]'` into a virtual environment)",
+)
 LOAD_BAD_RESPONSE = Message("TM965", E, "the service's answer can't be read: {problem}")
