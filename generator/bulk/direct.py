@@ -10,6 +10,7 @@ macOS), take the ordinary path.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import mmap
 import os
@@ -54,9 +55,12 @@ class DirectFile:
             self._buffered()
             self._write_all(self.view[: self.filled])
         finally:
-            self.view.release()
-            self.buffer.close()
             os.close(self.fd)
+            self.view.release()
+            # A failed write's traceback still holds slices of the buffer, and the map can't be
+            # closed under them: it is then unmapped when the last of them goes.
+            with contextlib.suppress(BufferError):
+                self.buffer.close()
 
     def _flush(self, size: int) -> None:
         """Write the buffer's first ``size`` bytes and keep the rest at its start."""
