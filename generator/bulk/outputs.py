@@ -3,16 +3,12 @@
 The outcomes relation is the direction's query or Spark's result files. It is read once, as
 a stream of Arrow batches in row order: each batch's payload lines are written as they came,
 its rejected rows become reject lines, and its statuses are counted, so memory holds a batch
-at a time however large the input. Everything is written into a temporary folder beside the
-destination and moved into place at the end, so a failed run leaves the destination as it was.
+at a time however large the input. The folder is a staging folder (see folders.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import shutil
 from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -150,35 +146,3 @@ def _payloads(folder: Path, format: str) -> _JsonLines | _ParquetPayloads:
     if format == "parquet":
         return _ParquetPayloads(folder / "payloads.parquet")
     return _JsonLines(folder / "payloads.jsonl")
-
-
-class StagedFolder:
-    """A temporary folder that becomes ``destination`` on commit and vanishes otherwise."""
-
-    def __init__(self, destination: Path) -> None:
-        self.destination = destination
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        self.path = _new_folder(destination.parent, f".{destination.name}.")
-
-    def commit(self) -> None:
-        if not self.destination.exists():
-            os.replace(self.path, self.destination)
-            return
-        for item in sorted(self.path.iterdir()):
-            os.replace(item, self.destination / item.name)
-        self.path.rmdir()
-
-    def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
-
-
-def _new_folder(parent: Path, prefix: str) -> Path:
-    """A new folder of a name no one else has, with the mode ``mkdir`` gives (0o777 less the
-    umask): mkdtemp's 0o700 would leave the output private to its writer after the rename."""
-    while True:
-        path = parent / f"{prefix}{secrets.token_hex(6)}"
-        try:
-            path.mkdir()
-        except FileExistsError:
-            continue
-        return path

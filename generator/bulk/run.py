@@ -2,12 +2,14 @@
 
 The input becomes the ``source`` relation (streamed from JSON Lines or CSV, or scanned from
 Parquet by DuckDB), the engine runs the direction's query once (Spark into a scratch folder of
-Parquet outcomes), and the outcomes stream into a staged folder that is moved into place only
-when everything succeeded.
+Parquet outcomes), and the outcomes stream into a staged folder that replaces the output
+folder whole only when everything succeeded (see folders.py).
 """
 
 from __future__ import annotations
 
+import os
+import re
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -20,7 +22,8 @@ import pyarrow as pa
 from generator import messages
 from generator.bulk import engines
 from generator.bulk.columns import BadColumns, Columns
-from generator.bulk.outputs import StagedFolder, write_outputs
+from generator.bulk.folders import Busy, NotAnOutput, OutputFolder, Scratch, ScratchFailure
+from generator.bulk.outputs import write_outputs
 from generator.bulk.parquet_source import create_source_view
 from generator.bulk.progress import Progress
 from generator.bulk.records import BadInput, Field, Reading
@@ -58,19 +61,18 @@ class BulkFailure(Exception):
 
 def execute(job: Job) -> dict[str, object]:
     kind = input_format(job.source)
-    try:
-        staged = StagedFolder(job.output)
-    except OSError as problem:
-        raise BulkFailure(
-            messages.BULK_OUTPUT, Location(str(job.output)), problem=problem
-        ) from None
     progress = Progress(job.quiet)
     try:
-        with tempfile.TemporaryDirectory(prefix="tablemap-bulk-") as name:
-            summary = _execute(job, kind, Path(name), staged.path, progress)
-        staged.commit()
+        with OutputFolder(job.output) as output, Scratch() as scratch:
+            try:
+                summary = _execute(job, kind, scratch.path, output.staged, progress)
+            except duckdb.IOException as problem:
+                # DuckDB's own files (its database, spill, the staged input) are the scratch's.
+                if str(scratch.path) not in str(problem):
+                    raise
+                raise ScratchFailure(_io_problem(str(problem))) from None
+            output.commit()
     except BaseException as problem:
-        staged.discard()
         failure = _failure(problem, job, kind)
         if failure is None:
             raise
@@ -79,8 +81,24 @@ def execute(job: Job) -> dict[str, object]:
     return summary
 
 
+def _io_problem(text: str) -> str:
+    """DuckDB's error as Python shows an OSError's, where it gives the errno."""
+    number = re.search(r'"errno":"(\d+)"', text)
+    if number is None:
+        return text
+    return f"[Errno {number[1]}] {os.strerror(int(number[1]))}"
+
+
 def _failure(problem: BaseException, job: Job, kind: str) -> BulkFailure | None:
     """The diagnostic for an expected failure; None for a bug, which keeps its traceback."""
+    output = Location(str(job.output))
+    if isinstance(problem, Busy):
+        return BulkFailure(messages.BULK_BUSY, output, pid=problem.pid, lock=problem.lock)
+    if isinstance(problem, NotAnOutput):
+        return BulkFailure(messages.BULK_NOT_OUTPUT, output, problem=problem)
+    if isinstance(problem, ScratchFailure):
+        folder = tempfile.gettempdir()
+        return BulkFailure(messages.BULK_SCRATCH, output, folder=folder, problem=problem.detail)
     if isinstance(problem, BadInput):
         location = Location(str(problem.path))
         return BulkFailure(messages.BULK_UNREADABLE, location, format=kind, problem=problem.detail)
@@ -97,7 +115,7 @@ def _failure(problem: BaseException, job: Job, kind: str) -> BulkFailure | None:
         )
     if isinstance(problem, OSError):
         # Reading errors arrive as BadInput, so an OSError here is about the output.
-        return BulkFailure(messages.BULK_OUTPUT, Location(str(job.output)), problem=problem)
+        return BulkFailure(messages.BULK_OUTPUT, output, problem=problem)
     return None
 
 

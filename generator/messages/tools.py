@@ -159,6 +159,24 @@ BULK_NEEDS_COMPANIES = Message(
     "--companies FILE (the JSON of GET cdm_companies?$select=cdm_companyid,cdm_companycode)",
 )
 BULK_BAD_COMPANIES = Message("TM909", E, "can't use the company directory: {problem}")
+BULK_BUSY = Message(
+    "TM910",
+    E,
+    "another bulk run (pid {pid}) is writing this output folder (it holds {lock}); run again "
+    "when it has finished",
+)
+BULK_NOT_OUTPUT = Message(
+    "TM911",
+    E,
+    "won't replace the output folder, which a run replaces whole: {problem}; give a new or "
+    "empty folder, or a bulk run's output",
+)
+BULK_SCRATCH = Message(
+    "TM912",
+    E,
+    "can't write the scratch files in {folder} (TMPDIR chooses it): {problem}; nothing was "
+    "written",
+)
 BULK_NO_COLUMNS = Message(
     "TM920",
     E,
