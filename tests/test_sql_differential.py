@@ -48,9 +48,9 @@ FORMATTED = [
     "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b",
     "5A0F3C4E-1B2D-4E6F-8A9B-0C1D2E3F4A5B\n",
 ]
+# The bulk command refuses a directory with a bad GUID, so "dat" is a company it lacks.
 COMPANIES = {
     "USMF": "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b",
-    "dat": "not a guid",
     "\u00df": "0e0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b",
 }
 # Fields per batch: records times the fields each may have.

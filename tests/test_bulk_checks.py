@@ -1,0 +1,106 @@
+"""Inputs a bulk run must refuse: a company directory with a code of no GUID or of two."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.bulk import command
+
+ROOT = Path(__file__).resolve().parent.parent
+USMF = "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b"
+OTHER = "6b1e4d5f-2c3e-4f70-9bac-1d2e3f4a5b6c"
+
+
+def striped(tmp_path: Path, directory: str) -> tuple[int, Path]:
+    """customers_v3_to_accounts (company lookups) with the directory file's text."""
+    source = tmp_path / "in.jsonl"
+    record = {"dataAreaId": "usmf", "CustomerAccount": "A", "PartyType": "Organization"}
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    companies = tmp_path / "companies.json"
+    companies.write_text(directory, encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    arguments = parser.parse_args(
+        [
+            *("customers_v3_to_accounts", "--direction", "to-dataverse", "--input", str(source)),
+            *("--output", str(tmp_path / "out"), "--companies", str(companies), "--quiet"),
+            *("--root", str(ROOT)),
+        ]
+    )
+    return command.run(arguments), companies
+
+
+def response(*rows: tuple[str, object]) -> str:
+    """The JSON of GET cdm_companies?$select=cdm_companyid,cdm_companycode, as the Web API
+    writes it: the context, and each row's etag."""
+    return json.dumps(
+        {
+            "@odata.context": "https://contoso.crm.dynamics.com/api/data/v9.2/$metadata"
+            "#cdm_companies(cdm_companyid,cdm_companycode)",
+            "value": [
+                {"@odata.etag": f'W/"{n}"', "cdm_companyid": guid, "cdm_companycode": code}
+                for n, (code, guid) in enumerate(rows, start=1000)
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("directory", "problem"),
+    [
+        ('{"USMF": null}', "company 'USMF': null is not a cdm_companyid (a GUID)"),
+        (
+            '{"USMF": "not-a-guid"}',
+            "company 'USMF': \"not-a-guid\" is not a cdm_companyid (a GUID)",
+        ),
+        (
+            f'{{"USMF": "{USMF}", "USMF": "{OTHER}"}}',
+            f'\'USMF\' is given twice, as "{USMF}" and "{OTHER}"',
+        ),
+        (
+            f'{{"USMF": "{USMF}", "usmf": "{OTHER}"}}',
+            f"company 'usmf' is given twice, as {USMF} ('USMF') and {OTHER} ('usmf'); company "
+            "codes match whatever their case",
+        ),
+        (
+            response(("USMF", USMF), ("usmf", OTHER)),
+            f"company 'usmf' is given twice, as {USMF} ('USMF') and {OTHER} ('usmf'); company "
+            "codes match whatever their case",
+        ),
+        (response(("USMF", None)), "company 'USMF': null is not a cdm_companyid (a GUID)"),
+        (
+            json.dumps({"value": [], "@odata.nextLink": "https://contoso/api/data/v9.2/next"}),
+            "the response is one page of several (it has @odata.nextLink): give all the "
+            "companies in one response or as one {code: cdm_companyid} object",
+        ),
+    ],
+)
+def test_a_company_directory_with_a_code_of_no_guid_or_of_two_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], directory: str, problem: str
+) -> None:
+    status, companies = striped(tmp_path, directory)
+    assert status == 1
+    assert capsys.readouterr().err.strip() == (
+        f"{companies}: error[TM909]: can't use the company directory: {problem}"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "directory",
+    [
+        f'{{"USMF": "{USMF}", "usmf": "{USMF.upper()}"}}',
+        response(("USMF", USMF), ("DAT", OTHER)),
+    ],
+)
+def test_a_good_directory_in_either_shape_maps_the_rows(tmp_path: Path, directory: str) -> None:
+    """The same GUID twice, in two cases, is one company; the response's context and etags
+    are not companies."""
+    assert striped(tmp_path, directory)[0] == 0
+    lines = (tmp_path / "out" / "payloads.jsonl").read_text(encoding="utf-8").splitlines()
+    payload = json.loads(lines[0])["payload"]
+    assert payload["msdyn_company@odata.bind"] == "/cdm_companies(cdm_companycode='USMF')"
