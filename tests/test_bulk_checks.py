@@ -1,18 +1,24 @@
-"""Inputs a bulk run must refuse: a company directory with a code of no GUID or of two."""
+"""Inputs a bulk run must refuse or write out strictly: a company directory with a code of no
+GUID or of two, and numbers JSON has no token for."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import math
 from pathlib import Path
 
 import pytest
+from test_bulk_command import ROWS
 
 from generator.bulk import command
+from projects import build_package, spec
 
 ROOT = Path(__file__).resolve().parent.parent
 USMF = "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b"
 OTHER = "6b1e4d5f-2c3e-4f70-9bac-1d2e3f4a5b6c"
+NUMBERS = ROWS + '- [CREDITLIMIT, "=", creditlimit]\n'
 
 
 def striped(tmp_path: Path, directory: str) -> tuple[int, Path]:
@@ -104,3 +110,47 @@ def test_a_good_directory_in_either_shape_maps_the_rows(tmp_path: Path, director
     lines = (tmp_path / "out" / "payloads.jsonl").read_text(encoding="utf-8").splitlines()
     payload = json.loads(lines[0])["payload"]
     assert payload["msdyn_company@odata.bind"] == "/cdm_companies(cdm_companycode='USMF')"
+
+
+def strict(text: str) -> object:
+    def refuse(token: str) -> object:
+        raise ValueError(f"not JSON: {token}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_rejected_numbers_json_has_no_token_for_are_written_as_strings(
+    tmp_path: Path, engine: str
+) -> None:
+    """Every reject line parses strictly; its message is the Python mapper's."""
+    maps = build_package(tmp_path, spec(NUMBERS))
+    mapper = importlib.import_module(f"{maps.__name__}.customers_to_accounts")
+    source = tmp_path / "in.jsonl"
+    # Python's json module reads and writes these tokens, as some exporters do.
+    source.write_text(
+        "".join(
+            json.dumps({"CustomerAccount": f"A{n}", "CreditLimit": value}) + "\n"
+            for n, value in enumerate([math.nan, math.inf, -math.inf, 1.5])
+        ),
+        encoding="utf-8",
+    )
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    arguments = parser.parse_args(
+        [
+            *("customers_to_accounts", "--direction", "to-dataverse", "--input", str(source)),
+            *("--output", str(tmp_path / "out"), "--engine", engine, "--quiet"),
+            *("--root", str(tmp_path)),
+        ]
+    )
+    assert command.run(arguments) == 0
+    text = (tmp_path / "out" / "rejects.jsonl").read_text(encoding="utf-8")
+    expected = []
+    for row, value in enumerate([math.nan, math.inf, -math.inf]):
+        with pytest.raises(mapper.MappingError) as error:
+            mapper.finance_to_dataverse({"CustomerAccount": f"A{row}", "CreditLimit": value})
+        shown = {"row": row, "field": "CreditLimit", "value": json.dumps(value)}
+        expected.append(shown | {"error": str(error.value)})
+    assert [strict(line) for line in text.split("\n")[:-1]] == expected
+    assert [reject["value"] for reject in expected] == ["NaN", "Infinity", "-Infinity"]

@@ -26,6 +26,9 @@ from generator.bulk.direct import DirectFile
 BATCH = 2048
 BACKLOG = 4  # batches written behind the engine
 FILTERED, LINE, FIELD, VALUE, REASON = range(1, 6)
+# The runtime's reason for a number JSON can't hold: the value it names is a float.
+NOT_FINITE = "is not a finite number: JSON has none"
+NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
 
 
 class CountMismatch(Exception):
@@ -92,9 +95,12 @@ def _write_rejects(batch: pa.RecordBatch, out: IO[str], template: str) -> None:
     for row, field, value_text, reason in zip(*columns, strict=True):
         if field is None:
             continue
-        value = json.loads(value_text)
+        # JSON has no NaN or infinities: the line holds them as the strings "NaN", "Infinity"
+        # and "-Infinity" (as Spark's to_json writes them), so a strict parser reads every line.
+        value = json.loads(value_text, parse_constant=str)
+        shown = float(value) if reason == NOT_FINITE and value in NON_FINITE else value
         # The message is the Python mapper's, word for word.
-        error = str(MappingError(template, field, value, reason))
+        error = str(MappingError(template, field, shown, reason))
         line = {"row": row, "field": field, "value": value, "error": error}
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
 
