@@ -1,5 +1,5 @@
 """Inputs a bulk run must refuse or write out strictly: a company directory with a code of no
-GUID or of two, and numbers JSON has no token for."""
+GUID or of two, numbers JSON has no token for, and a Spark master that can't be used."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import argparse
 import importlib
 import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +157,38 @@ def test_rejected_numbers_json_has_no_token_for_are_written_as_strings(
         expected.append(shown | {"error": str(error.value)})
     assert [strict(line) for line in text.split("\n")[:-1]] == expected
     assert [reject["value"] for reject in expected] == ["NaN", "Infinity", "-Infinity"]
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize(
+    ("master", "cause"),
+    [
+        # Refused by spark-submit, whose JVM exits before the session exists.
+        ("nonsense", "Master must either be yarn or start with spark, mesos, k8s, or local"),
+        # Refused by the SparkContext, in a JVM that started.
+        ("local[two]", "Could not parse Master URL: 'local[two]'"),
+    ],
+)
+def test_a_bad_spark_master_is_one_line_with_its_cause_and_no_trace(
+    tmp_path: Path, master: str, cause: str
+) -> None:
+    build_package(tmp_path, spec(ROWS))
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"CustomerAccount": "A"}\n', encoding="utf-8")
+    completed = subprocess.run(
+        [
+            *(sys.executable, "-m", "generator", "bulk", "customers_to_accounts"),
+            *("--direction", "to-dataverse", "--input", str(source), "--engine", "spark"),
+            *("--output", str(tmp_path / "out"), "--master", master, "--quiet"),
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
+    assert (completed.returncode, completed.stdout, completed.stderr) == (
+        1,
+        "",
+        f"{source}: error[TM907]: the spark engine failed: {cause}\n",
+    )
+    assert not (tmp_path / "out").exists()
