@@ -2,11 +2,13 @@
 
 Keys are sha256 digests of the input text together with the tool versions and the
 compiler's own source, so a cached result is only ever reused for byte-identical work.
-The cache is never trusted for correctness: every entry carries the digest of its
-value, and an entry that does not match it (truncated, edited, half-written) is a miss.
-Objects (a parsed spec, a plan) are stored pickled: the folder belongs to the project, as
-trusted as the specs beside it, and the fingerprint in every key means an entry is only
-read back by the compiler source that wrote it.
+Every entry carries the digest of its value, and an entry that does not match it
+(truncated, half-written) is a miss. That digest guards against damage, not against whoever
+can write the folder (a CI cache restored from another branch, a shared runner), so reading
+an entry never runs code: objects (a parsed spec, a plan) are stored as JSON and read back
+as the one type asked for (``generator.cache_codec``), and one that is not of it is a miss.
+A well-formed entry can still hold a wrong value: ``generate --check`` therefore reads no
+folder at all, only what it computed itself (``ContentCache(None)``).
 Entries are written to a private temporary file and renamed, so concurrent runs can
 share the folder; a cache that cannot be written (read-only, full) only costs speed.
 """
@@ -16,14 +18,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import tempfile
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import TypeGuard, TypeVar
+from typing import TypeVar
 
+from generator.cache_codec import Malformed, Shape, paired
 from generator.diagnostics import Diagnostic, Diagnostics, Severity
 
 T = TypeVar("T")
@@ -58,12 +60,15 @@ def digest(*parts: str | bytes) -> str:
 
 
 class ContentCache:
-    def __init__(self, folder: Path, *, read_only: bool = False) -> None:
+    def __init__(self, folder: Path | None, *, read_only: bool = False) -> None:
+        """Entries in ``folder``; with None, in this object only: the run reuses what it
+        computed itself (black's output for two identical blocks) and trusts nothing else."""
         self.folder = folder
-        # `generate --check` promises to write nothing, the cache included.
         self.read_only = read_only
+        self._memory: dict[tuple[str, str], bytes] = {}
 
     def _path(self, kind: str, key: str) -> Path:
+        assert self.folder is not None
         digest = hashlib.sha256(f"{fingerprint()}\0{kind}\0{key}".encode()).hexdigest()
         return self.folder / kind / digest
 
@@ -81,28 +86,34 @@ class ContentCache:
             return
         self.put_bytes(kind, key, encoded)
 
-    def get_object(self, kind: str, key: str) -> object | None:
-        """A value ``put_object`` stored; one that no longer unpickles is a miss like any other."""
+    def get_value(self, kind: str, key: str, shape: Shape[T]) -> T | None:
+        """The value ``put_value`` stored, decoded as ``shape``; one of another shape is a miss
+        like a damaged one. (A shape whose values can be None itself would be ambiguous.)"""
         value = self.get_bytes(kind, key)
         if value is None:
             return None
         try:
-            loaded: object = pickle.loads(value)
-        except Exception:
+            return shape.decode(value)
+        except Malformed:
             return None
-        return loaded
 
-    def put_object(self, kind: str, key: str, value: object) -> None:
+    def put_value(self, kind: str, key: str, shape: Shape[T], value: T) -> None:
         if not self.read_only:
-            self.put_bytes(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self.put_bytes(kind, key, shape.encode(value))
 
     def discard(self, kind: str, key: str) -> None:
         """Forget an entry no run will ask for again (a run reading it just then misses)."""
-        if not self.read_only:
-            with contextlib.suppress(OSError):
-                self._path(kind, key).unlink(missing_ok=True)
+        if self.read_only:
+            return
+        if self.folder is None:
+            self._memory.pop((kind, key), None)
+            return
+        with contextlib.suppress(OSError):
+            self._path(kind, key).unlink(missing_ok=True)
 
     def get_bytes(self, kind: str, key: str) -> bytes | None:
+        if self.folder is None:
+            return self._memory.get((kind, key))
         try:
             stored = self._path(kind, key).read_bytes()
         except OSError:
@@ -114,6 +125,9 @@ class ContentCache:
 
     def put_bytes(self, kind: str, key: str, value: bytes) -> None:
         if self.read_only:
+            return
+        if self.folder is None:
+            self._memory[kind, key] = value
             return
         path = self._path(kind, key)
         temporary = None
@@ -130,17 +144,12 @@ class ContentCache:
 
 
 def stored_or_computed(
-    cache: ContentCache | None,
-    kind: str,
-    key: str,
-    compute: Callable[[], T],
-    valid: Callable[[object], TypeGuard[T]],
+    cache: ContentCache | None, kind: str, key: str, compute: Callable[[], T], shape: Shape[T]
 ) -> T:
-    """The object stored under ``key`` when ``valid`` accepts it, else ``compute``'s, stored.
+    """The value stored under ``key`` when it is of ``shape``, else ``compute``'s, stored.
 
-    ``key`` must name every input ``compute`` reads; ``valid`` checks a stored object's shape,
-    so an entry of the wrong shape is a miss like a damaged one."""
-    return each_stored_or_computed(cache, kind, [key], lambda _: [compute()], valid)[key]
+    ``key`` must name every input ``compute`` reads."""
+    return each_stored_or_computed(cache, kind, [key], lambda _: [compute()], shape)[key]
 
 
 def each_stored_or_computed(
@@ -148,21 +157,21 @@ def each_stored_or_computed(
     kind: str,
     keys: Sequence[str],
     compute: Callable[[list[str]], list[T]],
-    valid: Callable[[object], TypeGuard[T]],
+    shape: Shape[T],
 ) -> dict[str, T]:
     """``stored_or_computed`` for many keys: ``compute`` is given every key that missed, at
     once (so it can work on them in parallel), and returns their values in the same order."""
     found: dict[str, T] = {}
     for key in keys:
-        stored = cache.get_object(kind, key) if cache else None
-        if valid(stored):
+        stored = cache.get_value(kind, key, shape) if cache else None
+        if stored is not None:
             found[key] = stored
     missing = [key for key in dict.fromkeys(keys) if key not in found]
     if missing:
         for key, value in zip(missing, compute(missing), strict=True):
             found[key] = value
             if cache:
-                cache.put_object(kind, key, value)
+                cache.put_value(kind, key, shape, value)
     return found
 
 
@@ -172,30 +181,32 @@ def memoized(
     key: str,
     compute: Callable[[Diagnostics], T],
     diagnostics: Diagnostics,
-    returns: tuple[type, ...],
+    shape: Shape[T],
 ) -> T:
     """``compute``'s value and the problems it reported, from the cache when ``key`` was seen.
 
     ``key`` must name every input ``compute`` reads: the problems are replayed into
     ``diagnostics`` as if it had run, so a cached warning is still printed on every run.
-    A stored value that is not one of the types ``compute`` ``returns`` is a miss, and so is
-    a None without the error that explains it: no stage drops its input silently.
+    ``shape`` is what ``compute`` returns; a stored None without the error that explains it
+    is a miss too: no stage drops its input silently.
     """
-
-    def run() -> tuple[T, list[Diagnostic]]:
-        own = Diagnostics()
-        return compute(own), own.items
-
-    def valid(stored: object) -> TypeGuard[tuple[T, list[Diagnostic]]]:
-        if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], list)):
-            return False
+    with_problems = _with_problems(shape)
+    stored = cache.get_value(kind, key, with_problems) if cache else None
+    value: T
+    items: list[Diagnostic]
+    if stored is not None and (
+        stored[0] is not None or any(item.severity is Severity.ERROR for item in stored[1])
+    ):
         value, items = stored
-        return (
-            isinstance(value, returns)
-            and all(isinstance(item, Diagnostic) for item in items)
-            and (value is not None or any(item.severity is Severity.ERROR for item in items))
-        )
-
-    value, items = stored_or_computed(cache, kind, key, run, valid)
+    else:
+        own = Diagnostics()
+        value, items = compute(own), own.items
+        if cache:
+            cache.put_value(kind, key, with_problems, (value, items))
     diagnostics.items.extend(items)
     return value
+
+
+@lru_cache(maxsize=16)  # one per shape: spec, schema, value maps, bound
+def _with_problems(shape: Shape[T]) -> Shape[tuple[T, list[Diagnostic]]]:
+    return Shape(paired(shape, list[Diagnostic]))

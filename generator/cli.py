@@ -149,7 +149,9 @@ def generate(arguments: argparse.Namespace) -> int:
     root = Path.cwd()
     layout = Layout(root, arguments.specs)
     # Content-addressed: a run whose specs did not change reuses the last result, byte for byte.
-    cache = ContentCache(cache_folder(root), read_only=arguments.check)
+    # The gate trusts no entry it did not compute: a shared or restored cache could hold a wrong
+    # text in a well-formed entry. It writes none either, as it promises to write nothing.
+    cache = ContentCache(None if arguments.check else cache_folder(root))
     result = compile_cached(layout, cache, jobs=jobs)
     diagnostics = result.diagnostics
     failed = bool(diagnostics.errors) or (arguments.strict and bool(diagnostics.warnings))

@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from functools import partial
-from types import NoneType
-from typing import TypeGuard
 
 from generator.backends.python.record_types import render_models
 from generator.backends.python.render import render_init, render_modules, render_runtime
@@ -21,6 +19,7 @@ from generator.bind.model import TableMap
 from generator.bind.resolve import resolve
 from generator.bind.unmapped import ColumnUse, column_use, report_unmapped_columns
 from generator.cache import ContentCache, digest, memoized, stored_or_computed
+from generator.cache_codec import Shape
 from generator.diagnostics import Diagnostics
 from generator.plan.model import ModulePlan
 from generator.plan.planner import plan_module
@@ -59,12 +58,12 @@ def compile_cached(layout: Layout, cache: ContentCache, *, jobs: int = 1) -> Com
     follows the run before it, and entries as large as all the outputs should not pile up.
     """
     key = specs_digest(layout)
-    stored = cache.get_object("run", key)
-    if isinstance(stored, Compilation):
+    stored = cache.get_value("run", key, _RUN)
+    if stored is not None:
         return stored
     result = compile_project(layout, cache, jobs=jobs)
     # The bound maps and plans are for callers in this process; the outputs are what repeats.
-    cache.put_object("run", key, replace(result, maps=[], plans=[]))
+    cache.put_value("run", key, _RUN, replace(result, maps=[], plans=[]))
     slot = layout.specs.as_posix()
     last = cache.get("last run", slot)
     cache.put("last run", slot, key)
@@ -100,7 +99,7 @@ def compile_project(
     for spec in project.specs:
         bind = partial(_bind, spec, project, result.maps)
         key = project.inputs[spec.module]
-        found = memoized(cache, "bound", key, bind, diagnostics, (_Bound, NoneType))
+        found = memoized(cache, "bound", key, bind, diagnostics, _BOUND)
         if found is not None:
             bound.append(found)
     result.plans = [item.plan for item in bound]
@@ -164,10 +163,10 @@ def _render_sql(bound: _Bound, cache: ContentCache | None) -> dict[str, str]:
             for name, text in render_sql(bound.plan, dialect).items()
         }
 
-    return stored_or_computed(cache, "sql", bound.key, render, _is_text_by_name)
+    return stored_or_computed(cache, "sql", bound.key, render, _TEXT_BY_NAME)
 
 
-def _is_text_by_name(stored: object) -> TypeGuard[dict[str, str]]:
-    return isinstance(stored, dict) and all(
-        isinstance(name, str) and isinstance(text, str) for name, text in stored.items()
-    )
+# What each stage's result is, as the cache stores it.
+_RUN: Shape[Compilation] = Shape(Compilation)
+_BOUND: Shape[_Bound | None] = Shape(_Bound | None)
+_TEXT_BY_NAME: Shape[dict[str, str]] = Shape(dict[str, str])

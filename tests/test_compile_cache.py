@@ -21,7 +21,6 @@ import pytest
 
 from generator import cli, parallel
 from generator.backends.python.record_types import (
-    _SchemaTypes,
     _typed_dicts,
     model_schema,
     render_models,
@@ -34,9 +33,9 @@ from generator.backends.python.render import (
     render_runtime,
 )
 from generator.bind.resolve import resolve
-from generator.cache import ContentCache
+from generator.cache import CACHE_VARIABLE, ContentCache
 from generator.diagnostics import Diagnostics
-from generator.pipeline import Compilation, compile_cached, compile_project, specs_digest
+from generator.pipeline import _RUN, Compilation, compile_cached, compile_project, specs_digest
 from generator.plan.planner import plan_module
 from generator.source.project import Layout, WorkingTree, load_project
 from projects import CURRENCY_SCHEMA, DATAVERSE_SCHEMA, FINANCE_SCHEMA, spec, write_project
@@ -50,7 +49,7 @@ ROWS = """\
 VALUE_MAPS = 'noyes_boolean: [["No", false], ["Yes", true]]\n'
 SPEC_FILE = "specs/maps/customers_to_accounts.yaml"
 ROOT = Path(__file__).resolve().parent.parent
-# The cache kinds that hold pickled objects, each checked for its shape when read.
+# The cache kinds that hold objects (as JSON), each read back only as its own shape.
 OBJECT_KINDS = ("spec", "schema", "value maps", "bound", "sql", "docs page", "run", "models")
 
 
@@ -208,13 +207,14 @@ def test_a_damaged_entry_is_a_miss(
 @pytest.mark.parametrize(
     "junk",
     [
-        pytest.param(b"not a pickle", id="not-a-pickle"),
-        pytest.param(b"\x80\x05K\x07.", id="the-int-7"),
-        pytest.param(
-            b"\x80\x05\x95\x06\x00\x00\x00\x00\x00\x00\x00N]\x94\x86\x94.",
-            id="none-and-no-problems",
-        ),
-        pytest.param(b"\x80\x05\x95\x06\x00\x00\x00\x00\x00\x00\x00]\x94K\x01a.", id="a-list"),
+        pytest.param(b"not JSON", id="not-json"),
+        pytest.param(b"\xff\xfe", id="not-utf-8"),
+        pytest.param(b"7", id="the-int-7"),
+        pytest.param(b"[null,[]]", id="none-and-no-problems"),
+        pytest.param(b"[1]", id="a-list"),
+        pytest.param(b'{"x.sql":7}', id="an-object-of-numbers"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="nested-past-the-stack"),
+        pytest.param(pickle.dumps(("spec", [])), id="a-pickle"),
     ],
 )
 def test_an_object_of_the_wrong_shape_is_a_miss(
@@ -233,24 +233,74 @@ def test_an_object_of_the_wrong_shape_is_a_miss(
 
 
 @pytest.mark.parametrize(
-    "types",
+    "junk",
     [
-        pytest.param(_SchemaTypes((), (7,)), id="a-block-not-text"),
-        pytest.param(_SchemaTypes((("typing", "Any"),), ()), id="names-not-a-tuple"),
-        pytest.param(_SchemaTypes(((),), ()), id="an-import-not-a-pair"),
+        pytest.param(b"[[],[7]]", id="a-block-not-text"),
+        pytest.param(b'[[["typing","Any"]],[]]', id="names-not-a-list"),
+        pytest.param(b"[[[]],[]]", id="an-import-not-a-pair"),
+        pytest.param(b'[[],["x"],[]]', id="a-field-too-many"),
     ],
 )
 def test_record_types_of_the_wrong_shape_are_a_miss(
-    tmp_path: Path, cache: ContentCache, types: _SchemaTypes
+    tmp_path: Path, cache: ContentCache, junk: bytes
 ) -> None:
     root = project(tmp_path)
     expected = assert_like_uncached(root, cache)
-    junk = pickle.dumps(types)
     entries = list((tmp_path / "cache" / "models").iterdir())
     assert entries
     for path in entries:
         path.write_bytes(hashlib.sha256(junk).hexdigest().encode() + b"\n" + junk)
     assert outcome(compile_project(Layout(root), cache)) == outcome(expected)
+
+
+class _OpensAFile:
+    """Unpickled, this creates ``path``: what a crafted entry would do to a reader that trusts
+    pickles (any callable can stand in for open: os.system, exec)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.path), "w")
+
+
+def test_a_crafted_pickle_with_a_right_digest_runs_nothing_and_is_a_miss(
+    tmp_path: Path, cache: ContentCache
+) -> None:
+    """An entry written by hand (a cache restored from another branch, a shared runner) whose
+    first line is the digest of its bytes, as a genuine entry's is."""
+    root = project(tmp_path / "project")
+    expected = assert_like_uncached(root, cache)
+    created = tmp_path / "created-by-the-entry"
+    payload = pickle.dumps(_OpensAFile(created))
+    entries = [path for kind in OBJECT_KINDS for path in (tmp_path / "cache" / kind).iterdir()]
+    assert entries
+    for path in entries:
+        path.write_bytes(hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    assert outcome(compile_cached(Layout(root), cache)) == outcome(expected)
+    assert outcome(compile_project(Layout(root), cache)) == outcome(expected)
+    assert not created.exists()
+
+
+def test_every_object_a_run_stores_is_read_back_by_the_next(
+    tmp_path: Path, cache: ContentCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value the codec cannot read back (a float field holding an int, a type it does not
+    know) would be a miss on every run: correct, and slow without a sign."""
+    root = project(tmp_path)
+    assert_like_uncached(root, cache)
+    read: list[tuple[str, bool]] = []
+    get_value = ContentCache.get_value
+
+    def counted(self: ContentCache, kind: str, key: str, shape: Any) -> object:
+        value = get_value(self, kind, key, shape)
+        read.append((kind, value is not None))
+        return value
+
+    monkeypatch.setattr(ContentCache, "get_value", counted)
+    compile_project(Layout(root), cache)
+    assert {kind for kind, _ in read} == set(OBJECT_KINDS) - {"run"}
+    assert [kind for kind, hit in read if not hit] == []
 
 
 def test_check_writes_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,6 +314,58 @@ def test_check_writes_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     edit(root, SPEC_FILE, '[Name, "=", name]', '[Name, ">>", name]')
     assert cli.main(["generate", "--check"]) == 1
     assert sorted(path for path in (root / ".tablemap").rglob("*") if path.is_file()) == cached
+
+
+def _rewrite_entry(path: Path, change: Callable[[bytes], bytes]) -> None:
+    """The entry's value changed, its digest line made to match: a well-formed entry."""
+    value = change(path.read_bytes().partition(b"\n")[2])
+    path.write_bytes(hashlib.sha256(value).hexdigest().encode() + b"\n" + value)
+
+
+@pytest.mark.parametrize("poisoned", ["run", "module"])
+def test_check_trusts_no_entry_it_did_not_write(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    poisoned: str,
+) -> None:
+    """A cache someone else wrote says a tampered module is what the specs produce: the whole
+    run's entry, or the module's own. --check must still find the module stale."""
+    root = project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
+    # Twice: the first writes specs/spec.schema.json, so the second run's inputs are the next's.
+    assert cli.main(["generate"]) == 0
+    assert cli.main(["generate"]) == 0
+    module = root / "generated/dualwrite_maps/customers_to_accounts.py"
+    good = module.read_text(encoding="utf-8")
+    tampered = good.replace('"accountnumber"', '"accountnumbr"')
+    assert tampered != good
+    module.write_text(tampered, encoding="utf-8")
+    if poisoned == "run":
+        (entry,) = (tmp_path / "cache" / "run").iterdir()
+
+        def change(value: bytes) -> bytes:
+            stored = _RUN.decode(value)
+            stored.files["customers_to_accounts.py"] = tampered
+            return _RUN.encode(stored)
+
+        _rewrite_entry(entry, change)
+    else:
+        shutil.rmtree(tmp_path / "cache" / "run")
+        for entry in (tmp_path / "cache" / "module").iterdir():
+            _rewrite_entry(
+                entry, lambda value: value.replace(b'"accountnumber"', b'"accountnumbr"')
+            )
+    # The poisoned cache is well formed: a plain run takes the tampered text as current.
+    assert cli.main(["generate"]) == 0
+    assert module.read_text(encoding="utf-8") == tampered
+    capsys.readouterr()
+    assert cli.main(["generate", "--check"]) == 1
+    out, err = capsys.readouterr()
+    assert '-        payload["accountnumbr"] = value' in out.splitlines()
+    assert '+        payload["accountnumber"] = value' in out.splitlines()
+    assert "generated/dualwrite_maps is stale" in err
 
 
 def test_schemas_shared_by_two_projects_do_not_mix_their_specs(

@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
 from generator.backends.python.render import make_environment
 from generator.cache import ContentCache, stored_or_computed
+from generator.cache_codec import Shape
 from generator.reference.page_format import (
     COMPANY_LABEL,
     ENTITY_LABEL,
@@ -180,15 +181,10 @@ def _page_and_text(spec: MapSpec, cache: ContentCache | None, key: str | None) -
         item = page(spec)
         return item, _environment().get_template("docs_page.md.jinja").render(page=item)
 
-    def valid(stored: object) -> TypeGuard[tuple[Page, str]]:
-        return (
-            isinstance(stored, tuple)
-            and len(stored) == 2
-            and isinstance(stored[0], Page)
-            and isinstance(stored[1], str)
-            and stored[0].module == spec.module
-        )
-
     if key is None:
         return render()
-    return stored_or_computed(cache, "docs page", key, render, valid)
+    return stored_or_computed(cache, "docs page", key, render, _PAGE_AND_TEXT)
+
+
+# A page as the cache stores it: its parts (the index lists them) and its text.
+_PAGE_AND_TEXT: Shape[tuple[Page, str]] = Shape(tuple[Page, str])

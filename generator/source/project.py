@@ -14,17 +14,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
-from types import NoneType
 from typing import Protocol
 
 from generator import messages
 from generator.cache import ContentCache, digest, memoized
+from generator.cache_codec import Shape
 from generator.diagnostics import Diagnostics, Location, suggestion
 from generator.source.entity_schema import EntitySchema, parse_schema
 from generator.source.git_plumbing import GitFailed, list_files, read_blobs
 from generator.source.spec import MapSpec, NamedValueMaps, RowSpec, parse_spec, parse_value_maps
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+# What each file parses to, as the cache stores it.
+_SCHEMA: Shape[EntitySchema | None] = Shape(EntitySchema | None)
+_VALUE_MAPS: Shape[NamedValueMaps] = Shape(NamedValueMaps)
+_SPEC: Shape[MapSpec | None] = Shape(MapSpec | None)
 
 
 @dataclass(frozen=True)
@@ -267,7 +272,7 @@ def _schema(
     if data is None:
         return None
     parse = partial(parse_schema, data, source.display)
-    schema = memoized(cache, "schema", key, parse, diagnostics, (EntitySchema, NoneType))
+    schema = memoized(cache, "schema", key, parse, diagnostics, _SCHEMA)
     if schema is not None and schema.entity_set != stem:
         diagnostics.report(
             messages.PROJECT_ENTITY_SET,
@@ -297,7 +302,7 @@ def _read_value_maps(
     if data is None:
         return NamedValueMaps({}, complete=False), key
     parse = partial(parse_value_maps, data, source.display)
-    named = memoized(cache, "value maps", key, parse, diagnostics, (NamedValueMaps,))
+    named = memoized(cache, "value maps", key, parse, diagnostics, _VALUE_MAPS)
     return named, key
 
 
@@ -330,7 +335,7 @@ def _read_spec_set(
                 key,
                 partial(parse_spec, data, source.display, module),
                 diagnostics,
-                (MapSpec, NoneType),
+                _SPEC,
             )
         )
         if spec is None:

@@ -13,7 +13,7 @@ import ast
 import json
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeGuard
+from typing import Any
 
 from generator.backends.python.layout import record_type_laid_out
 from generator.backends.python.names import (
@@ -28,6 +28,7 @@ from generator.backends.python.render import (
     format_python,
 )
 from generator.cache import ContentCache, each_stored_or_computed
+from generator.cache_codec import Shape
 from generator.parallel import mapped
 from generator.source.entity_schema import Column, EntitySchema, Kind
 
@@ -116,23 +117,9 @@ class _SchemaTypes:
     imports: tuple[tuple[str, tuple[str, ...]], ...]
     blocks: tuple[str, ...]
 
-    @staticmethod
-    def is_well_formed(stored: object) -> TypeGuard[_SchemaTypes]:
-        """Whether a value read back from the cache has the shape this class promises."""
-        return (
-            isinstance(stored, _SchemaTypes)
-            and isinstance(stored.blocks, tuple)
-            and all(isinstance(block, str) for block in stored.blocks)
-            and isinstance(stored.imports, tuple)
-            and all(
-                isinstance(item, tuple)
-                and len(item) == 2
-                and isinstance(item[0], str)
-                and isinstance(item[1], tuple)
-                and all(isinstance(name, str) for name in item[1])
-                for item in stored.imports
-            )
-        )
+
+# A schema's record types as the cache stores them.
+_SCHEMA_TYPES: Shape[_SchemaTypes] = Shape(_SchemaTypes)
 
 
 def render_models(
@@ -161,7 +148,7 @@ def render_models(
     keys = [json.dumps(model_schema([schema], [])) for schema in finance]
     keys += [json.dumps(model_schema([], [schema])) for schema in dataverse]
     generate = partial(mapped, _schema_types, jobs=jobs)
-    found = each_stored_or_computed(cache, "models", keys, generate, _SchemaTypes.is_well_formed)
+    found = each_stored_or_computed(cache, "models", keys, generate, _SCHEMA_TYPES)
     types = [found[key] for key in keys]
     imported: dict[str, set[str]] = {}
     for each in types:
