@@ -7,7 +7,6 @@ from __future__ import annotations
 import fcntl
 import gc
 import os
-import pickle
 import shutil
 import sys
 import tempfile
@@ -115,20 +114,23 @@ def shipped(shipped_run: Path) -> Compilation:
     """specs/ compiled once per test run, as from nothing: into a cache folder of its own that
     starts empty, so every output is computed (and stored, for ``shipped_cache``).
 
-    Under xdist the first worker to ask compiles and the others load its pickle."""
+    Under xdist the first worker to ask compiles and the others read what it stored, through the
+    cache's own codec (no pickle: nothing read from disk may run code, the tests' files too)."""
     # Imported here, not at the top: xdist's controller process reads this file too, and runs
     # no test; the compiler's imports would only delay the start of its workers.
-    from generator.pipeline import compile_project
+    from generator.cache_codec import Shape
+    from generator.pipeline import Compilation, compile_project
     from generator.source.project import Layout
+
+    shape = Shape[Compilation](Compilation)
 
     with (shipped_run / "shipped.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        stored = shipped_run / "shipped.pickle"
+        stored = shipped_run / "shipped.json"
         if stored.exists():
-            result: Compilation = pickle.loads(stored.read_bytes())
-            return result
+            return shape.decode(stored.read_bytes())
         cache = shipped_run / "shipped-cache"
         assert not cache.exists()
         result = compile_project(Layout(ROOT), ContentCache(cache))
-        stored.write_bytes(pickle.dumps(result))
+        stored.write_bytes(shape.encode(result))
         return result
