@@ -81,6 +81,48 @@ def errors_of(tmp_path: Path, files: dict[str, str]) -> list[str]:
             id="unknown-map-type",
         ),
         pytest.param(
+            spec('- [CustomerAccount, "<>", accountnumber]\n'),
+            f"{SPEC}:7:23: error[TM115]: unknown map type '<>' (did you mean '><'?); expected one of "
+            "= > < >< >> <<",
+            id="map-type-the-wrong-way-round",
+        ),
+        pytest.param(
+            spec("- [CustomerAccount, >, accountnumber]\n"),
+            f'{SPEC}:7:23: error[TM013]: quote the map type: write ">"; YAML can\'t read an '
+            "unquoted > in a row",
+            id="unquoted-map-type",
+        ),
+        pytest.param(
+            spec('- [CustomerAccount, "=", accountnumber]\n- [OnHold,><, msdyn_onhold]\n'),
+            f'{SPEC}:8:13: error[TM013]: quote the map type: write "><"; YAML can\'t read an '
+            "unquoted >< in a row",
+            id="unquoted-transforming-map-type",
+        ),
+        pytest.param(
+            spec(
+                '- [CurrencyCode, "><", transactioncurrencyid.isocurrencycode,'
+                ' {values: [["Dollar", "USD"]]}]\n'
+            ),
+            f"{SPEC}:7:74: error[TM309]: a value map can't translate a lookup: "
+            "transactioncurrencyid.isocurrencycode binds the transactioncurrencies row whose "
+            "isocurrencycode is the finance value itself; remove 'values' and use =, or look the row "
+            "up by the column that holds the finance values (transactioncurrencyid.<that column>, in "
+            "an alternate key of transactioncurrencies)",
+            id="value-map-on-a-lookup",
+        ),
+        pytest.param(
+            spec(
+                '- [CurrencyCode, ">>", transactioncurrencyid.isocurrencycode, {values: currencies}]\n'
+            )
+            | {"specs/value_maps.yaml": 'currencies: [["Dollar", "USD"]]\n'},
+            f"{SPEC}:7:74: error[TM309]: a value map can't translate a lookup: "
+            "transactioncurrencyid.isocurrencycode binds the transactioncurrencies row whose "
+            "isocurrencycode is the finance value itself; remove 'values' and use >, or look the row "
+            "up by the column that holds the finance values (transactioncurrencyid.<that column>, in "
+            "an alternate key of transactioncurrencies)",
+            id="named-value-map-on-a-lookup",
+        ),
+        pytest.param(
             spec('- [none, ">>", none, 3]\n'),
             f"{SPEC}:7:5: error[TM312]: a row can't have none on both sides",
             id="none-both-sides",

@@ -241,6 +241,21 @@ class _Resolver:
             return True
         return False
 
+    def lookup_value_map(self, row: RowSpec, dataverse: DataverseField) -> None:
+        """A lookup binds the target's row by the finance value as it is: say what does work."""
+        lookup = dataverse.column.lookup
+        assert row.values is not None and row.dataverse is not None and lookup is not None
+        reference = row.values_reference
+        self.error(
+            reference.location if reference else row.values.location,
+            messages.LOOKUP_VALUE_MAP,
+            name=row.dataverse.text,
+            target=lookup.target,
+            key=dataverse.lookup_key,
+            plain=row.map_type.plain.value,
+            column=dataverse.column.name,
+        )
+
     def row(self, row: RowSpec) -> Row | None:
         if not self.row_shape(row):
             return None
@@ -252,7 +267,7 @@ class _Resolver:
         if (row.finance and finance is None) or (row.dataverse and dataverse is None):
             return None
         if dataverse and dataverse.lookup_key and row.values is not None:
-            self.error(row.map_type_location, messages.LOOKUP_VALUE_MAP)
+            self.lookup_value_map(row, dataverse)
             return None
         if dataverse and dataverse.lookup_key and finance and row.default is not None:
             self.error(row.default.location, messages.LOOKUP_DEFAULT)

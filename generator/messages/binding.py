@@ -29,7 +29,13 @@ LOOKUP_TARGET_UNKNOWN = Message(
     "(specs/entities/dataverse/{target}.yaml){hint}",
 )
 LOOKUP_KEY_UNKNOWN = Message("TM308", E, "lookup key {key!r} is not a column of {target}{hint}")
-LOOKUP_VALUE_MAP = Message("TM309", E, "value maps on lookup columns are not supported")
+LOOKUP_VALUE_MAP = Message(
+    "TM309",
+    E,
+    "a value map can't translate a lookup: {name} binds the {target} row whose {key} is the "
+    "finance value itself; remove 'values' and use {plain}, or look the row up by the column "
+    "that holds the finance values ({column}.<that column>, in an alternate key of {target})",
+)
 LOOKUP_DEFAULT = Message(
     "TM310",
     E,

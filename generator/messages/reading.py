@@ -23,6 +23,17 @@ YAML_DUPLICATE_KEY = Message(
     "duplicate key {key!r} (first defined at line {line}); YAML would silently keep only the last",
 )
 YAML_NODE = Message("TM011", E, "unsupported YAML node {kind}")
+YAML_SURROGATE = Message(
+    "TM012",
+    E,
+    "'{escape}' is a lone UTF-16 surrogate, not a character: no UTF-8 file can hold it; write "
+    "the character itself, or \\U0001F600 and the like for one beyond U+FFFF",
+)
+YAML_BARE_MAP_TYPE = Message(
+    "TM013",
+    E,
+    'quote the map type: write "{symbol}"; YAML can\'t read an unquoted {symbol} in a row',
+)
 
 # --- TM1xx: the spec language -------------------------------------------------------------
 SPEC_MODULE_NAME = Message(

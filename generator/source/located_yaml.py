@@ -57,6 +57,14 @@ class Mapping:
 Node = Scalar | Sequence | Mapping
 
 
+# A double-quoted escape of a UTF-16 surrogate, which no UTF-8 file (no output) can hold.
+_SURROGATE_ESCAPE = re.compile(
+    r"\\(?:u[dD][89a-fA-F][0-9a-fA-F]{2}|U0000[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# A map type in a flow row ([A, >, b]), where YAML can't start a plain scalar with '>'.
+_BARE_MAP_TYPE = re.compile(r"[<>=]{1,2}(?=\s*[,\]])")
+
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _TRUE = re.compile(r"^(?:true|True|TRUE)$")
 _FALSE = re.compile(r"^(?:false|False|FALSE)$")
@@ -115,8 +123,9 @@ def _mark_location(path: str, mark: Any) -> Location:
 
 
 class _Converter:
-    def __init__(self, path: str, diagnostics: Diagnostics) -> None:
+    def __init__(self, path: str, text: str, diagnostics: Diagnostics) -> None:
         self.path = path
+        self.text = text
         self.diagnostics = diagnostics
         self.seen: set[int] = set()
 
@@ -144,10 +153,25 @@ class _Converter:
 
     def scalar(self, node: yaml.ScalarNode, location: Location) -> Scalar:
         self.untagged(node, "tag:yaml.org,2002:str", location)
+        surrogate = _SURROGATE.search(node.value)
+        if surrogate is not None:
+            raise self.surrogate(node, location, surrogate.group())
         # Plain style: None from the Python parser, "" from libyaml.
         if not node.style:
             return Scalar(core_schema_value(node.value), location, quoted=False)
         return Scalar(node.value, location, quoted=True)
+
+    def surrogate(self, node: yaml.ScalarNode, location: Location, found: str) -> CompileError:
+        """The error at the escape that wrote the lone surrogate ``found``: only an escape can,
+        as the file's bytes were decoded as UTF-8."""
+        start = node.start_mark
+        escape = _SURROGATE_ESCAPE.search(self.text, start.index, node.end_mark.index)
+        if escape is not None:
+            before = self.text[start.index : escape.start()]
+            lines = before.split("\n")
+            column = len(lines[-1]) if len(lines) > 1 else start.column + len(before)
+            location = Location(self.path, start.line + len(lines), column + 1)
+        return self.fail(location, messages.YAML_SURROGATE, escape=f"\\u{ord(found):04x}")
 
     def mapping(self, node: yaml.MappingNode, location: Location) -> Mapping:
         entries: list[tuple[Scalar, Node]] = []
@@ -225,6 +249,13 @@ def load(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
         return None
     except yaml.MarkedYAMLError as problem:
         mark = problem.problem_mark or problem.context_mark
+        bare = _BARE_MAP_TYPE.match(text, mark.index) if mark is not None else None
+        if bare is not None and problem.problem_mark is mark:
+            symbol = bare.group()
+            diagnostics.report(
+                messages.YAML_BARE_MAP_TYPE, _mark_location(path, mark), symbol=symbol
+            )
+            return None
         message = problem.problem or problem.context or "invalid YAML"
         if problem.context and problem.problem:
             message = f"{problem.problem} ({problem.context})"
@@ -237,7 +268,7 @@ def load(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
         diagnostics.report(messages.YAML_EMPTY, Location(path, 1, 1))
         return None
     try:
-        return _Converter(path, diagnostics).convert(composed)
+        return _Converter(path, text, diagnostics).convert(composed)
     except CompileError:
         return None
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, assert_never
 
 from generator import messages
 from generator.diagnostics import CompileError, Diagnostics, Location, Message, suggestion
@@ -51,6 +51,21 @@ class MapType(Enum):
     @property
     def transformed(self) -> bool:
         return len(self.value) == 2
+
+    @property
+    def plain(self) -> MapType:
+        """The same directions without a transform (= for ><)."""
+        match self:
+            case MapType.BOTH_TRANSFORMED:
+                return MapType.BOTH
+            case MapType.TO_DATAVERSE_TRANSFORMED:
+                return MapType.TO_DATAVERSE
+            case MapType.TO_FINANCE_TRANSFORMED:
+                return MapType.TO_FINANCE
+            case MapType.BOTH | MapType.TO_DATAVERSE | MapType.TO_FINANCE:
+                return self
+            case _:
+                assert_never(self)
 
 
 @dataclass(frozen=True)
@@ -362,7 +377,7 @@ class _Reader:
                 node.location,
                 messages.SPEC_UNKNOWN_MAP_TYPE,
                 symbol=node.value,
-                hint=suggestion(node.value, symbols),
+                hint=_map_type_hint(node.value, symbols),
                 expected=" ".join(symbols),
             )
         raise self.fail(
@@ -404,6 +419,13 @@ def parse_spec(raw: bytes, display: str, module: str, diagnostics: Diagnostics) 
         return _Reader(display, diagnostics).read(document, module, sha256)
     except CompileError:
         return None
+
+
+def _map_type_hint(symbol: str, symbols: list[str]) -> str:
+    """A did-you-mean for a map type: ``<>`` is ``><`` with its characters the other way round,
+    which the closest spelling (``>`` or ``<``, one character off) would hide."""
+    reordered = [candidate for candidate in symbols if sorted(candidate) == sorted(symbol)]
+    return f" (did you mean {reordered[0]!r}?)" if reordered else suggestion(symbol, symbols)
 
 
 @dataclass(frozen=True)
