@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 import types
 import typing
 from collections.abc import Callable
@@ -107,13 +108,17 @@ def _same(value: Any) -> Any:
 
 
 def _enum(hint: type[Enum]) -> tuple[_Encode, _Decode]:
+    # By a dict, not hint(value): Enum's own lookup is several times slower.
+    members: dict[object, Enum] = {(type(member.value), member.value): member for member in hint}
+
     def encode(value: Enum) -> Any:
         return value.value
 
     def decode(data: Any) -> Enum:
-        if type(data) not in _SCALARS:
+        member = members.get((type(data), data)) if type(data) in _SCALARS else None
+        if member is None:
             raise Malformed(f"{data!r} is not a value of {hint.__name__}")
-        return hint(data)
+        return member
 
     return encode, decode
 
@@ -124,28 +129,31 @@ def _dataclass(hint: type[Any]) -> tuple[_Encode, _Decode]:
         # Decoding passes every field to __init__, in order.
         raise TypeError(f"the cache cannot store {hint.__name__}: a field is not positional")
     names = [field.name for field in fields]
-    # Built on first use: a field may name a type that names this one (a filter's operands).
-    codecs: list[tuple[_Encode, _Decode]] = []
+    # Filled on first use: a field may name a type that names this one (a filter's operands).
+    encoders: list[_Encode] = []
+    decoders: list[_Decode] = []
 
-    def field_codecs() -> list[tuple[_Encode, _Decode]]:
-        if not codecs:
-            hints = typing.get_type_hints(hint)
-            codecs.extend(_codec(hints[name]) for name in names)
-        return codecs
+    def build() -> None:
+        hints = typing.get_type_hints(hint)
+        for name in names:
+            field_encode, field_decode = _codec(hints[name])
+            encoders.append(field_encode)
+            decoders.append(field_decode)
 
     def encode(value: Any) -> Any:
+        if not encoders:
+            build()
         return [
             field_encode(getattr(value, name))
-            for name, (field_encode, _) in zip(names, field_codecs(), strict=True)
+            for field_encode, name in zip(encoders, names, strict=True)
         ]
 
     def decode(data: Any) -> Any:
-        each = field_codecs()
-        if type(data) is not list or len(data) != len(each):
-            raise Malformed(f"not the {len(each)} fields of {hint.__name__}")
-        return hint(
-            *[field_decode(item) for (_, field_decode), item in zip(each, data, strict=True)]
-        )
+        if not decoders:
+            build()
+        if type(data) is not list or len(data) != len(decoders):
+            raise Malformed(f"not the {len(names)} fields of {hint.__name__}")
+        return hint(*map(operator.call, decoders, data))
 
     return encode, decode
 
