@@ -45,13 +45,32 @@ class Transaction:
     rollback: Callable[[], None]
 
 
+@dataclass(frozen=True)
+class BatchStyle:
+    """Where the two services differ. Dataverse answers a failed change set with one
+    application/http part and a batch stopped at an error with that error's status; F&O's
+    OData answers a failed change set with a change set holding the error under the first
+    part's Content-ID, and a batch with 200 whatever its parts met."""
+
+    failed_changeset_in_set: bool = False
+    stopped_batch_status_ok: bool = False
+
+
+DATAVERSE = BatchStyle()
+
+
 def run_batch(
-    headers: dict[str, str], body: bytes, execute: Execute, transaction: Transaction
+    headers: dict[str, str],
+    body: bytes,
+    execute: Execute,
+    transaction: Transaction,
+    style: BatchStyle = DATAVERSE,
+    error: Callable[[int, str, str], Response] = error_response,
 ) -> tuple[Response, tuple[RequestRecord, ...]]:
     boundary = boundary_of(headers.get("content-type"))
     if boundary is None:
         return (
-            error_response(
+            error(
                 400,
                 "0x0",
                 "The batch request must have a Content-Type multipart/mixed with a boundary.",
@@ -61,11 +80,11 @@ def run_batch(
     try:
         batch = parse_multipart(body, boundary)
         requests = [_request_of(part.message) for part in _messages(batch)]
-    except MultipartError as error:
-        return error_response(400, "0x0", str(error)), ()
+    except MultipartError as problem:
+        return error(400, "0x0", str(problem)), ()
     if len(requests) > MAX_REQUESTS:
         return (
-            error_response(
+            error(
                 400,
                 "0x0",
                 f"The number of requests in a batch exceeded the limit of {MAX_REQUESTS}.",
@@ -73,7 +92,7 @@ def run_batch(
             (),
         )
     continue_on_error = "odata.continue-on-error" in headers.get("prefer", "").lower()
-    runner = _Runner(execute, transaction)
+    runner = _Runner(execute, transaction, style, error)
     answered: list[Part] = []
     failure: int | None = None
     for part in batch.parts:
@@ -85,7 +104,9 @@ def run_batch(
                 break
     runner.skip_rest(batch)
     response_boundary = f"batchresponse_{uuid.uuid4()}"
-    status = 200 if failure is None or continue_on_error else failure
+    status = 200
+    if failure is not None and not continue_on_error and not style.stopped_batch_status_ok:
+        status = failure
     content_type = f"multipart/mixed; boundary={response_boundary}"
     written = write_multipart(Multipart(response_boundary, answered))
     return Response(status, [("Content-Type", content_type)], written), tuple(runner.records)
@@ -98,9 +119,17 @@ class _Answer:
 
 
 class _Runner:
-    def __init__(self, execute: Execute, transaction: Transaction) -> None:
+    def __init__(
+        self,
+        execute: Execute,
+        transaction: Transaction,
+        style: BatchStyle,
+        error: Callable[[int, str, str], Response],
+    ) -> None:
         self.execute = execute
         self.transaction = transaction
+        self.style = style
+        self.error = error
         self.references: dict[str, str] = {}
         self.records: list[RequestRecord] = []
         self._seen: set[int] = set()
@@ -121,9 +150,7 @@ class _Runner:
             assert message is not None  # the parser allows only application/http in a set
             if _request_of(message).method == "GET":
                 self._seen.add(id(message))
-                response = error_response(
-                    400, "0x0", "GET requests are not allowed in a change set."
-                )
+                response = self.error(400, "0x0", "GET requests are not allowed in a change set.")
             else:
                 response, request = self._run(inner, message)
             if response.status >= 400:
@@ -132,14 +159,15 @@ class _Runner:
                 for every in changeset.parts:
                     self._seen.add(id(every.message))
                     self.records.append(_record(_request_of(every.message), response.status))
-                return _Answer(_response_part(inner, response, content_id=False), response.status)
+                if not self.style.failed_changeset_in_set:
+                    answer = _response_part(inner, response, content_id=False)
+                    return _Answer(answer, response.status)
+                answer = _response_part(changeset.parts[0], response)
+                return _Answer(_changeset_part([answer]), response.status)
             done.append((request, response, _response_part(inner, response)))
         self.transaction.commit()
         self.records.extend(_record(request, response.status) for request, response, _ in done)
-        boundary = f"changesetresponse_{uuid.uuid4()}"
-        headers = [("Content-Type", f"multipart/mixed; boundary={boundary}")]
-        answers = Multipart(boundary, [part for _, _, part in done])
-        return _Answer(Part(headers, changeset=answers), 200)
+        return _Answer(_changeset_part([part for _, _, part in done]), 200)
 
     def _run(self, part: Part, message: HttpMessage) -> tuple[Response, InnerRequest]:
         self._seen.add(id(message))
@@ -148,7 +176,7 @@ class _Runner:
         if target.startswith("$"):
             name, _, rest = target.partition("/")
             if name not in self.references:
-                response = error_response(
+                response = self.error(
                     400,
                     "0x0",
                     f"Content-ID Reference: '{name}' does not exist in the batch context.",
@@ -195,6 +223,12 @@ def _request_of(message: HttpMessage | None) -> InnerRequest:
 def _record(request: InnerRequest, status: int | None) -> RequestRecord:
     headers = tuple(request.headers.items())
     return RequestRecord(request.method, request.target, status, request.body, headers=headers)
+
+
+def _changeset_part(parts: list[Part]) -> Part:
+    boundary = f"changesetresponse_{uuid.uuid4()}"
+    headers = [("Content-Type", f"multipart/mixed; boundary={boundary}")]
+    return Part(headers, changeset=Multipart(boundary, parts))
 
 
 def _response_part(part: Part, response: Response, *, content_id: bool = True) -> Part:

@@ -122,13 +122,20 @@ class FakeService:
     """The HTTP side of a fake; `handle(method, target, headers, body)` is the service's own."""
 
     def __init__(
-        self, token: str, faults: Faults, handle: Handler, unauthorized: Response, port: int = 0
+        self,
+        token: str,
+        faults: Faults,
+        handle: Handler,
+        unauthorized: Response,
+        port: int = 0,
+        error: Callable[[int, str, str], Response] = error_response,
     ) -> None:
         self.faults = faults
         self.log: list[RequestRecord] = []
         self._token = token
         self._handle = handle
         self._unauthorized = unauthorized
+        self._error = error
         self._lock = threading.Lock()
         self._attempts: dict[tuple[str, str, bytes], int] = {}
         self._in_flight = 0
@@ -185,7 +192,7 @@ class FakeService:
                         method, target, headers, body, "throttle", self._throttled(limit)
                     )
                 case "server-error":
-                    unavailable = error_response(
+                    unavailable = self._error(
                         503, "0x80040216", "The service is temporarily unavailable."
                     )
                     return self._record(method, target, headers, body, "server-error", unavailable)
@@ -204,7 +211,7 @@ class FakeService:
         return self.faults.fault_for(method, target, body, attempt)
 
     def _throttled(self, limit: tuple[str, str]) -> Response:
-        response = error_response(429, *limit)
+        response = self._error(429, *limit)
         response.headers.append(("Retry-After", str(int(self.faults.retry_after))))
         return response
 
