@@ -219,21 +219,22 @@ def _sequence(item: object, make: type[Any]) -> tuple[_Encode, _Decode]:
     def decode(data: Any) -> Any:
         if type(data) is not list:
             raise Malformed(f"not a list: {data!r}")
-        return make(item_decode(each) for each in data)
+        return make(map(item_decode, data))
 
     return encode, decode
 
 
 def _fixed_tuple(items: tuple[object, ...]) -> tuple[_Encode, _Decode]:
     codecs = [_codec(item) for item in items]
+    decoders = [decode_item for _, decode_item in codecs]
 
     def encode(value: Any) -> Any:
         return [encode_item(each) for (encode_item, _), each in zip(codecs, value, strict=True)]
 
     def decode(data: Any) -> Any:
-        if type(data) is not list or len(data) != len(codecs):
-            raise Malformed(f"not a tuple of {len(codecs)}")
-        return tuple(decode_item(each) for (_, decode_item), each in zip(codecs, data, strict=True))
+        if type(data) is not list or len(data) != len(decoders):
+            raise Malformed(f"not a tuple of {len(decoders)}")
+        return tuple(map(operator.call, decoders, data))
 
     return encode, decode
 
