@@ -2,28 +2,39 @@
 
 For every shipped template and both directions, payloads and rejects must be identical row
 for row, and every row must be written, rejected or filtered out exactly once. Records are
-batched: each engine runs one query per template and direction, on one batch of records.
+batched: each engine runs one query per template and direction, on one batch of records,
+written as JSON Lines and again in one other input format (each case its own, in turn, so
+every format is checked on several templates and both directions), as that format can hold
+the records: the Python mapper is given the records so held.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import functools
 import inspect
+import io
 import json
 import random
 import sys
+import zipfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
+from deltalake import write_deltalake
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from generator.backends.sql.inputs import read_fields
 from generator.bind.filters import Negation, ODataComparison, Predicate, RangeEquals
 from generator.bulk import command
+from generator.bulk.cells import ISO_DATE, ISO_DATE_TIME
+from generator.bulk.records import Field, arrow_schema, fields_for
 from generator.bulk.target import Target, load_target
 from generator.diagnostics import Diagnostics
 from generator.pipeline import Compilation
@@ -56,6 +67,11 @@ COMPANIES = {
 # Fields per batch: records times the fields each may have.
 BATCH_FIELDS = 3000
 CASES = [(module, direction) for module in sorted(TEMPLATES) for direction in Direction]
+# The formats besides JSON Lines; case i is also run in FORMATS[i % len(FORMATS)].
+FORMATS = ["odata", "csv", "parquet", "package", "delta"]
+MANIFEST = ROOT / "tests" / "bulk_inputs" / "Manifest.xml"
+# A CSV cell of a date field is ISO 8601 (in ASCII digits) or parsed by --date-format.
+ISO = {"date": ISO_DATE, "date-time": ISO_DATE_TIME}
 # One batch per engine, template and direction, from a Random hypothesis seeds (see batch()).
 BATCHES = settings(
     deadline=None,
@@ -245,15 +261,111 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").split("\n")[:-1]
 
 
+def _fields(target: Target, direction: Direction) -> list[Field]:
+    schema = target.finance if direction is Direction.TO_DATAVERSE else target.dataverse
+    return fields_for(read_fields(target.plan, direction), schema)
+
+
+def held(batch: list[dict[str, Any]], fields: list[Field], format: str) -> list[dict[str, Any]]:
+    """The records as ``format`` holds them. An OData page holds them as they are. CSV,
+    Parquet and Delta have every column in every row (a key absent is null); CSV has no
+    expanded lookups and no empty string (an empty cell is null), and a date field's cell
+    that is not ISO 8601 would be parsed by --date-format, so it is left empty here."""
+    if format == "odata":
+        return batch
+    records = []
+    for record in batch:
+        row: dict[str, Any] = {}
+        for field in fields:
+            value = record.get(field.name)
+            if format in ("csv", "package"):
+                if field.nested_key is not None:
+                    continue
+                iso = ISO.get(field.format or "")
+                if value == "" or (iso and isinstance(value, str) and not iso.fullmatch(value)):
+                    value = None
+            elif field.nested_key is not None and isinstance(value, dict):
+                value = {field.nested_key: value.get(field.nested_key)}
+            row[field.name] = value
+        records.append(row)
+    return records
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _csv(records: list[dict[str, Any]], fields: list[Field]) -> str:
+    """Upper-case names, as Data management's staging names are."""
+    names = [field.name for field in fields if field.nested_key is None]
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([name.upper() for name in names])
+    writer.writerows([_cell(record[name]) for name in names] for record in records)
+    return text.getvalue()
+
+
+def _package(path: Path, entity_set: str, text: str) -> None:
+    """A package of one entity, in Data management's CSV-Unicode (UTF-16)."""
+    manifest = MANIFEST.read_text(encoding="utf-8")
+    first = manifest.index("<DataManagementPackageEntityData>")
+    second = manifest.index("<DataManagementPackageEntityData>", first + 1)
+    manifest = (manifest[:first] + manifest[second:]).replace("Customers V3", entity_set)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Manifest.xml", manifest)
+        archive.writestr(f"{entity_set}.csv", text.encode("utf-16"))
+
+
+def write_input(
+    folder: Path, records: list[dict[str, Any]], fields: list[Field], format: str, entity: str
+) -> Path:
+    if format == "jsonl":
+        source = folder / "input.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    elif format == "odata":
+        source = folder / "page.json"
+        page = {
+            "@odata.context": f"https://contoso.example/data/$metadata#{entity}",
+            "value": [{"@odata.etag": 'W/"1"', **record} for record in records],
+            "@odata.nextLink": f"https://contoso.example/data/{entity}?$skiptoken=2",
+        }
+        source.write_text(json.dumps(page), encoding="utf-8")
+    elif format == "csv":
+        source = folder / "input.csv"
+        source.write_text(_csv(records, fields), encoding="utf-8", newline="")
+    elif format == "package":
+        source = folder / "package.zip"
+        _package(source, entity, _csv(records, fields))
+    else:
+        schema = pa.schema(list(arrow_schema(fields))[2:])  # without _row and _absent
+        table = pa.Table.from_pylist(records, schema=schema)
+        source = folder / ("input.parquet" if format == "parquet" else "delta")
+        if format == "parquet":
+            pq.write_table(table, source)
+        else:
+            write_deltalake(str(source), table)
+    return source
+
+
 def bulk_outcomes(
-    target: Target, direction: Direction, batch: list[dict[str, Any]], folder: Path, engine: str
+    target: Target,
+    direction: Direction,
+    batch: list[dict[str, Any]],
+    folder: Path,
+    engine: str,
+    format: str = "jsonl",
 ) -> dict[str, Any]:
     module = target.plan.module
-    source = folder / "input.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in batch), encoding="utf-8")
+    to_dataverse = direction is Direction.TO_DATAVERSE
+    entity = target.plan.finance_entity if to_dataverse else target.plan.dataverse_table
+    source = write_input(folder, batch, _fields(target, direction), format, entity)
     directory = folder / "companies.json"
     directory.write_text(json.dumps(COMPANIES), encoding="utf-8")
-    output = folder / f"out-{engine}"
+    output = folder / f"out-{engine}-{format}"
     parser = argparse.ArgumentParser()
     command.add_arguments(parser)
     arguments = parser.parse_args(
@@ -302,6 +414,10 @@ def _check(
     folder = tmp_path_factory.mktemp(f"{engine}-{module}")
     expected = python_outcomes(TEMPLATES[module], direction, batch)
     assert bulk_outcomes(target, direction, batch, folder, engine) == expected
+    other = FORMATS[CASES.index((module, direction)) % len(FORMATS)]
+    records = held(batch, _fields(target, direction), other)
+    expected = python_outcomes(TEMPLATES[module], direction, records)
+    assert bulk_outcomes(target, direction, records, folder, engine, other) == expected
 
 
 @pytest.mark.parametrize(("module", "direction"), CASES)
