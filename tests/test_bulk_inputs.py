@@ -19,7 +19,7 @@ import pyarrow as pa
 import pytest
 from deltalake import write_deltalake
 
-from generator.bulk import command
+from generator.bulk import command, sources
 from projects import FINANCE_SCHEMA, build_package, spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -518,3 +518,49 @@ def test_a_delta_column_of_the_wrong_type_stops_the_run(
         "but the schema says an integer"
     )
     assert not (project / "out").exists()
+
+
+# --- JSON Lines: DuckDB parses them, as Python's json module reads them -----------------
+
+
+def test_json_lines_are_parsed_by_the_engine_not_record_by_record(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def python_reader(*arguments: object) -> None:
+        raise AssertionError("read record by record")
+
+    monkeypatch.setattr(sources, "source_batches", python_reader)
+    source = project / "in.jsonl"
+    source.write_text(
+        '{"customeraccount": "lower", "Employees": null}\n'
+        '{"CustomerAccount": "exact", "customeraccount": "x", "OnHold": {"a": 1}}\n\n'
+        '{"CustomerAccount": null, "Employees": 18446744073709551615}\n',
+        encoding="utf-8",
+    )
+    assert local(project, source) == 0
+    assert lines(project / "out" / "payloads.jsonl") == [
+        {"row": 0, "payload": {"accountnumber": "lower", "numberofemployees": None}},
+    ]
+    assert [
+        (r["row"], r["field"], r["value"]) for r in lines(project / "out" / "rejects.jsonl")
+    ] == [
+        (1, "OnHold", {"a": 1}),
+        (2, "Employees", 18446744073709551615),
+    ]
+    assert lines(project / "out" / "rejects.jsonl")[1]["error"] == (
+        "Customers to accounts: field 'Employees': value 18446744073709551615 is beyond the "
+        "64-bit integers the engines hold"
+    )
+
+
+def test_a_duplicate_key_keeps_its_last_value_as_pythons_json_does(project: Path) -> None:
+    source = project / "in.jsonl"
+    source.write_text(
+        '{"CustomerAccount": "first", "CustomerAccount": "last"}\n{"CUSTOMERACCOUNT": "B"}\n',
+        encoding="utf-8",
+    )
+    assert local(project, source) == 0
+    assert lines(project / "out" / "payloads.jsonl") == [
+        {"row": 0, "payload": {"accountnumber": "last"}},
+        {"row": 1, "payload": {"accountnumber": "B"}},
+    ]

@@ -76,11 +76,11 @@ def create_source_view(
     for field in fields:
         if field.name not in chosen:
             absent.append(field.name)
-            selected.append(f"CAST(NULL AS {_declared(field)}) AS {_ident(field.name)}")
+            selected.append(f"CAST(NULL AS {declared(field)}) AS {_ident(field.name)}")
             continue
         name, found = described[chosen[field.name]]
         _check_type(files[0] if len(files) == 1 else path, field, found)
-        selected.append(f"CAST({_ident(name)} AS {_declared(field)}) AS {_ident(field.name)}")
+        selected.append(f"CAST({_ident(name)} AS {declared(field)}) AS {_ident(field.name)}")
     offset = (
         "CASE filename "
         + " ".join(
@@ -98,7 +98,7 @@ def create_source_view(
     return total
 
 
-def _declared(field: Field) -> str:
+def declared(field: Field) -> str:
     if field.nested_key is not None:
         return f"STRUCT({_ident(field.nested_key)} VARCHAR)"
     return _SQL_TYPES[field.kind]

@@ -27,7 +27,7 @@ from generator.bulk.outputs import write_outputs
 from generator.bulk.parquet_source import create_source_view
 from generator.bulk.progress import Progress
 from generator.bulk.records import BadInput, Field, Reading
-from generator.bulk.sources import input_format, source_batches, with_input_rejects
+from generator.bulk.sources import input_format, stage, with_input_rejects
 from generator.diagnostics import Location, Message
 
 MEMORY_LIMIT = "1GB"
@@ -137,21 +137,8 @@ def _execute(
             total = create_source_view(connection, job.source, job.fields, job.columns)
             watcher = _watch(connection, total, progress)
         else:
-            # Stage the stream, which reads only once: the rows read are counted after the run,
-            # and Spark reads its input from Parquet.
             staged = engines.sql_path(scratch / "source.parquet")
-            reader = source_batches(reading, kind, job.entity_set, progress.rows)
-            connection.register("input_batches", reader)
-            try:
-                connection.execute(
-                    f"COPY (SELECT * FROM input_batches) TO '{staged}' (FORMAT parquet)"
-                )
-            except duckdb.Error:
-                # A reader's BadInput surfaces through DuckDB as its own error: report the reader's.
-                if reading.failures:
-                    raise reading.failures[0] from None
-                raise
-            connection.execute(f"CREATE VIEW source AS SELECT * FROM read_parquet('{staged}')")
+            stage(connection, reading, kind, job.entity_set, staged, progress.rows)
             watcher = None
         unused = job.columns.unused()
         summary = {**job.summary, "unused_columns": {"count": len(unused), "names": unused}}

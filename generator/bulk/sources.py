@@ -18,6 +18,7 @@ from generator.bulk.columns import Columns
 from generator.bulk.csv_source import csv_records, text_stream
 from generator.bulk.data_package import package_records
 from generator.bulk.delta_source import delta_batches, is_delta_table
+from generator.bulk.json_engine import NotForTheEngine, stage_json_lines
 from generator.bulk.odata_pages import page_records
 from generator.bulk.records import (
     BadInput,
@@ -74,6 +75,51 @@ def source_batches(
     else:
         raise BadInput(reading.path, f"no reader for the format {kind!r}")
     return record_batches(reading, records, on_rows)
+
+
+def stage(
+    connection: duckdb.DuckDBPyConnection,
+    reading: Reading,
+    kind: str,
+    entity_set: str,
+    staged: str,
+    on_rows: Callable[[int], None],
+) -> None:
+    """Stage a streamed input as Parquet at ``staged`` (a SQL literal's text) and create the
+    view ``source`` over it; its input rejects go to ``reading.rejects``."""
+    if kind == "jsonl":
+        try:
+            reading.rejects.extend(stage_json_lines(connection, reading, staged))
+        except NotForTheEngine:
+            pass
+        else:
+            rows = connection.execute(f"SELECT count(*) FROM read_parquet('{staged}')").fetchall()
+            if rows[0][0]:
+                reading.columns.check()
+            on_rows(rows[0][0])
+            names = ", ".join(_ident(field.name) for field in reading.fields)
+            connection.execute(
+                "CREATE VIEW source AS SELECT file_row_number AS _row, _absent"
+                + (f", {names}" if names else "")
+                + f" FROM read_parquet('{staged}', file_row_number = true)"
+            )
+            return
+    # The stream reads only once: the rows read are counted after the run, and Spark reads
+    # its input from Parquet.
+    reader = source_batches(reading, kind, entity_set, on_rows)
+    connection.register("input_batches", reader)
+    try:
+        connection.execute(f"COPY (SELECT * FROM input_batches) TO '{staged}' (FORMAT parquet)")
+    except duckdb.Error:
+        # A reader's BadInput surfaces through DuckDB as its own error: report the reader's.
+        if reading.failures:
+            raise reading.failures[0] from None
+        raise
+    connection.execute(f"CREATE VIEW source AS SELECT * FROM read_parquet('{staged}')")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def with_input_rejects(
