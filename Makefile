@@ -77,6 +77,7 @@ bench: $(STAMP)
 	$(PY) tests/benchmarks/bench_mappers.py
 	$(PY) tests/benchmarks/bench_schema_import.py
 	$(PY) tests/benchmarks/bench_bulk.py
+	$(PY) tests/benchmarks/bench_load.py
 	$(PY) tests/benchmarks/bench_test_step.py
 
 clean:

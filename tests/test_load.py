@@ -537,12 +537,33 @@ def test_folders_that_are_not_bulk_output_are_refused_before_anything_is_sent(
     (other / "summary.json").write_text(
         json.dumps({**summary, "module": "payment_days_cds_to_msdyn_paymentdayz"})
     )
-    status, stderr = _load([days, empty, days, other], fake.url, monkeypatch)
+    keyless = write_folder(
+        tmp_path / "keyless", "payment_days_cds_to_msdyn_paymentdays", [], COMPANIES
+    )
+    summary = json.loads((keyless / "summary.json").read_text())
+    (keyless / "summary.json").write_text(json.dumps({**summary, "addresses": False}))
+    old = write_folder(
+        tmp_path / "old", "payment_days_cds_to_msdyn_paymentdays", PAYMENT_DAYS, COMPANIES
+    )
+    lines = (old / "payloads.jsonl").read_text().splitlines()
+    (old / "payloads.jsonl").write_text(
+        "\n".join([lines[0], lines[1].replace('"address"', '"addr"')])
+    )
+    status, stderr = _load([days, empty, days, keyless], fake.url, monkeypatch)
     assert status == 2
     assert stderr.splitlines() == [
         f"{days}: error[TM963]: the folder is given twice",
         f"{empty}: error[TM950]: not a bulk output folder: it has no summary.json; give a folder `bulk --output` wrote",
+        f"{keyless}: error[TM950]: not a bulk output folder: payment_days_cds_to_msdyn_paymentdays has no key, so bulk wrote no address to upsert its rows at",
     ]
+    status, stderr = _load([old], fake.url, monkeypatch)
+    assert status == 2
+    assert stderr.splitlines()[-1] == (
+        f"{old / 'payloads.jsonl'}: error[TM952]: can't load the payloads: line 2 has no address: "
+        "write the folder again with this tablemap's bulk (the map needs a key for an upsert address)"
+    )
+    # Rows are read a chunk at a time before any is sent: the bad line stopped the run first.
+    assert fake.rows("msdyn_paymentdays") == []
     status, stderr = _load([other], fake.url, monkeypatch)
     assert stderr.splitlines() == [
         f"{other / 'summary.json'}: error[TM951]: the folder was written for module 'payment_days_cds_to_msdyn_paymentdayz', which no spec compiles to (did you mean 'payment_days_cds_to_msdyn_paymentdays'?)"

@@ -159,6 +159,7 @@ def test_the_shipped_maps_load_reference_tables_first_and_defer_self_references(
     assert accounts.logical_name == "account"
     assert accounts.binds["primarycontactid@odata.bind"] == "contacts"
     assert plans[0].primary_keys["msdyn_paymentdays"] == "msdyn_paymentdayid"
+    assert plans[0].key_targets == {"msdyn_paymentdays"}
 
 
 def test_a_cycle_is_broken_and_its_back_edge_deferred(tmp_path: Path) -> None:

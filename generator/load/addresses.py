@@ -70,6 +70,8 @@ def parse_address(text: str) -> Address:
 
 def _split_parts(inner: str, text: str) -> list[str]:
     """Split on commas outside single-quoted literals (a quote inside is written twice)."""
+    if "'" not in inner:
+        return inner.split(",")
     pieces: list[str] = []
     start, quoted = 0, False
     for index, character in enumerate(inner):

@@ -146,7 +146,12 @@ def _run(arguments: argparse.Namespace, diagnostics: Diagnostics) -> int:
     total = sum(step.folder.written for step in steps)
     progress = Progress(total, transport.counters, arguments.quiet)
     load = Run(
-        Sender(transport, headers), states, plan.primary_keys, arguments.batch_size, progress
+        Sender(transport, headers),
+        states,
+        plan.primary_keys,
+        plan.key_targets,
+        arguments.batch_size,
+        progress,
     )
     started = time.monotonic()
     status = 2

@@ -61,6 +61,10 @@ def read_folder(path: Path) -> BulkFolder:
         raise BadFolder(path, "summary.json names no module and direction")
     if not isinstance(written, int) or isinstance(written, bool):
         raise BadFolder(path, "summary.json has no count of written rows")
+    if summary.get("addresses") is False:
+        raise BadFolder(
+            path, f"{module} has no key, so bulk wrote no address to upsert its rows at"
+        )
     if not _payload_file(path).exists():
         raise BadFolder(path, "it has neither payloads.jsonl nor payloads.parquet")
     return BulkFolder(path, module, direction, written)
@@ -131,7 +135,7 @@ def _payload_row(source: Path, number: int, record: Any, payload: Any) -> Payloa
         raise BadFolder(
             source,
             f"line {number} has no address: write the folder again with this tablemap's bulk "
-            "(its map needs a key for an upsert address)",
+            "(the map needs a key for an upsert address)",
         )
     if not isinstance(payload, dict):
         raise BadFolder(source, f"line {number}: the payload is not a JSON object")

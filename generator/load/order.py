@@ -35,6 +35,8 @@ class Step:
 class LoadPlan:
     steps: list[Step]  # in load order
     primary_keys: dict[str, str]  # every Dataverse schema's entity set -> its primary key
+    # Tables that a key's lookup column points at (payment days, for their lines' keys).
+    key_targets: frozenset[str]
 
 
 def plan_steps(root: Path, folders: list[BulkFolder], diagnostics: Diagnostics) -> LoadPlan | None:
@@ -43,6 +45,7 @@ def plan_steps(root: Path, folders: list[BulkFolder], diagnostics: Diagnostics) 
     project = load_project(WorkingTree(layout.root), layout, diagnostics)
     specs = {spec.module: spec for spec in project.specs}
     unordered: list[Step] = []
+    key_targets: set[str] = set()
     for folder in folders:
         spec = specs.get(folder.module)
         if spec is None:
@@ -59,6 +62,10 @@ def plan_steps(root: Path, folders: list[BulkFolder], diagnostics: Diagnostics) 
             return None
         plan = plan_module(table_map)
         schema = project.dataverse_schemas.get(plan.dataverse_table)
+        for part in plan.key.parts if plan.key is not None else ():
+            column = schema.column(part.dataverse_column) if schema is not None else None
+            if part.dataverse_lookup and column is not None and column.lookup is not None:
+                key_targets.add(column.lookup.target)
         primary = schema.key[0] if schema is not None and schema.key else ""
         binds = {
             assignment.target: assignment.lookup.entity_set
@@ -72,7 +79,7 @@ def plan_steps(root: Path, folders: list[BulkFolder], diagnostics: Diagnostics) 
     primary_keys = {
         name: schema.key[0] for name, schema in project.dataverse_schemas.items() if schema.key
     }
-    return LoadPlan(order_steps(unordered), primary_keys)
+    return LoadPlan(order_steps(unordered), primary_keys, frozenset(key_targets))
 
 
 def order_steps(steps: list[Step]) -> list[Step]:

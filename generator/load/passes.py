@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from generator import messages
-from generator.load.addresses import BIND, Address, BadAddress, parse_address
+from generator.load.addresses import BIND, BadAddress, parse_address
 from generator.load.folders import BadFolder, PayloadRow, payload_chunks
 from generator.load.journal import Journal
 from generator.load.order import Step
@@ -31,6 +31,7 @@ class StepState:
     journal: Journal
     failures: list[Failure] = field(default_factory=list)
     deferred: list[Item] = field(default_factory=list)  # pass-2 binds of upserted rows
+    checked: list[tuple[str, str]] = field(default_factory=list)  # binds into failed rows
 
     @property
     def failed_rows(self) -> set[int]:
@@ -42,6 +43,7 @@ class Run:
     sender: Sender
     states: list[StepState]
     primary_keys: dict[str, str]  # entity set -> primary key column, for GUID look-ups
+    key_targets: frozenset[str]  # tables whose rows' GUIDs other rows' keys hold
     batch_size: int
     progress: Progress
     # Per table: identity of a row that failed in this run -> where (for the message).
@@ -63,11 +65,19 @@ class Run:
         def send(items: list[Item]) -> Outcome:
             return self.sender.upsert(step.table, step.logical_name, items)
 
+        # Binds into rows of tables loaded before this one: a failed target fails its row here.
+        state.checked = [
+            (bind, target)
+            for bind, target in step.binds.items()
+            if bind not in step.deferred and self.failed.get(target)
+        ]
+        remember = step.table in self.key_targets
+
         def handle(outcome: Outcome) -> None:
             state.journal.upserted([(item.row, guid) for item, guid in outcome.done])
             for item, guid in outcome.done:
-                if guid is not None:
-                    self.guids[parse_address(item.address).identity] = guid
+                if guid is not None and remember:
+                    self.guids[self._identity(state, item.address)] = guid
             self._fail(state, outcome.failed)
             self.progress.advance(len(outcome.done) + len(outcome.failed))
 
@@ -91,34 +101,37 @@ class Run:
     def _prepare(self, state: StepState, payload_row: PayloadRow, done: bool) -> Item | None:
         """The row's upsert, or None when it is done already or failed here."""
         step, row = state.step, payload_row.row
-        try:
-            address = parse_address(payload_row.address)
-        except BadAddress as problem:
-            raise BadFolder(step.folder.path, f"row {row}: {problem}") from None
-        body = dict(payload_row.payload)
-        deferred = {bind: body.pop(bind) for bind in step.deferred if body.get(bind) is not None}
+        body = payload_row.payload
+        # F&O's empty string is no reference either: nothing to bind later.
+        deferred = {bind: body[bind] for bind in step.deferred if body.get(bind) not in (None, "")}
+        if deferred:
+            body = {name: value for name, value in body.items() if name not in deferred}
         if done:
-            guid = state.journal.state.upserted[row]
-            if guid is not None:
-                self.guids[address.identity] = guid
             self.progress.skip()
+            guid = state.journal.state.upserted[row]
+            if guid is not None and step.table in self.key_targets:
+                self.guids[self._identity(state, payload_row.address)] = guid
             if not deferred or row in state.journal.state.bound:
                 return None
         else:
-            for bind, target_set in step.binds.items():
+            for bind, target_set in state.checked:
                 target = body.get(bind)
-                if bind in deferred or not isinstance(target, str):
-                    continue
-                where = self._failed_target(target_set, target)
+                where = self._failed_target(target_set, target) if isinstance(target, str) else None
                 if where is not None:
-                    self._dependency(state, payload_row, bind, target, where)
+                    self._dependency(state, payload_row, bind, str(target), where)
                     return None
-        resolved = self._resolve(state, payload_row, address, body)
+        resolved = self._resolve(state, payload_row, body)
         if resolved is None:
             return None
         if deferred:
             state.deferred.append(Item(row, resolved, deferred))
         return None if done else Item(row, resolved, body)
+
+    def _identity(self, state: StepState, text: str) -> str:
+        try:
+            return parse_address(text).identity
+        except BadAddress as problem:
+            raise BadFolder(state.step.folder.path, str(problem)) from None
 
     def _failed_target(self, target_set: str, target: str) -> str | None:
         failed = self.failed.get(target_set)
@@ -146,11 +159,15 @@ class Run:
         self.progress.advance(1)
 
     def _resolve(
-        self, state: StepState, payload_row: PayloadRow, address: Address, body: dict[str, object]
+        self, state: StepState, payload_row: PayloadRow, body: dict[str, object]
     ) -> str | None:
         """The address with each ``@<navigation>`` key part replaced by its target's GUID."""
-        if not address.deferred:
+        if "=@" not in payload_row.address:
             return payload_row.address
+        try:
+            address = parse_address(payload_row.address)
+        except BadAddress as problem:
+            raise BadFolder(state.step.folder.path, f"row {payload_row.row}: {problem}") from None
         guids: dict[str, str] = {}
         for navigation in address.deferred:
             target = body.get(navigation + BIND)
