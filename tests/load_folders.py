@@ -1,8 +1,9 @@
 """Bulk output folders for the loader's tests and benchmark, in the shape `bulk` writes.
 
-Each payload line is `{"row", "address", "payload"}`, built by the generated package's
-`finance_to_dataverse` and `dataverse_key`; a key's lookup part is written
-`_<column>_value=@<navigation>`, as bulk writes it, for the loader to resolve.
+Each payload line is `{"row", "address", "payload"}`, built by the generated package: to
+Dataverse `finance_to_dataverse` and `dataverse_key` (a key's lookup part written
+`_<column>_value=@<navigation>`, as bulk writes it, for the loader to resolve), to F&O
+`dataverse_to_finance` and `finance_key` of its result.
 """
 
 from __future__ import annotations
@@ -43,15 +44,32 @@ def write_folder(
                 )
             payload = generated.finance_to_dataverse(record, companies)
             lines.write(json.dumps({"row": row, "address": address, "payload": payload}) + "\n")
+    _summary(folder, module, "to_dataverse", len(records))
+    return folder
+
+
+def write_finance_folder(folder: Path, module: str, records: list[dict[str, Any]]) -> Path:
+    """A `bulk --direction to-finance` folder of Dataverse records (expanded lookups)."""
+    generated = mapper(module)
+    folder.mkdir(parents=True)
+    with (folder / "payloads.jsonl").open("w", encoding="utf-8") as lines:
+        for row, record in enumerate(records):
+            payload = generated.dataverse_to_finance(record)
+            line = {"row": row, "address": generated.finance_key(payload), "payload": payload}
+            lines.write(json.dumps(line) + "\n")
+    _summary(folder, module, "to_finance", len(records))
+    return folder
+
+
+def _summary(folder: Path, module: str, direction: str, rows: int) -> None:
     summary = {
         "module": module,
-        "direction": "to_dataverse",
+        "direction": direction,
         "engine": "duckdb",
         "input": "records.jsonl",
-        "read": len(records),
-        "written": len(records),
+        "read": rows,
+        "written": rows,
         "rejected": 0,
         "filtered": 0,
     }
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    return folder

@@ -8,8 +8,8 @@ read as its parts, in order.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,23 +40,24 @@ class BadBatchResponse(ValueError):
 
 
 def encode_batch(parts: list[PartRequest]) -> tuple[str, bytes]:
-    """The Content-Type header and the body of one ``$batch`` request."""
-    boundary = f"batch_{uuid.uuid4()}"
-    delimiter = b"--" + boundary.encode() + b"\r\n"
-    chunks: list[bytes] = []
+    """The Content-Type header and the body of one ``$batch`` request.
+
+    The boundary is a digest of the parts: it can't occur in them, and the same requests make
+    the same bytes, so a retry is the same request (and a seeded fake's faults repeat).
+    """
+    requests: list[bytes] = []
     for part in parts:
         extra = "".join(f"{name}: {value}\r\n" for name, value in part.headers)
         body = json.dumps(part.body, ensure_ascii=False, separators=(",", ":")).encode()
-        chunks += (
-            delimiter,
-            PART_HEADER,
+        requests.append(
             f"{part.method} {part.path} HTTP/1.1\r\n"
-            f"Content-Type: application/json; type=entry\r\n{extra}\r\n".encode(),
-            body,
-            b"\r\n",
+            f"Content-Type: application/json; type=entry\r\n{extra}\r\n".encode() + body + b"\r\n"
         )
-    chunks.append(b"--" + boundary.encode() + b"--\r\n")
-    return f'multipart/mixed; boundary="{boundary}"', b"".join(chunks)
+    digest = hashlib.sha256(b"".join(requests)).hexdigest()
+    boundary = f"batch_{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+    delimiter = b"--" + boundary.encode() + b"\r\n" + PART_HEADER
+    body = delimiter + delimiter.join(requests) + b"--" + boundary.encode() + b"--\r\n"
+    return f'multipart/mixed; boundary="{boundary}"', body
 
 
 def decode_batch(content_type: str, body: bytes) -> list[PartResponse]:
@@ -124,6 +125,12 @@ def parse_error(body: bytes) -> tuple[str, str]:
     """(code, message) from an OData error body; the text itself when it is not one."""
     try:
         error = json.loads(body)["error"]
-        return str(error.get("code", "")), str(error.get("message", ""))
+        code, message = str(error.get("code") or ""), str(error.get("message") or "")
+        # F&O puts a failed write's detail in innererror, under a generic message.
+        inner = error.get("innererror")
+        if isinstance(inner, dict) and inner.get("message") and inner["message"] != message:
+            code = code or str(inner.get("type") or "")
+            message = f"{message} {inner['message']}".strip()
+        return code, message
     except (ValueError, KeyError, TypeError, AttributeError):
         return "", body.decode("utf-8", "replace")[:500]

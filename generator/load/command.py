@@ -28,6 +28,7 @@ from generator.load.tokens import NoToken, TokenSource
 from generator.load.transport import LIMIT, Transport, Unauthorized, Unreachable
 
 MAX_BATCH = 1000  # the Web API's limit of requests in one $batch
+SYSTEMS = {"to_dataverse": "Dataverse", "to_finance": "finance and operations"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "folders", nargs="+", type=Path, metavar="FOLDER", help="output folders of `bulk`"
     )
     parser.add_argument(
-        "--url", required=True, help="the environment URL, e.g. https://contoso.crm.dynamics.com"
+        "--url",
+        required=True,
+        help="the environment URL: https://contoso.crm.dynamics.com (Dataverse, for to-dataverse "
+        "folders) or https://contoso.operations.dynamics.com (F&O, for to-finance folders)",
     )
     parser.add_argument(
         "--max-parallel",
@@ -138,15 +142,16 @@ def _run(arguments: argparse.Namespace, diagnostics: Diagnostics) -> int:
         )
         return 2
     transport = Transport(url, tokens, arguments.max_parallel)
+    finance = steps[0].folder.direction == "to_finance"
     headers = {}
-    if arguments.bypass_business_logic:
+    if arguments.bypass_business_logic and not finance:
         headers["MSCRM.BypassBusinessLogicExecution"] = "CustomSync,CustomAsync"
-    if arguments.duplicate_detection:
+    if arguments.duplicate_detection and not finance:
         headers["MSCRM.SuppressDuplicateDetection"] = "false"
     total = sum(step.folder.written for step in steps)
     progress = Progress(total, transport.counters, arguments.quiet)
     load = Run(
-        Sender(transport, headers),
+        Sender(transport, headers, finance=finance),
         states,
         plan.primary_keys,
         plan.key_targets,
@@ -241,13 +246,12 @@ def _folders(paths: list[Path], diagnostics: Diagnostics) -> list[BulkFolder] | 
                 messages.LOAD_NOT_BULK_OUTPUT, Location(str(path)), problem=problem.problem
             )
             continue
-        if folder.direction != "to_dataverse":
+        if folders and folder.direction != folders[0].direction:
             diagnostics.report(
                 messages.LOAD_WRONG_DIRECTION,
                 Location(str(path)),
-                direction="to-finance",
-                system="Dataverse",
-                wanted="to-dataverse",
+                direction=folder.direction.replace("_", "-"),
+                system=SYSTEMS[folders[0].direction],
             )
             continue
         folders.append(folder)

@@ -1,7 +1,8 @@
 """Load order: the folders' modules in, their tables in dependency order out.
 
 The compiled project says what each to-Dataverse map binds (``BindLookup`` assignments name
-their target entity set), so a table is loaded after the tables its lookups point at,
+their target entity set), and to F&O which fields name rows of another map's entity
+(``ReadLookup`` of a lookup into that map's table), so a table is loaded after the tables its lookups point at,
 whatever order the folders were given in. Lookups that point at the table itself, or at a
 table a cycle puts later, are left to the second pass, once every row exists.
 """
@@ -15,7 +16,7 @@ from generator import messages
 from generator.bind.resolve import resolve
 from generator.diagnostics import Diagnostics, Location, suggestion
 from generator.load.folders import BulkFolder
-from generator.plan.model import BindLookup
+from generator.plan.model import BindLookup, ModulePlan, ReadLookup
 from generator.plan.planner import plan_module
 from generator.source.project import Layout, WorkingTree, load_project
 
@@ -26,8 +27,9 @@ class Step:
 
     folder: BulkFolder
     table: str  # entity set
-    logical_name: str  # for UpsertMultiple's @odata.type: accounts -> account
-    binds: dict[str, str]  # "<navigation>@odata.bind" -> target entity set
+    logical_name: str  # for UpsertMultiple's @odata.type: accounts -> account ("" to F&O)
+    # "<navigation>@odata.bind" -> target entity set; to F&O, a field -> the entity it names
+    binds: dict[str, str]
     deferred: frozenset[str]  # binds set by the second pass
 
 
@@ -46,6 +48,7 @@ def plan_steps(root: Path, folders: list[BulkFolder], diagnostics: Diagnostics) 
     specs = {spec.module: spec for spec in project.specs}
     unordered: list[Step] = []
     key_targets: set[str] = set()
+    plans: list[tuple[BulkFolder, ModulePlan]] = []
     for folder in folders:
         spec = specs.get(folder.module)
         if spec is None:
@@ -60,8 +63,26 @@ def plan_steps(root: Path, folders: list[BulkFolder], diagnostics: Diagnostics) 
         if table_map is None or diagnostics.errors:
             diagnostics.report(messages.BULK_SPECS_FAILED, Location(spec.path))
             return None
-        plan = plan_module(table_map)
+        plans.append((folder, plan_module(table_map)))
+    # To F&O a lookup is a plain field that names a row of the entity another map of the run
+    # writes: the one whose Dataverse table the lookup points at.
+    entities = {plan.dataverse_table: plan.finance_entity for _, plan in plans}
+    for folder, plan in plans:
         schema = project.dataverse_schemas.get(plan.dataverse_table)
+        if folder.direction == "to_finance":
+            targets = {
+                column.lookup.navigation_property: column.lookup.target
+                for column in (schema.columns if schema is not None else ())
+                if column.lookup is not None
+            }
+            fields = {
+                assignment.target: entities[targets[assignment.reader.navigation]]
+                for assignment in plan.to_finance.assignments
+                if isinstance(assignment, ReadLookup)
+                and targets.get(assignment.reader.navigation) in entities
+            }
+            unordered.append(Step(folder, plan.finance_entity, "", fields, frozenset()))
+            continue
         for part in plan.key.parts if plan.key is not None else ():
             column = schema.column(part.dataverse_column) if schema is not None else None
             if part.dataverse_lookup and column is not None and column.lookup is not None:

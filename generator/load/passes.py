@@ -241,7 +241,7 @@ class Run:
         self.progress.second_pass(len(todo))
 
         def send(items: list[Item]) -> Outcome:
-            return self.sender.batch("PATCH", items, (("If-Match", "*"),))
+            return self.sender.bind(items)
 
         def handle(outcome: Outcome) -> None:
             journal.bound([item.row for item, _ in outcome.done])

@@ -26,6 +26,7 @@ from generator.load.batch import (
 from generator.load.transport import ATTEMPTS, GaveUp, Transport
 
 API = "/api/data/v9.2/"
+FINANCE_API = "/data/"
 # "The 'UpsertMultiple' method does not support entities of type ...": the table lacks it.
 UNSUPPORTED = "0x80040800"
 STRIKES = 2  # refused UpsertMultiple requests, none accepted, before a table stops using it
@@ -66,11 +67,19 @@ class Outcome:
 class Sender:
     transport: Transport
     headers: dict[str, str]  # the optional MSCRM headers, on every write
+    # Finance and operations: no upsert and no UpsertMultiple; a PATCH answered 404 is a POST.
+    finance: bool = False
     upsert_multiple: dict[str, bool] = field(default_factory=dict)  # table -> still tried
     strikes: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def api(self) -> str:
+        return FINANCE_API if self.finance else API
+
     def upsert(self, table: str, logical_name: str, items: list[Item]) -> Outcome:
+        if self.finance:
+            return self._create_or_update(table, items)
         with self.lock:
             multiple = self.upsert_multiple.get(table, True)
         if multiple:
@@ -117,6 +126,32 @@ class Sender:
         )
         return Outcome(done=list(zip(items, guids, strict=True)))
 
+    def _create_or_update(self, entity_set: str, items: list[Item]) -> Outcome:
+        """F&O OData has no upsert: update at the key, and create the rows that are not there.
+
+        Updating first keeps every answer unambiguous: 404 says the row is missing, where a
+        create's duplicate-key error is a generic 500.
+        """
+        outcome = self.batch("PATCH", items, ())
+        missing = {failure.row for failure in outcome.failed if failure.status == 404}
+        if not missing:
+            return outcome
+        outcome.failed = [failure for failure in outcome.failed if failure.row not in missing]
+        by_row = {item.row: item for item in items if item.row in missing}
+        creates = [Item(item.row, entity_set, item.body) for item in by_row.values()]
+        created = self.batch("POST", creates, ())
+        outcome.done += [(by_row[item.row], guid) for item, guid in created.done]
+        outcome.failed += [
+            Failure(f.row, by_row[f.row].address, f.status, f.code, f.message)
+            for f in created.failed
+        ]
+        return outcome
+
+    def bind(self, items: list[Item]) -> Outcome:
+        """The second pass: only the deferred binds (fields), at rows that exist by now."""
+        # If-Match: * makes a Dataverse PATCH an update only; F&O's PATCH never creates.
+        return self.batch("PATCH", items, () if self.finance else (("If-Match", "*"),))
+
     def batch(self, method: str, items: list[Item], extra: tuple[tuple[str, str], ...]) -> Outcome:
         """Send ``items`` as one ``$batch``; parts answered 429 or 5xx go again on their own."""
         outcome = Outcome()
@@ -125,14 +160,14 @@ class Sender:
         while pending:
             parts = [
                 PartRequest(
-                    method, API + item.address, item.body, extra + tuple(self.headers.items())
+                    method, self.api + item.address, item.body, extra + tuple(self.headers.items())
                 )
                 for item in pending
             ]
             content_type, content = encode_batch(parts)
             response = self.transport.send(
                 "POST",
-                f"{API}$batch",
+                f"{self.api}$batch",
                 content,
                 {
                     "Content-Type": content_type,

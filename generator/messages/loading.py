@@ -18,8 +18,8 @@ LOAD_BAD_PAYLOADS = Message("TM952", E, "can't load the payloads: {problem}")
 LOAD_WRONG_DIRECTION = Message(
     "TM953",
     E,
-    "the folder holds {direction} payloads; this load writes {system} (give folders of "
-    "`bulk --direction {wanted}`, or the other system's URL)",
+    "the folder holds {direction} payloads, and the first folder's load writes {system}: load "
+    "the folders of each direction in a run of their own",
 )
 LOAD_OTHER_ENVIRONMENT = Message(
     "TM954",
