@@ -102,7 +102,7 @@ def prepare(
     except UnsupportedAssignment as problem:
         diagnostics.report(messages.BULK_UNSUPPORTED, Location(plan.spec_path), what=str(problem))
         return None
-    companies = _companies(arguments, diagnostics, plan.template)
+    companies = companies_relation(arguments.companies, diagnostics, plan.template)
     needs_companies = any(
         isinstance(a, BindLookup) and a.lookup.company_column is not None
         for a in chosen.assignments
@@ -149,15 +149,15 @@ def prepare(
     )
 
 
-def _companies(
-    arguments: argparse.Namespace, diagnostics: Diagnostics, template: str
+def companies_relation(
+    path: Path | None, diagnostics: Diagnostics, template: str
 ) -> pa.Table | None:
-    if arguments.companies is None:
+    """The ``companies`` relation from the directory file (empty without one); None, with the
+    problem reported, when the file is not a directory of companies."""
+    if path is None:
         return empty_table()
     try:
-        return companies_table(load_directory(arguments.companies), template)
+        return companies_table(load_directory(path), template)
     except BadDirectory as problem:
-        diagnostics.report(
-            messages.BULK_BAD_COMPANIES, Location(str(arguments.companies)), problem=problem
-        )
+        diagnostics.report(messages.BULK_BAD_COMPANIES, Location(str(path)), problem=problem)
         return None

@@ -122,24 +122,10 @@ def _failure(problem: BaseException, job: Job, kind: str) -> BulkFailure | None:
 def _execute(
     job: Job, kind: str, scratch: Path, folder: Path, progress: Progress
 ) -> dict[str, object]:
-    connection = duckdb.connect(str(scratch / "work.duckdb"))
+    connection = connect(scratch, job.companies)
     try:
-        connection.execute(f"SET temp_directory = '{engines.sql_path(scratch / 'spill')}'")
-        # DuckDB would take 80% of the machine; the work streams, and what does not fit spills.
-        connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        # Rows must come out in input order. DuckDB rewrites a long IN list (a value map's
-        # keys) into a join, whose parallel output is not in input order; a list is kept as is.
-        connection.execute("SET disabled_optimizers = 'in_clause'")
-        connection.register("companies_table", job.companies)
-        connection.execute("CREATE VIEW companies AS SELECT * FROM companies_table")
         reading = Reading(job.source, job.fields, job.columns, job.date_format)
-        if kind == "parquet":
-            total = create_source_view(connection, job.source, job.fields, job.columns)
-            watcher = _watch(connection, total, progress)
-        else:
-            staged = engines.sql_path(scratch / "source.parquet")
-            stage(connection, reading, kind, job.entity_set, staged, progress.rows)
-            watcher = None
+        watcher = create_source(connection, reading, kind, job.entity_set, scratch, progress)
         unused = job.columns.unused()
         summary = {**job.summary, "unused_columns": {"count": len(unused), "names": unused}}
         try:
@@ -156,6 +142,41 @@ def _execute(
                 watcher.set()
     finally:
         connection.close()
+
+
+def connect(scratch: Path, companies: pa.Table) -> duckdb.DuckDBPyConnection:
+    """A DuckDB database in ``scratch`` with the view ``companies`` the queries read."""
+    connection = duckdb.connect(str(scratch / "work.duckdb"))
+    connection.execute(f"SET temp_directory = '{engines.sql_path(scratch / 'spill')}'")
+    # DuckDB would take 80% of the machine; the work streams, and what does not fit spills.
+    connection.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    # Rows must come out in input order. DuckDB rewrites a long IN list (a value map's
+    # keys) into a join, whose parallel output is not in input order; a list is kept as is.
+    connection.execute("SET disabled_optimizers = 'in_clause'")
+    connection.register("companies_table", companies)
+    connection.execute("CREATE VIEW companies AS SELECT * FROM companies_table")
+    return connection
+
+
+def create_source(
+    connection: duckdb.DuckDBPyConnection,
+    reading: Reading,
+    kind: str,
+    entity_set: str,
+    scratch: Path,
+    progress: Progress,
+) -> threading.Event | None:
+    """The input ``reading`` reads as the view ``source``, how every command reads an export.
+
+    Values that do not fit their field are null in it and listed in ``reading.rejects``.
+    Returns the progress watcher of a Parquet scan, to be set when the run is over.
+    """
+    if kind == "parquet":
+        total = create_source_view(connection, reading.path, reading.fields, reading.columns)
+        return _watch(connection, total, progress)
+    staged = engines.sql_path(scratch / "source.parquet")
+    stage(connection, reading, kind, entity_set, staged, progress.rows)
+    return None
 
 
 def _watch(

@@ -66,6 +66,8 @@ class Constraints:
     maximum: int | float | None = None
     format: str | None = None
     odata_type: str | None = None
+    # x-scale: the digits a decimal keeps after the point (reconcile compares numbers to it).
+    scale: int | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,7 @@ class _SchemaReader:
                     expected=", ".join(FORMATS),
                 )
         odata_node = spec.get("x-odata-type")
+        scale = self.number(spec, "x-scale", integer=True)
         return Constraints(
             max_length=None if max_length is None else int(max_length),
             minimum=self.number(spec, "minimum", integer=False),
@@ -328,6 +331,7 @@ class _SchemaReader:
             odata_type=(
                 self.text(odata_node, "'x-odata-type'", spec.location) if odata_node else None
             ),
+            scale=None if scale is None else int(scale),
         )
 
     def shape(self, name: str, node: Node, defs: Mapping | None) -> Column:

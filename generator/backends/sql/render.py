@@ -45,6 +45,32 @@ def render_direction(
 ) -> str:
     """The direction's query; with ``line``, each payload is a whole JSON Lines line instead,
     ``{"row": <row>, "payload": <payload>}`` and a line break (a bulk run writes it as it is)."""
+    return _query(plan, direction, dialect, line, passed=None)
+
+
+def render_values(
+    plan: ModulePlan, direction: DirectionPlan, dialect: Dialect, passed: list[str]
+) -> str:
+    """The direction's query for a comparison: each row's outcome as ``render_direction``
+    gives it, but instead of the payload ``_tm_v<n>``, the JSON text entry ``n`` of the payload
+    writes (NULL where the record lacks its source key, whatever the row's outcome), then
+    ``_tm_company_id``, the record's ``cdm_companyid`` where the direction binds
+    company-specific lookups, and the items of ``passed``, SQL over the source's columns
+    (``"OnHoldStatus" AS _tm_a0``)."""
+    return _query(plan, direction, dialect, False, passed)
+
+
+def value_column(index: int) -> str:
+    return f"_tm_v{index}"
+
+
+def _query(
+    plan: ModulePlan,
+    direction: DirectionPlan,
+    dialect: Dialect,
+    line: bool,
+    passed: list[str] | None,
+) -> str:
     sql = DirectionSql(dialect, plan.company.finance_field if plan.company else None)
     built = [sql.assignment(assignment) for assignment in direction.assignments]
     entries = [entry for entry, _ in built]
@@ -57,6 +83,25 @@ def render_direction(
         f"AS {sql.column(fold_column(column))}"
         for column, keys in sorted(sql.folds.items())
     ]
+    outputs = [
+        f"_row AS {dialect.identifier('row')}",
+        f"CASE _outcome WHEN {FILTERED} THEN 'filtered' WHEN {WRITTEN} THEN 'written' "
+        "ELSE 'rejected' END AS status",
+        _by_check(checks, lambda c: dialect.string(c.field), "reject_field"),
+        _by_check(checks, lambda c: c.value, "reject_value"),
+        _by_check(checks, lambda c: c.reason, "reject_reason"),
+    ]
+    if passed is None:
+        payload = f"CASE WHEN _outcome = {WRITTEN} THEN {_payload(entries, dialect, line)} END"
+        outputs.insert(2, f"{payload} AS payload")
+    else:
+        outputs += [
+            f"{_present_value(entry)} AS {value_column(index)}"
+            for index, entry in enumerate(entries)
+        ]
+        company_id = dialect.field(company_lookups.COMPANY, "id") if sql.needs_directory else None
+        outputs.append(f"{company_id or 'CAST(NULL AS STRING)'} AS _tm_company_id")
+        outputs += passed
     return "\n".join(
         [
             _header(plan, direction.direction, dialect, bound),
@@ -66,22 +111,17 @@ def render_direction(
             "decided AS (",
             _indent(_select(["*", _outcome(keep, checks) + " AS _outcome"]) + "\nFROM prepared"),
             ")",
-            _select(
-                [
-                    f"_row AS {dialect.identifier('row')}",
-                    f"CASE _outcome WHEN {FILTERED} THEN 'filtered' WHEN {WRITTEN} THEN 'written' "
-                    "ELSE 'rejected' END AS status",
-                    f"CASE WHEN _outcome = {WRITTEN} THEN {_payload(entries, dialect, line)} END "
-                    "AS payload",
-                    _by_check(checks, lambda c: dialect.string(c.field), "reject_field"),
-                    _by_check(checks, lambda c: c.value, "reject_value"),
-                    _by_check(checks, lambda c: c.reason, "reject_reason"),
-                ]
-            ),
+            _select(outputs),
             "FROM decided",
             "",
         ]
     )
+
+
+def _present_value(entry: Entry) -> str:
+    if entry.present is None:
+        return entry.value
+    return f"CASE WHEN {entry.present} THEN {entry.value} END"
 
 
 def _prepared(sql: DirectionSql, folds: list[str]) -> str:
