@@ -106,6 +106,11 @@ def _parser(*, schema: bool = True) -> argparse.ArgumentParser:
         "load", help="upsert bulk output folders into Dataverse, resumably (initial load)"
     )
     load.add_argument("arguments", nargs=argparse.REMAINDER, help="see `load --help`")
+    reconcile = commands.add_parser(
+        "reconcile",
+        help="what differs between an F&O and a Dataverse export of one map, and the repairs",
+    )
+    reconcile.add_argument("arguments", nargs=argparse.REMAINDER, help="see `reconcile --help`")
     return parser
 
 
@@ -259,6 +264,18 @@ def load(arguments: argparse.Namespace) -> int:
     return run(parser.parse_args(arguments.arguments))
 
 
+def reconcile(arguments: argparse.Namespace) -> int:
+    """``reconcile``: exit 0, or 1 when the map, an input or the run had a problem."""
+    from generator.reconcile.command import add_arguments, run
+
+    parser = argparse.ArgumentParser(
+        prog="python -m generator reconcile",
+        description="Compare an F&O export with a Dataverse export through one spec's map.",
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(arguments.arguments))
+
+
 COMMANDS = {
     "generate": generate,
     "diff": diff,
@@ -266,13 +283,15 @@ COMMANDS = {
     "schema": schema,
     "bulk": bulk,
     "load": load,
+    "reconcile": reconcile,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # bulk parses its own arguments (argparse's REMAINDER would not take a leading --help).
-    if argv[:1] in (["bulk"], ["load"]):
+    # bulk, load and reconcile parse their own arguments (argparse's REMAINDER would not
+    # take a leading --help).
+    if argv[:1] in (["bulk"], ["load"], ["reconcile"]):
         arguments = argparse.Namespace(command=argv[0], arguments=argv[1:])
     else:
         # A line that names another command parses the same without the schema command.

@@ -43,7 +43,7 @@ def _missing(packages: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def _spark(arguments: Sequence[str]) -> bool:
-    """Whether a bulk command line picks the Spark engine (argparse has not run yet)."""
+    """Whether a bulk or reconcile command line picks Spark (argparse has not run yet)."""
     for index, argument in enumerate(arguments):
         if argument == "--engine" and arguments[index + 1 : index + 2] == ["spark"]:
             return True
@@ -59,10 +59,12 @@ def check(argv: Sequence[str]) -> Diagnostic | None:
     missing = _missing(COMPILER)
     if missing:
         return _report(diagnostics, messages.SETUP_COMPILER_MISSING, where, missing)
-    if argv[:1] == ["bulk"]:
+    if argv[:1] in (["bulk"], ["reconcile"]):
         missing = _missing(DUCKDB + (SPARK if _spark(argv[1:]) else ()))
         if missing:
-            return _report(diagnostics, messages.SETUP_ENGINES_MISSING, where, missing)
+            return _report(
+                diagnostics, messages.SETUP_ENGINES_MISSING, where, missing, command=argv[0]
+            )
     if argv[:1] == ["load"]:
         missing = _missing(HTTP)
         if missing:
@@ -71,6 +73,10 @@ def check(argv: Sequence[str]) -> Diagnostic | None:
 
 
 def _report(
-    diagnostics: Diagnostics, message: Message, where: Location, missing: list[str]
+    diagnostics: Diagnostics,
+    message: Message,
+    where: Location,
+    missing: list[str],
+    **fields: str,
 ) -> Diagnostic:
-    return diagnostics.report(message, where, packages=", ".join(missing))
+    return diagnostics.report(message, where, packages=", ".join(missing), **fields)

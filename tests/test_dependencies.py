@@ -94,10 +94,18 @@ def test_bulk_without_the_engines_says_make_engines(bare_python: Path, tmp_path:
             2,
             "",
             f"{bare_python}: error[TM511]: "
-            + messages.SETUP_ENGINES_MISSING.format(packages=pins(missing))
+            + messages.SETUP_ENGINES_MISSING.format(packages=pins(missing), command="bulk")
             + "\n",
         )
-    assert messages.SETUP_ENGINES_MISSING.format(packages="duckdb==2.0.0") == (
+    reconcile = ["reconcile", "customers_v3_to_accounts", "--finance", "f.csv"]
+    assert run(bare_python, tmp_path, *reconcile, path=compiler_only) == (
+        2,
+        "",
+        f"{bare_python}: error[TM511]: "
+        + messages.SETUP_ENGINES_MISSING.format(packages=pins(DUCKDB), command="reconcile")
+        + "\n",
+    )
+    assert messages.SETUP_ENGINES_MISSING.format(packages="duckdb==2.0.0", command="bulk") == (
         "this Python lacks packages `bulk` needs (duckdb==2.0.0): run `make engines`, which adds "
         "DuckDB, Spark and the rest of requirements.lock to .venv, then `.venv/bin/python -m "
         "generator bulk ...` (or `pip install '.[bulk]'` into a virtual environment)"
@@ -117,7 +125,10 @@ def test_spark_packages_are_needed_only_for_the_spark_engine(
         status, _, err = run(bare_python, tmp_path, "bulk", "m", *engine, path=without_spark)
         assert (status, err.split(": ", 2)[1:]) == (
             2,
-            ["error[TM511]", messages.SETUP_ENGINES_MISSING.format(packages=pins(SPARK)) + "\n"],
+            [
+                "error[TM511]",
+                messages.SETUP_ENGINES_MISSING.format(packages=pins(SPARK), command="bulk") + "\n",
+            ],
         )
 
 
@@ -183,18 +194,20 @@ def _third_party_imports(paths: Iterable[Path]) -> dict[str, str]:
 
 def test_every_import_of_the_compiler_resolves_to_a_package_it_installs() -> None:
     owners = metadata.packages_distributions()
-    bulk = ROOT / "generator" / "bulk"
+    # The engines' side: the bulk runs, and reconcile, which runs on them; then the loader.
+    sides = [ROOT / "generator" / "bulk", ROOT / "generator" / "reconcile"]
     load = ROOT / "generator" / "load"
     compiler = [
         path
         for path in (ROOT / "generator").rglob("*.py")
-        if bulk not in path.parents and load not in path.parents
+        if not any(side in path.parents for side in [*sides, load])
     ]
     marked = _lock(marked=True)
     for module, where in _third_party_imports(compiler).items():
         assert {canonicalize_name(name) for name in owners[module]} <= marked.keys(), where
     engines = _closure(PYPROJECT["dependencies"] + PYPROJECT["optional-dependencies"]["bulk"])
-    for module, where in _third_party_imports(bulk.rglob("*.py")).items():
+    engine_side = [path for side in sides for path in side.rglob("*.py")]
+    for module, where in _third_party_imports(engine_side).items():
         assert {canonicalize_name(name) for name in owners[module]} <= engines.keys(), where
     # The loader: the HTTP client and Entra tokens, and pyarrow for Parquet payloads.
     optional = PYPROJECT["optional-dependencies"]

@@ -38,9 +38,9 @@ SETUP_COMPILER_MISSING = Message(
 SETUP_ENGINES_MISSING = Message(
     "TM511",
     E,
-    "this Python lacks packages `bulk` needs ({packages}): run `make engines`, which adds "
+    "this Python lacks packages `{command}` needs ({packages}): run `make engines`, which adds "
     "DuckDB, Spark and the rest of requirements.lock to .venv, then `.venv/bin/python -m "
-    "generator bulk ...` (or `pip install '.[bulk]'` into a virtual environment)",
+    "generator {command} ...` (or `pip install '.[bulk]'` into a virtual environment)",
 )
 PROJECT_NO_SPECS = Message("TM580", E, "no specs (*.yaml) found")
 PROJECT_DUPLICATE_MODULE = Message(
