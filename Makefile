@@ -78,6 +78,7 @@ bench: $(STAMP)
 	$(PY) tests/benchmarks/bench_schema_import.py
 	$(PY) tests/benchmarks/bench_bulk.py
 	$(PY) tests/benchmarks/bench_load.py
+	$(PY) tests/benchmarks/bench_reconcile.py
 	$(PY) tests/benchmarks/bench_test_step.py
 
 clean:
