@@ -410,6 +410,9 @@ def test_bad_input_stops_the_run_and_keeps_the_last_output_whole(
         "Unterminated string starting at at column 2"
     )
     assert {path: path.read_bytes() for path in output.rglob("*") if path.is_file()} == before
+    # A later run replaces the folder whole, its repairs/ included.
+    assert reconcile(target, finance, dataverse, output) == 0
+    assert {path: path.read_bytes() for path in output.rglob("*") if path.is_file()} == before
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "broken.jsonl",
         "companies.json",

@@ -57,7 +57,7 @@ class NotAnOutput(Exception):
 class OutputFolder:
     """``destination`` held for this run, with a staging folder that replaces it on commit."""
 
-    def __init__(self, destination: Path) -> None:
+    def __init__(self, destination: Path, outputs: frozenset[str] = OUTPUTS) -> None:
         # Through a symbolic link to the folder it names: that folder is what gets replaced,
         # and runs given the link and the folder share one lock.
         self.destination = Path(os.path.realpath(destination))
@@ -65,7 +65,7 @@ class OutputFolder:
         parent.mkdir(parents=True, exist_ok=True)
         self.lock = _hold(parent / f".{name}.lock")
         try:
-            _check_replaceable(self.destination)
+            _check_replaceable(self.destination, outputs)
             leftover = re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{12}}")
             for path in parent.iterdir():
                 if leftover.fullmatch(path.name) and not path.is_symlink() and path.is_dir():
@@ -208,14 +208,14 @@ def _delete_if_dead(folder: Path) -> None:
         os.close(fd)
 
 
-def _check_replaceable(destination: Path) -> None:
+def _check_replaceable(destination: Path, outputs: frozenset[str]) -> None:
     """Refuse to replace anything but an empty folder or one of a run's outputs: the whole
     folder is replaced, so any other file in it would be lost."""
     if destination.is_symlink() or (destination.exists() and not destination.is_dir()):
         raise NotAnOutput(f"{destination} is not a folder")
     if not destination.exists():
         return
-    others = sorted(path.name for path in destination.iterdir() if path.name not in OUTPUTS)
+    others = sorted(path.name for path in destination.iterdir() if path.name not in outputs)
     if others:
         raise NotAnOutput(f"{destination} holds {others[0]!r}, which no bulk run writes")
 

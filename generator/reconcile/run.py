@@ -22,7 +22,17 @@ from generator.backends.sql.dialects import DIALECTS
 from generator.backends.sql.render import render_direction
 from generator.bulk import engines
 from generator.bulk.columns import BadColumns, Columns
-from generator.bulk.outputs import StagedFolder, write_outputs
+from generator.bulk.folders import (
+    OUTPUTS as BULK_OUTPUTS,
+)
+from generator.bulk.folders import (
+    Busy,
+    NotAnOutput,
+    OutputFolder,
+    Scratch,
+    ScratchFailure,
+)
+from generator.bulk.outputs import write_outputs
 from generator.bulk.progress import Progress
 from generator.bulk.records import BadInput, Field, Reading
 from generator.bulk.run import BulkFailure, connect, create_source
@@ -34,6 +44,14 @@ from generator.reconcile.comparison import pairing_query, side_query
 from generator.reconcile.outputs import write_folder
 
 SIDES = {"finance": Direction.TO_DATAVERSE, "dataverse": Direction.TO_FINANCE}
+# What a run writes in its output folder: a later run replaces a folder of these alone.
+OUTPUTS = BULK_OUTPUTS | {
+    "report.md",
+    "differences.jsonl",
+    "only_in_finance.jsonl",
+    "only_in_dataverse.jsonl",
+    "repairs",
+}
 
 
 @dataclass(frozen=True)
@@ -59,19 +77,18 @@ class Job:
 
 
 def execute(job: Job) -> dict[str, object]:
-    try:
-        staged = StagedFolder(job.output)
-    except OSError as problem:
-        raise BulkFailure(
-            messages.BULK_OUTPUT, Location(str(job.output)), problem=problem
-        ) from None
     reading: list[Path] = []  # the export being read, for a failure's location
     try:
-        with tempfile.TemporaryDirectory(prefix="tablemap-reconcile-") as name:
-            summary = _execute(job, Path(name), staged.path, reading)
-        staged.commit()
+        with OutputFolder(job.output, OUTPUTS) as output, Scratch() as scratch:
+            try:
+                summary = _execute(job, scratch.path, output.staged, reading)
+            except duckdb.IOException as problem:
+                # DuckDB's own files (its database, spill, the staged inputs) are the scratch's.
+                if str(scratch.path) not in str(problem):
+                    raise
+                raise ScratchFailure(str(problem)) from None
+            output.commit()
     except BaseException as problem:
-        staged.discard()
         failure = _failure(problem, job, reading)
         if failure is None:
             raise
@@ -82,6 +99,14 @@ def execute(job: Job) -> dict[str, object]:
 def _failure(problem: BaseException, job: Job, reading: list[Path]) -> BulkFailure | None:
     """The diagnostic for an expected failure; None for a bug, which keeps its traceback."""
     source = reading[-1] if reading else job.output
+    output = Location(str(job.output))
+    if isinstance(problem, Busy):
+        return BulkFailure(messages.BULK_BUSY, output, pid=problem.pid, lock=problem.lock)
+    if isinstance(problem, NotAnOutput):
+        return BulkFailure(messages.BULK_NOT_OUTPUT, output, problem=problem)
+    if isinstance(problem, ScratchFailure):
+        folder = tempfile.gettempdir()
+        return BulkFailure(messages.BULK_SCRATCH, output, folder=folder, problem=problem.detail)
     if isinstance(problem, BadInput):
         return BulkFailure(
             messages.BULK_UNREADABLE,
