@@ -20,7 +20,7 @@ import pytest
 
 from generator.bulk import command, direct
 from generator.bulk.progress import Progress
-from projects import build_package, spec
+from projects import DATAVERSE_SCHEMA, build_package, spec
 
 ROWS = """\
 - [CUSTOMERACCOUNT, "=", accountnumber]
@@ -89,9 +89,13 @@ def write_jsonl(path: Path, records: list[object]) -> Path:
 def test_json_lines_in_payloads_rejects_and_summary_out(project: Path) -> None:
     assert bulk(project, write_jsonl(project / "in.jsonl", RECORDS)) == 0
     assert lines(project / "out" / "payloads.jsonl") == [
-        {"row": 0, "payload": US_001},
-        {"row": 2, "payload": {"transactioncurrencyid@odata.bind": None, "customertypecode": 3}},
-        {"row": 3, "payload": {"customertypecode": 3}},
+        {"row": 0, "address": None, "payload": US_001},
+        {
+            "row": 2,
+            "address": None,
+            "payload": {"transactioncurrencyid@odata.bind": None, "customertypecode": 3},
+        },
+        {"row": 3, "address": None, "payload": {"customertypecode": 3}},
     ]
     assert lines(project / "out" / "rejects.jsonl") == [MAYBE]
     assert summary(project) == {"read": 4, "written": 3, "rejected": 1, "filtered": 0}
@@ -111,7 +115,7 @@ def test_rows_the_source_filter_drops_are_counted_not_written(tmp_path: Path) ->
     records = [{"PartyType": "organization", "CustomerAccount": "A"}, {"PartyType": "Person"}, {}]
     assert bulk(tmp_path, write_jsonl(tmp_path / "in.jsonl", records)) == 0
     assert lines(tmp_path / "out" / "payloads.jsonl") == [
-        {"row": 0, "payload": {"accountnumber": "A", "customertypecode": 3}}
+        {"row": 0, "address": None, "payload": {"accountnumber": "A", "customertypecode": 3}}
     ]
     assert summary(tmp_path) == {"read": 3, "written": 1, "rejected": 0, "filtered": 2}
 
@@ -129,6 +133,7 @@ def test_a_folder_of_parquet_files_is_one_input_numbered_across_files(project: P
     assert lines(project / "out" / "payloads.jsonl") == [
         {
             "row": 0,
+            "address": None,
             "payload": {
                 "accountnumber": "A",
                 "msdyn_onhold": False,
@@ -138,6 +143,7 @@ def test_a_folder_of_parquet_files_is_one_input_numbered_across_files(project: P
         },
         {
             "row": 2,
+            "address": None,
             "payload": {
                 "accountnumber": "C",
                 "msdyn_onhold": True,
@@ -170,7 +176,9 @@ def test_parquet_payloads_and_rejects_are_the_python_mappers(
     payloads, rejects = [], []
     for row, record in enumerate(records):
         try:
-            payloads.append({"row": row, "payload": mapper.finance_to_dataverse(record)})
+            payloads.append(
+                {"row": row, "address": None, "payload": mapper.finance_to_dataverse(record)}
+            )
         except mapper.MappingError as error:
             rejects.append({"row": row, "field": error.field, "value": error.value})
             rejects[-1]["error"] = str(error)
@@ -247,6 +255,7 @@ def test_csv_values_are_typed_by_the_entity_schema(project: Path) -> None:
     assert lines(project / "out" / "payloads.jsonl") == [
         {
             "row": 0,
+            "address": None,
             "payload": {
                 "accountnumber": "A",
                 "msdyn_onhold": True,
@@ -256,6 +265,7 @@ def test_csv_values_are_typed_by_the_entity_schema(project: Path) -> None:
         },
         {
             "row": 1,
+            "address": None,
             "payload": {
                 "accountnumber": None,
                 "msdyn_onhold": None,
@@ -417,3 +427,150 @@ def test_a_quiet_spark_run_prints_nothing(project: Path) -> None:
     )
     assert (completed.returncode, completed.stdout, completed.stderr) == (0, "", "")
     assert summary(project) == {"read": 4, "written": 3, "rejected": 1, "filtered": 0}
+
+
+DEFAULTED = """\
+- [CUSTOMERACCOUNT, "=", accountnumber]
+- [NAME, "=", name, {default: Unnamed}]
+- [GENDER, "><", gendercode, {values: [["Unknown", null], ["Male", 1], ["Female", 2]]}]
+- [CURRENCYCODE, "=", transactioncurrencyid.isocurrencycode]
+- [EMPLOYEES, "=", numberofemployees]
+- [none, ">>", customertypecode, 3]
+"""
+EMPTY = {
+    "CustomerAccount": "",
+    "Name": None,
+    "Gender": "Unknown",
+    "CurrencyCode": "",
+    "Employees": None,
+}
+
+
+def test_ignore_nulls_leaves_out_what_has_no_source_value_and_keeps_what_the_spec_gives(
+    tmp_path: Path,
+) -> None:
+    """Empty text and nulls go; the default for null, a value the value map gives null for,
+    and constants stay; a record lacking a key lacks it either way. Without the flag every
+    column is written, null as null."""
+    build_package(tmp_path, spec(DEFAULTED))
+    records = [EMPTY, {"CustomerAccount": "A", "Employees": 0, "Name": ""}, {}]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    assert bulk(tmp_path, source) == 0
+    assert [line["payload"] for line in lines(tmp_path / "out" / "payloads.jsonl")] == [
+        {
+            "accountnumber": "",
+            "name": "Unnamed",
+            "gendercode": None,
+            "transactioncurrencyid@odata.bind": None,
+            "numberofemployees": None,
+            "customertypecode": 3,
+        },
+        {"accountnumber": "A", "name": "", "numberofemployees": 0, "customertypecode": 3},
+        {"customertypecode": 3},
+    ]
+    assert bulk(tmp_path, source, "--ignore-nulls") == 0
+    assert lines(tmp_path / "out" / "payloads.jsonl") == [
+        {
+            "row": 0,
+            "address": None,
+            "payload": {"name": "Unnamed", "gendercode": None, "customertypecode": 3},
+        },
+        {
+            "row": 1,
+            "address": None,
+            "payload": {"accountnumber": "A", "numberofemployees": 0, "customertypecode": 3},
+        },
+        {"row": 2, "address": None, "payload": {"customertypecode": 3}},
+    ]
+    found = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert (found["addresses"], found["ignore_nulls"]) == (False, True)
+
+
+KEYED_ACCOUNTS = DATAVERSE_SCHEMA.replace(
+    "x-entity-set: accounts\n", "x-entity-set: accounts\nx-alternate-keys: [[accountnumber]]\n"
+)
+KEYED = f"template: Customers to accounts\nkey: [CUSTOMERACCOUNT]\n{FILTERED}dataverse:\n  table: accounts\n"
+
+
+@pytest.mark.parametrize("format", ["jsonl", "parquet"])
+def test_each_payload_carries_the_address_the_python_key_functions_give(
+    tmp_path: Path, format: str
+) -> None:
+    files = spec(ROWS, header=KEYED) | {"specs/entities/dataverse/accounts.yaml": KEYED_ACCOUNTS}
+    maps = build_package(tmp_path, files)
+    mapper = importlib.import_module(f"{maps.__name__}.customers_to_accounts")
+    records = [
+        {"PartyType": "Organization", "CustomerAccount": "it's a/b é?#%&"},
+        {"PartyType": "Organization", "CustomerAccount": ""},
+        {"PartyType": "Organization"},
+    ]
+    assert bulk(tmp_path, write_jsonl(tmp_path / "in.jsonl", records), "--format", format) == 0
+    address = "accounts(accountnumber='it''s%20a%2Fb%20%C3%A9%3F%23%25%26')"
+    assert mapper.dataverse_key(records[0]) == address
+    if format == "parquet":
+        table = pq.read_table(tmp_path / "out" / "payloads.parquet").to_pylist()
+        assert [(row["row"], row["address"]) for row in table] == [(0, address)]
+    else:
+        assert [line["address"] for line in lines(tmp_path / "out" / "payloads.jsonl")] == [address]
+    key_error = "Customers to accounts: field 'CustomerAccount': value {} is a key field: it must be present and not empty"
+    assert lines(tmp_path / "out" / "rejects.jsonl") == [
+        {"row": 1, "field": "CustomerAccount", "value": "", "error": key_error.format("''")},
+        {"row": 2, "field": "CustomerAccount", "value": None, "error": key_error.format("None")},
+    ]
+    found = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert (found["addresses"], found["ignore_nulls"]) == (True, False)
+
+
+def test_a_lookup_in_the_alternate_key_is_written_as_the_bind_it_stands_for(
+    tmp_path: Path,
+) -> None:
+    """Payment-day lines are keyed by their payment day, whose GUID the loader resolves from
+    the payload's msdyn_paymentday@odata.bind (the README's contract)."""
+    guid = "5a0f3c4e-1b2d-4e6f-8a9b-0c1d2e3f4a5b"
+    companies = tmp_path / "companies.json"
+    companies.write_text(json.dumps({"USMF": guid}), encoding="utf-8")
+    record = {"dataAreaId": "usmf", "Name": "Net 10", "LineNumber": 1, "DayOfMonth": 10}
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    module = "payment_day_lines_cds_v2_to_msdyn_paymentdaylines"
+    arguments = parser.parse_args(
+        [
+            *(module, "--direction", "to-dataverse", "--input"),
+            str(write_jsonl(tmp_path / "in.jsonl", [record])),
+            *("--output", str(tmp_path / "out"), "--companies", str(companies)),
+            *("--quiet", "--root", str(ROOT)),
+        ]
+    )
+    assert command.run(arguments) == 0
+    [line] = lines(tmp_path / "out" / "payloads.jsonl")
+    assert line["address"] == (
+        "msdyn_paymentdaylines(_msdyn_paymentday_value=@msdyn_paymentday,"
+        f"msdyn_linenumber=1.0,_msdyn_company_value={guid})"
+    )
+    assert line["payload"]["msdyn_paymentday@odata.bind"] == (
+        f"/msdyn_paymentdays(msdyn_name='Net%2010',_msdyn_company_value={guid})"
+    )
+
+
+def test_a_striped_map_to_dataverse_needs_the_company_directory_for_its_addresses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    module = "payment_days_cds_to_msdyn_paymentdays"  # which binds no company lookup
+    source = write_jsonl(tmp_path / "in.jsonl", [{"Name": "A"}])
+    arguments = [
+        *(module, "--direction", "to-dataverse", "--input", str(source)),
+        *("--output", str(tmp_path / "out"), "--root", str(ROOT)),
+    ]
+    assert command.run(parser.parse_args(arguments)) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"specs/maps/{module}.yaml: error[TM940]: {module} to-dataverse addresses each row by "
+        "its alternate key, which holds the company's cdm_companyid: give the company "
+        "directory with --companies FILE (the JSON of GET "
+        "cdm_companies?$select=cdm_companyid,cdm_companycode)"
+    )
+    assert not (tmp_path / "out").exists()
+    # To F&O the address holds the company's code, which the record carries.
+    reverse = [arguments[0], "--direction", "to-finance", *arguments[3:]]
+    assert command.run(parser.parse_args([*reverse, "--quiet"])) == 0

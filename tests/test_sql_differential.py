@@ -1,11 +1,12 @@
 """Differential tests: the same records through the Python mapper, DuckDB and Spark.
 
-For every shipped template and both directions, payloads and rejects must be identical row
-for row, and every row must be written, rejected or filtered out exactly once. Records are
-batched: each engine runs one query per template and direction, on one batch of records,
-written as JSON Lines and again in one other input format (each case its own, in turn, so
-every format is checked on several templates and both directions), as that format can hold
-the records: the Python mapper is given the records so held.
+For every shipped template and both directions, payloads, their upsert addresses and rejects
+must be identical row for row, with and without --ignore-nulls, and every row must be written,
+rejected or filtered out exactly once. Records are batched: each engine runs one query per
+template and direction, on one batch of records, written as JSON Lines and (without
+--ignore-nulls) again in one other input format (each case its own, in turn, so every format is
+checked on several templates and both directions), as that format can hold the records: the
+Python mapper is given the records so held.
 """
 
 from __future__ import annotations
@@ -38,13 +39,23 @@ from generator.bulk.records import Field, arrow_schema, fields_for
 from generator.bulk.target import Target, load_target
 from generator.diagnostics import Diagnostics
 from generator.pipeline import Compilation
-from generator.plan.model import Convert, Direction
+from generator.plan.model import (
+    BindLookup,
+    Convert,
+    Copy,
+    Direction,
+    DirectionPlan,
+    KeyPart,
+    ModulePlan,
+    ReadLookup,
+)
 from generator.source.entity_schema import Kind
 from projects import run_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "generated"))
 from dualwrite_maps import TEMPLATES, MappingError  # noqa: E402
+from dualwrite_maps._runtime import key_literal  # noqa: E402
 
 # Characters that break naive quoting, URLs or case folding (ß, long s, Kelvin sign, ligature).
 NASTY = list("/?#%& '\"\\\nß\u017f\u212a\ufb05é😀İ\x00\x85\u2028")
@@ -166,6 +177,58 @@ def _value(rng: random.Random, kind: Kind, known: list[Any], nested_key: str | N
     return _string(rng, [key for key in known if isinstance(key, str)])
 
 
+def _key_number(rng: random.Random) -> float:
+    """A number key value (a line number): at most 15 significant digits, where Spark's
+    rounding of Java's digits finds the text Python's repr writes (see README, Limits)."""
+    return float(f"{rng.choice([1, -1]) * 10 ** rng.uniform(-8, 20):.{rng.randint(1, 15)}g}")
+
+
+def _key_sources(plan: ModulePlan, direction: Direction) -> list[tuple[str, str | None]]:
+    """The fields a direction's key values come from, each with its expanded lookup's key."""
+    if plan.key is None:
+        return []
+    if direction is Direction.TO_DATAVERSE:
+        return [(part.finance_field, None) for part in plan.key.parts]
+    fields = {part.finance_field for part in plan.key.parts}
+    found: list[tuple[str, str | None]] = []
+    for assignment in plan.to_finance.assignments:
+        if isinstance(assignment, Copy | Convert) and assignment.target in fields:
+            found.append((assignment.source, None))
+        elif isinstance(assignment, ReadLookup) and assignment.target in fields:
+            found.append((assignment.reader.navigation, assignment.reader.key))
+    return found
+
+
+def _addressable(
+    rng: random.Random,
+    plan: ModulePlan,
+    direction: Direction,
+    kinds: dict[str, Kind],
+    known: dict[str, list[Any]],
+) -> dict[str, Any]:
+    """The company and key values of a tame record: a known company and short key values of
+    the characters that break naive quoting and URLs, so its address can be formed."""
+    found: dict[str, Any] = {}
+    company = plan.company
+    if company is not None:
+        code = rng.choice(["usmf", "USMF", "Usmf"])
+        if direction is Direction.TO_DATAVERSE:
+            found[company.finance_field] = code
+        else:
+            found[company.navigation] = {company.code_column: code}
+    for field, nested_key in _key_sources(plan, direction):
+        text = "".join(rng.choice([*NASTY, "A", "7"]) for _ in range(rng.randint(1, 4)))
+        if nested_key is not None:
+            found[field] = {nested_key: text}
+        elif known.get(field):
+            found[field] = rng.choice(known[field])
+        elif kinds.get(field) is Kind.NUMBER:
+            found[field] = _key_number(rng)
+        else:
+            found[field] = text
+    return found
+
+
 def _compared(predicate: Predicate) -> list[tuple[str, Any]]:
     """The (column, value) pairs a filter's predicate asks to be equal."""
     if isinstance(predicate, RangeEquals):
@@ -200,6 +263,7 @@ def batch(target: Target, direction: Direction, rng: random.Random) -> list[dict
         compared.setdefault(column, []).append(value)
         known.setdefault(column, []).append(value)
     fields = read_fields(plan, direction)
+    key_fields = {field for field, _ in _key_sources(plan, direction)}
     # As many records as hold BATCH_FIELDS fields between them, an empty one among them.
     size = BATCH_FIELDS // len(fields)
     records: list[dict[str, Any]] = [{}]
@@ -217,19 +281,101 @@ def batch(target: Target, direction: Direction, rng: random.Random) -> list[dict
                 if rng.randrange(2)
             }
         )
+        for name in key_fields:
+            if kinds.get(name) is Kind.NUMBER and records[-1].get(name) is not None:
+                records[-1][name] = _key_number(rng)
+        if draw is _tame:
+            records[-1].update(_addressable(rng, plan, direction, kinds, known))
         if compared and rng.randrange(2):
             records[-1].update({column: rng.choice(values) for column, values in compared.items()})
     rng.shuffle(records)
     return records
 
 
-def python_outcomes(
-    module: ModuleType, direction: Direction, batch: list[dict[str, Any]]
+# The GUID the Python key function is given for a lookup column of a Dataverse key; the bulk
+# output writes the bind it stands for instead (see _Bound).
+REFERENCE = "00000000-0000-4000-8000-000000000000"
+
+
+class _Bound(dict[str, str]):
+    """The ``references`` a loader resolves from a payload: the looked-up row's GUID for each
+    lookup column of the key (REFERENCE; the bulk output writes ``@<navigation>``). A record
+    without the key value binds no row, so the key value's own error is raised, as the
+    runtime's key_literal raises it for the field."""
+
+    def __init__(self, template: str, record: dict[str, Any], parts: dict[str, KeyPart]) -> None:
+        super().__init__()
+        self.template, self.record, self.parts = template, record, parts
+
+    def get(self, column: str, default: object = None) -> str:
+        field = self.parts[column].finance_field
+        key_literal(self.template, self.record.get(field), field, False)
+        return REFERENCE
+
+
+def python_address(
+    module: ModuleType, plan: ModulePlan, direction: Direction, record: dict[str, Any], mapped: Any
+) -> str | None:
+    """The upsert address the bulk output must write: ``dataverse_key(record, companies)`` or
+    ``finance_key(dataverse_to_finance(record))``, with each lookup column of a Dataverse key
+    written as the bind it stands for; None for a map without a key. Raises MappingError."""
+    if plan.key is None:
+        return None
+    if direction is Direction.TO_FINANCE:
+        return str(module.finance_key(mapped))
+    lookups = {part.dataverse_column: part for part in plan.key.parts if part.dataverse_lookup}
+    parameters = inspect.signature(module.dataverse_key).parameters
+    given = {"companies": COMPANIES} if "companies" in parameters else {}
+    if "references" in parameters:
+        given["references"] = _Bound(plan.template, record, lookups)
+    address = str(module.dataverse_key(record, **given))
+    for column, part in lookups.items():
+        address = address.replace(
+            f"_{column}_value={REFERENCE}", f"_{column}_value=@{part.dataverse_navigation}"
+        )
+    return address
+
+
+def _no_value(value: object) -> bool:
+    return value is None or value == ""
+
+
+def ignoring_nulls(
+    chosen: DirectionPlan, record: dict[str, Any], payload: dict[str, Any]
 ) -> dict[str, Any]:
-    payloads: dict[int, Any] = {}
+    """--ignore-nulls, the rule in one place: the payload without each entry whose source value
+    is null or empty (the empty string; an expanded lookup that is null, or whose key is null
+    or empty), unless the spec maps that null to a value (a default, a value map's pair for
+    null). Constants and the company are always written; which rows are written, rejected or
+    filtered does not change."""
+    left_out = set()
+    for assignment in chosen.assignments:
+        if isinstance(assignment, Copy | BindLookup):
+            if _no_value(record.get(assignment.source)):
+                left_out.add(assignment.target)
+        elif isinstance(assignment, Convert):
+            value = record.get(assignment.source)
+            if value == "" or (value is None and assignment.converter.null_result is None):
+                left_out.add(assignment.target)
+        elif isinstance(assignment, ReadLookup):
+            expanded = record.get(assignment.reader.navigation)
+            if expanded is None or _no_value(expanded.get(assignment.reader.key)):
+                left_out.add(assignment.target)
+    return {key: value for key, value in payload.items() if key not in left_out}
+
+
+def python_outcomes(
+    module: ModuleType,
+    plan: ModulePlan,
+    direction: Direction,
+    batch: list[dict[str, Any]],
+    ignore_nulls: bool,
+) -> dict[str, Any]:
+    written: dict[int, Any] = {}
     rejects: dict[int, Any] = {}
     filtered = 0
     to_dataverse = direction is Direction.TO_DATAVERSE
+    chosen = plan.to_dataverse if to_dataverse else plan.to_finance
     # Striped maps take the company directory; the bulk run is given the same one as a file.
     takes = "companies" in inspect.signature(module.finance_to_dataverse).parameters
     companies = {"companies": COMPANIES} if takes else {}
@@ -248,11 +394,13 @@ def python_outcomes(
                 if to_dataverse
                 else module.dataverse_to_finance(record)
             )
+            address = python_address(module, plan, direction, record, mapped)
         except MappingError as error:
             rejects[row] = {"field": error.field, "value": error.value, "error": str(error)}
             continue
-        payloads[row] = mapped
-    normal = json.loads(json.dumps({"payloads": payloads, "rejects": rejects}))
+        payload = ignoring_nulls(chosen, record, mapped) if ignore_nulls else mapped
+        written[row] = {"address": address, "payload": payload}
+    normal = json.loads(json.dumps({"written": written, "rejects": rejects}))
     return {**normal, "filtered": filtered}
 
 
@@ -357,6 +505,7 @@ def bulk_outcomes(
     batch: list[dict[str, Any]],
     folder: Path,
     engine: str,
+    ignore_nulls: bool,
     format: str = "jsonl",
 ) -> dict[str, Any]:
     module = target.plan.module
@@ -374,22 +523,27 @@ def bulk_outcomes(
             *("--direction", direction.value.replace("_", "-")),
             *("--input", str(source), "--output", str(output), "--engine", engine),
             *("--companies", str(directory), "--root", str(ROOT), "--quiet"),
+            *(["--ignore-nulls"] if ignore_nulls else []),
         ]
     )
     assert command.run(arguments, target) == 0
-    payloads = {}
+    written = {}
     for line in _lines(output / "payloads.jsonl"):
-        written = json.loads(line)
-        payloads[str(written["row"])] = written["payload"]
+        found = json.loads(line)
+        written[str(found.pop("row"))] = found
     rejects = {}
     for line in _lines(output / "rejects.jsonl"):
         reject = json.loads(line)
         rejects[str(reject.pop("row"))] = reject
     summary = json.loads((output / "summary.json").read_text(encoding="utf-8"))
     assert summary["read"] == len(batch)
-    assert (summary["written"], summary["rejected"]) == (len(payloads), len(rejects))
-    assert [int(row) for row in payloads] == sorted(int(row) for row in payloads)
-    return {"payloads": payloads, "rejects": rejects, "filtered": summary["filtered"]}
+    assert (summary["written"], summary["rejected"]) == (len(written), len(rejects))
+    assert [int(row) for row in written] == sorted(int(row) for row in written)
+    assert (summary["addresses"], summary["ignore_nulls"]) == (
+        target.plan.key is not None,
+        ignore_nulls,
+    )
+    return {"written": written, "rejects": rejects, "filtered": summary["filtered"]}
 
 
 def test_every_direction_of_every_shipped_template_renders_for_both_dialects(
@@ -409,37 +563,53 @@ def _check(
     engine: str,
     batch: list[dict[str, Any]],
     tmp_path_factory: pytest.TempPathFactory,
+    ignore_nulls: bool,
 ) -> None:
     module = target.plan.module
     folder = tmp_path_factory.mktemp(f"{engine}-{module}")
-    expected = python_outcomes(TEMPLATES[module], direction, batch)
-    assert bulk_outcomes(target, direction, batch, folder, engine) == expected
+    plan = target.plan
+    expected = python_outcomes(TEMPLATES[module], plan, direction, batch, ignore_nulls)
+    assert bulk_outcomes(target, direction, batch, folder, engine, ignore_nulls) == expected
+    if ignore_nulls:
+        return  # the input formats are checked once, without it
     other = FORMATS[CASES.index((module, direction)) % len(FORMATS)]
     records = held(batch, _fields(target, direction), other)
-    expected = python_outcomes(TEMPLATES[module], direction, records)
-    assert bulk_outcomes(target, direction, records, folder, engine, other) == expected
+    expected = python_outcomes(TEMPLATES[module], plan, direction, records, ignore_nulls)
+    assert (
+        bulk_outcomes(target, direction, records, folder, engine, ignore_nulls, other) == expected
+    )
 
 
+@pytest.mark.parametrize("ignore_nulls", [False, True], ids=["with-nulls", "ignore-nulls"])
 @pytest.mark.parametrize(("module", "direction"), CASES)
 def test_duckdb_matches_the_python_mapper(
-    target: Target, direction: Direction, tmp_path_factory: pytest.TempPathFactory
+    target: Target,
+    direction: Direction,
+    ignore_nulls: bool,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     @settings(BATCHES, max_examples=1)
     @given(st.randoms(use_true_random=True))
     def run(rng: random.Random) -> None:
-        _check(target, direction, "duckdb", batch(target, direction, rng), tmp_path_factory)
+        records = batch(target, direction, rng)
+        _check(target, direction, "duckdb", records, tmp_path_factory, ignore_nulls)
 
     run()
 
 
 @pytest.mark.spark
+@pytest.mark.parametrize("ignore_nulls", [False, True], ids=["with-nulls", "ignore-nulls"])
 @pytest.mark.parametrize(("module", "direction"), CASES)
 def test_spark_matches_the_python_mapper(
-    target: Target, direction: Direction, tmp_path_factory: pytest.TempPathFactory
+    target: Target,
+    direction: Direction,
+    ignore_nulls: bool,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     @settings(BATCHES, max_examples=1)
     @given(st.randoms(use_true_random=True))
     def run(rng: random.Random) -> None:
-        _check(target, direction, "spark", batch(target, direction, rng), tmp_path_factory)
+        records = batch(target, direction, rng)
+        _check(target, direction, "spark", records, tmp_path_factory, ignore_nulls)
 
     run()

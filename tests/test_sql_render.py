@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from generator.backends.sql import render_sql
 from generator.backends.sql.checks import format_pattern
 from generator.backends.sql.dialects import DUCKDB, SPARK
 from generator.backends.sql.folding import ASCII_FOLDS, fold_expression
+from generator.bulk.engines import spark_session
 from generator.bulk.target import load_target
 from generator.diagnostics import Diagnostics
 from projects import spec, write_project
@@ -109,3 +111,38 @@ def test_duckdb_formats_match_like_pythons_fullmatch() -> None:
         test = DUCKDB.matches("v", format_pattern(format))
         rows = duckdb.sql(f"SELECT {test} FROM (VALUES {literals}) AS t(v)").fetchall()
         assert [row[0] for row in rows] == [bool(pattern.fullmatch(text)) for text in texts]
+
+
+FLOATS = st.floats(allow_nan=False, allow_infinity=False)
+EDGES = [
+    0.0,
+    -0.0,
+    1.0,
+    0.5,
+    1e-4,
+    9.9e-5,
+    1e16,
+    9999999999999998.0,
+    5e-324,
+    1.7976931348623157e308,
+]
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(FLOATS, min_size=50, max_size=200))
+def test_duckdb_writes_a_number_key_as_pythons_repr(values: list[float]) -> None:
+    values = [*EDGES, *values]
+    literals = ", ".join(f"({value!r}::DOUBLE)" for value in values)
+    rows = duckdb.sql(f"SELECT {DUCKDB.float_text('v')} FROM (VALUES {literals}) AS t(v)")
+    assert [row[0] for row in rows.fetchall()] == [repr(value) for value in values]
+
+
+@pytest.mark.spark
+@settings(max_examples=3, deadline=None)
+@given(st.lists(FLOATS, min_size=100, max_size=300))
+def test_spark_writes_a_number_key_of_up_to_15_digits_as_pythons_repr(values: list[float]) -> None:
+    """Java's own text would write 1.59494410199430016E17 for 1.5949441019943e+17."""
+    values = [*EDGES, -1.5949441019943e17, *(float(f"{value:.15g}") for value in values)]
+    frame = spark_session().createDataFrame([(value,) for value in values], "v double")
+    found = [row[0] for row in frame.selectExpr(SPARK.float_text("v")).collect()]
+    assert found == [repr(value) for value in values]

@@ -8,9 +8,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -27,13 +28,21 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'gendercode'), FALSE)) AND "gendercode" IS NOT NULL AND NOT coalesce("gendercode" IN (1, 2), FALSE) THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'familystatuscode'), FALSE)) AND "familystatuscode" IS NOT NULL AND NOT coalesce("familystatuscode" IN (1, 2, 3, 4), FALSE) THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'donotemail'), FALSE)) AND "donotemail" IS NOT NULL AND NOT coalesce("donotemail" IN (FALSE, TRUE), FALSE) THEN 5
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 6
+            WHEN ("msdyn_contactpersonid" IS NULL OR "msdyn_contactpersonid" = '') THEN 7
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'CDSContactPersonsV2(dataAreaId=', concat('''', lower(struct_extract("msdyn_company", 'cdm_companycode')), ''''),
+            ',ContactPersonId=', concat('''', replace(url_encode("msdyn_contactpersonid"), '%27', ''''''), ''''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null') END,
@@ -84,7 +93,32 @@ SELECT
         ',"ContactPersonId":', coalesce(CAST(to_json("msdyn_contactpersonid") AS VARCHAR), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_vendorcontactid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'donotemail' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("gendercode") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("familystatuscode") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("donotemail") AS VARCHAR), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_vendoraccountnumber''' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_partynumber" IS NOT NULL AND "msdyn_partynumber" <> '' THEN '"ContactPersonPartyNumber":' || coalesce(CAST(to_json("msdyn_partynumber") AS VARCHAR), 'null') END,
+        '"AssociatedContactType":' || '"Vendor"',
+        CASE WHEN "firstname" IS NOT NULL AND "firstname" <> '' THEN '"FirstName":' || coalesce(CAST(to_json("firstname") AS VARCHAR), 'null') END,
+        CASE WHEN "middlename" IS NOT NULL AND "middlename" <> '' THEN '"MiddleName":' || coalesce(CAST(to_json("middlename") AS VARCHAR), 'null') END,
+        CASE WHEN "lastname" IS NOT NULL AND "lastname" <> '' THEN '"LastName":' || coalesce(CAST(to_json("lastname") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_vendorcontactid" IS NOT NULL AND coalesce(struct_extract("msdyn_vendorcontactid", 'msdyn_vendoraccountnumber') <> '', FALSE) THEN '"AssociatedContactNumber":' || coalesce(CAST(to_json(CASE WHEN "msdyn_vendorcontactid" IS NULL THEN '' ELSE struct_extract("msdyn_vendorcontactid", 'msdyn_vendoraccountnumber') END) AS VARCHAR), 'null') END,
+        CASE WHEN "address1_city" IS NOT NULL AND "address1_city" <> '' THEN '"PrimaryAddressCity":' || coalesce(CAST(to_json("address1_city") AS VARCHAR), 'null') END,
+        CASE WHEN "address1_county" IS NOT NULL AND "address1_county" <> '' THEN '"PrimaryAddressCountyId":' || coalesce(CAST(to_json("address1_county") AS VARCHAR), 'null') END,
+        CASE WHEN "address1_stateorprovince" IS NOT NULL AND "address1_stateorprovince" <> '' THEN '"PrimaryAddressStateId":' || coalesce(CAST(to_json("address1_stateorprovince") AS VARCHAR), 'null') END,
+        CASE WHEN "address1_line1" IS NOT NULL AND "address1_line1" <> '' THEN '"PrimaryAddressStreet":' || coalesce(CAST(to_json("address1_line1") AS VARCHAR), 'null') END,
+        CASE WHEN "address1_postalcode" IS NOT NULL AND "address1_postalcode" <> '' THEN '"PrimaryAddressZipCode":' || coalesce(CAST(to_json("address1_postalcode") AS VARCHAR), 'null') END,
+        CASE WHEN "telephone1" IS NOT NULL AND "telephone1" <> '' THEN '"PrimaryPhoneNumber":' || coalesce(CAST(to_json("telephone1") AS VARCHAR), 'null') END,
+        CASE WHEN "emailaddress1" IS NOT NULL AND "emailaddress1" <> '' THEN '"PrimaryEmailAddress":' || coalesce(CAST(to_json("emailaddress1") AS VARCHAR), 'null') END,
+        CASE WHEN "department" IS NOT NULL AND "department" <> '' THEN '"EmploymentDepartment":' || coalesce(CAST(to_json("department") AS VARCHAR), 'null') END,
+        CASE WHEN "description" IS NOT NULL AND "description" <> '' THEN '"Notes":' || coalesce(CAST(to_json("description") AS VARCHAR), 'null') END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'gendercode'), FALSE)) THEN '"Gender":' || CASE WHEN "gendercode" IS NULL THEN '"Unknown"' WHEN "gendercode" = 1 THEN '"Male"' WHEN "gendercode" = 2 THEN '"Female"' ELSE coalesce(CAST(to_json("gendercode") AS VARCHAR), 'null') END END,
+        CASE WHEN "websiteurl" IS NOT NULL AND "websiteurl" <> '' THEN '"PrimaryURL":' || coalesce(CAST(to_json("websiteurl") AS VARCHAR), 'null') END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'familystatuscode'), FALSE)) THEN '"MaritalStatus":' || CASE WHEN "familystatuscode" IS NULL THEN '"None"' WHEN "familystatuscode" = 1 THEN '"Single"' WHEN "familystatuscode" = 2 THEN '"Married"' WHEN "familystatuscode" = 3 THEN '"Divorced"' WHEN "familystatuscode" = 4 THEN '"Widowhood"' ELSE coalesce(CAST(to_json("familystatuscode") AS VARCHAR), 'null') END END,
+        CASE WHEN "donotemail" IS NOT NULL THEN '"IsReceivingDirectMail":' || CASE WHEN "donotemail" IS NULL THEN 'null' WHEN "donotemail" = FALSE THEN '"No"' WHEN "donotemail" = TRUE THEN '"Yes"' ELSE coalesce(CAST(to_json("donotemail") AS VARCHAR), 'null') END END,
+        CASE WHEN "spousesname" IS NOT NULL AND "spousesname" <> '' THEN '"SpouseName":' || coalesce(CAST(to_json("spousesname") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_contactpersonid" IS NOT NULL AND "msdyn_contactpersonid" <> '' THEN '"ContactPersonId":' || coalesce(CAST(to_json("msdyn_contactpersonid") AS VARCHAR), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_vendorcontactid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'donotemail' WHEN 6 THEN 'dataAreaId' WHEN 7 THEN 'ContactPersonId' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("gendercode") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("familystatuscode") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("donotemail") AS VARCHAR), 'null') WHEN 6 THEN 'null' WHEN 7 THEN coalesce(CAST(to_json("msdyn_contactpersonid") AS VARCHAR), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_vendoraccountnumber''' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is a key field: it must be present and not empty' WHEN 7 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

@@ -8,9 +8,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -27,13 +28,21 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'gendercode'), FALSE)) AND `gendercode` IS NOT NULL AND NOT coalesce(`gendercode` IN (1, 2), FALSE) THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'familystatuscode'), FALSE)) AND `familystatuscode` IS NOT NULL AND NOT coalesce(`familystatuscode` IN (1, 2, 3, 4), FALSE) THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'donotemail'), FALSE)) AND `donotemail` IS NOT NULL AND NOT coalesce(`donotemail` IN (FALSE, TRUE), FALSE) THEN 5
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 6
+            WHEN (`msdyn_contactpersonid` IS NULL OR `msdyn_contactpersonid` = '') THEN 7
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'CDSContactPersonsV2(dataAreaId=', concat('\'', lower(`msdyn_company`.`cdm_companycode`), '\''),
+            ',ContactPersonId=', concat('\'', CASE WHEN replace(`msdyn_contactpersonid`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`msdyn_contactpersonid`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`msdyn_contactpersonid`, '\'', '\'\'') END, '\''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
@@ -84,7 +93,32 @@ SELECT
         ',"ContactPersonId":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_contactpersonid`))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_vendorcontactid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'donotemail' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`gendercode`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`familystatuscode`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`donotemail`))), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not an expanded lookup with a string column \'msdyn_vendoraccountnumber\'' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
+        CASE WHEN `msdyn_partynumber` IS NOT NULL AND `msdyn_partynumber` <> '' THEN '"ContactPersonPartyNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_partynumber`))), 'null') END,
+        '"AssociatedContactType":' || '"Vendor"',
+        CASE WHEN `firstname` IS NOT NULL AND `firstname` <> '' THEN '"FirstName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`firstname`))), 'null') END,
+        CASE WHEN `middlename` IS NOT NULL AND `middlename` <> '' THEN '"MiddleName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`middlename`))), 'null') END,
+        CASE WHEN `lastname` IS NOT NULL AND `lastname` <> '' THEN '"LastName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`lastname`))), 'null') END,
+        CASE WHEN `msdyn_vendorcontactid` IS NOT NULL AND coalesce(`msdyn_vendorcontactid`.`msdyn_vendoraccountnumber` <> '', FALSE) THEN '"AssociatedContactNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_vendorcontactid` IS NULL THEN '' ELSE `msdyn_vendorcontactid`.`msdyn_vendoraccountnumber` END))), 'null') END,
+        CASE WHEN `address1_city` IS NOT NULL AND `address1_city` <> '' THEN '"PrimaryAddressCity":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_city`))), 'null') END,
+        CASE WHEN `address1_county` IS NOT NULL AND `address1_county` <> '' THEN '"PrimaryAddressCountyId":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_county`))), 'null') END,
+        CASE WHEN `address1_stateorprovince` IS NOT NULL AND `address1_stateorprovince` <> '' THEN '"PrimaryAddressStateId":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_stateorprovince`))), 'null') END,
+        CASE WHEN `address1_line1` IS NOT NULL AND `address1_line1` <> '' THEN '"PrimaryAddressStreet":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_line1`))), 'null') END,
+        CASE WHEN `address1_postalcode` IS NOT NULL AND `address1_postalcode` <> '' THEN '"PrimaryAddressZipCode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_postalcode`))), 'null') END,
+        CASE WHEN `telephone1` IS NOT NULL AND `telephone1` <> '' THEN '"PrimaryPhoneNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`telephone1`))), 'null') END,
+        CASE WHEN `emailaddress1` IS NOT NULL AND `emailaddress1` <> '' THEN '"PrimaryEmailAddress":' || coalesce(trim(BOTH '[]' FROM to_json(array(`emailaddress1`))), 'null') END,
+        CASE WHEN `department` IS NOT NULL AND `department` <> '' THEN '"EmploymentDepartment":' || coalesce(trim(BOTH '[]' FROM to_json(array(`department`))), 'null') END,
+        CASE WHEN `description` IS NOT NULL AND `description` <> '' THEN '"Notes":' || coalesce(trim(BOTH '[]' FROM to_json(array(`description`))), 'null') END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'gendercode'), FALSE)) THEN '"Gender":' || CASE WHEN `gendercode` IS NULL THEN '"Unknown"' WHEN `gendercode` = 1 THEN '"Male"' WHEN `gendercode` = 2 THEN '"Female"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`gendercode`))), 'null') END END,
+        CASE WHEN `websiteurl` IS NOT NULL AND `websiteurl` <> '' THEN '"PrimaryURL":' || coalesce(trim(BOTH '[]' FROM to_json(array(`websiteurl`))), 'null') END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'familystatuscode'), FALSE)) THEN '"MaritalStatus":' || CASE WHEN `familystatuscode` IS NULL THEN '"None"' WHEN `familystatuscode` = 1 THEN '"Single"' WHEN `familystatuscode` = 2 THEN '"Married"' WHEN `familystatuscode` = 3 THEN '"Divorced"' WHEN `familystatuscode` = 4 THEN '"Widowhood"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`familystatuscode`))), 'null') END END,
+        CASE WHEN `donotemail` IS NOT NULL THEN '"IsReceivingDirectMail":' || CASE WHEN `donotemail` IS NULL THEN 'null' WHEN `donotemail` = FALSE THEN '"No"' WHEN `donotemail` = TRUE THEN '"Yes"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`donotemail`))), 'null') END END,
+        CASE WHEN `spousesname` IS NOT NULL AND `spousesname` <> '' THEN '"SpouseName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`spousesname`))), 'null') END,
+        CASE WHEN `msdyn_contactpersonid` IS NOT NULL AND `msdyn_contactpersonid` <> '' THEN '"ContactPersonId":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_contactpersonid`))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_vendorcontactid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'donotemail' WHEN 6 THEN 'dataAreaId' WHEN 7 THEN 'ContactPersonId' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`gendercode`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`familystatuscode`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`donotemail`))), 'null') WHEN 6 THEN 'null' WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_contactpersonid`))), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not an expanded lookup with a string column \'msdyn_vendoraccountnumber\'' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is a key field: it must be present and not empty' WHEN 7 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

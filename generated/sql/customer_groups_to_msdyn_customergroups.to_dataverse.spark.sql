@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -33,13 +34,24 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ClearingPeriodPaymentTermName'), FALSE)) AND `ClearingPeriodPaymentTermName` IS NOT NULL AND `ClearingPeriodPaymentTermName` <> '' AND NOT _valid_company THEN 8
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ClearingPeriodPaymentTermName'), FALSE)) AND `ClearingPeriodPaymentTermName` IS NOT NULL AND `ClearingPeriodPaymentTermName` <> '' AND _company IS NULL THEN 9
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'ClearingPeriodPaymentTermName'), FALSE)) AND `ClearingPeriodPaymentTermName` IS NOT NULL AND `ClearingPeriodPaymentTermName` <> '' AND `_company`.`id` IS NULL THEN 10
+            WHEN (`CustomerGroupId` IS NULL OR `CustomerGroupId` = '') THEN 11
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 12
+            WHEN NOT _valid_company THEN 13
+            WHEN _company IS NULL THEN 14
+            WHEN `_company`.`id` IS NULL THEN 15
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'msdyn_customergroups(msdyn_groupid=', concat('\'', CASE WHEN replace(`CustomerGroupId`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`CustomerGroupId`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`CustomerGroupId`, '\'', '\'\'') END, '\''),
+            ',_msdyn_company_value=', `_company`.`id`,
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"') END,
@@ -58,7 +70,16 @@ SELECT
         ',"msdyn_clearingperiodpaymenttermname@odata.bind":', CASE WHEN `ClearingPeriodPaymentTermName` IS NULL OR `ClearingPeriodPaymentTermName` = '' THEN 'null' ELSE concat('"/msdyn_paymentterms(msdyn_name=\'', CASE WHEN replace(`ClearingPeriodPaymentTermName`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`ClearingPeriodPaymentTermName`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`ClearingPeriodPaymentTermName`, '\'', '\'\'') END, '\',_msdyn_company_value=', `_company`.`id`, ')"') END,
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'IsSalesTaxIncludedInPrice' WHEN 3 THEN 'PaymentTermId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'dataAreaId' WHEN 6 THEN 'companies' WHEN 7 THEN 'ClearingPeriodPaymentTermName' WHEN 8 THEN 'dataAreaId' WHEN 9 THEN 'dataAreaId' WHEN 10 THEN 'companies' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`IsSalesTaxIncludedInPrice`))), 'null') WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`PaymentTermId`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 6 THEN `_company`.`bad` WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`ClearingPeriodPaymentTermName`))), 'null') WHEN 8 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 9 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 10 THEN `_company`.`bad` END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 4 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 5 THEN 'is not in companies, so \'PaymentTermId\' can\'t be addressed' WHEN 6 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' WHEN 7 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 8 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 9 THEN 'is not in companies, so \'ClearingPeriodPaymentTermName\' can\'t be addressed' WHEN 10 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"') END,
+        CASE WHEN `CustomerGroupId` IS NOT NULL AND `CustomerGroupId` <> '' THEN '"msdyn_groupid":' || coalesce(trim(BOTH '[]' FROM to_json(array(`CustomerGroupId`))), 'null') END,
+        CASE WHEN `Description` IS NOT NULL AND `Description` <> '' THEN '"msdyn_description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null') END,
+        CASE WHEN `IsSalesTaxIncludedInPrice` IS NOT NULL AND `IsSalesTaxIncludedInPrice` <> '' THEN '"msdyn_issalestaxincludedinprice":' || CASE WHEN `IsSalesTaxIncludedInPrice` IS NULL THEN 'null' WHEN `_fold_IsSalesTaxIncludedInPrice` = 'no' THEN 'false' WHEN `_fold_IsSalesTaxIncludedInPrice` = 'yes' THEN 'true' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`IsSalesTaxIncludedInPrice`))), 'null') END END,
+        CASE WHEN `PaymentTermId` IS NOT NULL AND `PaymentTermId` <> '' THEN '"msdyn_paymenttermid@odata.bind":' || CASE WHEN `PaymentTermId` IS NULL OR `PaymentTermId` = '' THEN 'null' ELSE concat('"/msdyn_paymentterms(msdyn_name=\'', CASE WHEN replace(`PaymentTermId`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`PaymentTermId`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`PaymentTermId`, '\'', '\'\'') END, '\',_msdyn_company_value=', `_company`.`id`, ')"') END END,
+        CASE WHEN `ClearingPeriodPaymentTermName` IS NOT NULL AND `ClearingPeriodPaymentTermName` <> '' THEN '"msdyn_clearingperiodpaymenttermname@odata.bind":' || CASE WHEN `ClearingPeriodPaymentTermName` IS NULL OR `ClearingPeriodPaymentTermName` = '' THEN 'null' ELSE concat('"/msdyn_paymentterms(msdyn_name=\'', CASE WHEN replace(`ClearingPeriodPaymentTermName`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`ClearingPeriodPaymentTermName`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`ClearingPeriodPaymentTermName`, '\'', '\'\'') END, '\',_msdyn_company_value=', `_company`.`id`, ')"') END END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'IsSalesTaxIncludedInPrice' WHEN 3 THEN 'PaymentTermId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'dataAreaId' WHEN 6 THEN 'companies' WHEN 7 THEN 'ClearingPeriodPaymentTermName' WHEN 8 THEN 'dataAreaId' WHEN 9 THEN 'dataAreaId' WHEN 10 THEN 'companies' WHEN 11 THEN 'CustomerGroupId' WHEN 12 THEN 'dataAreaId' WHEN 13 THEN 'dataAreaId' WHEN 14 THEN 'dataAreaId' WHEN 15 THEN 'companies' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`IsSalesTaxIncludedInPrice`))), 'null') WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`PaymentTermId`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 6 THEN `_company`.`bad` WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`ClearingPeriodPaymentTermName`))), 'null') WHEN 8 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 9 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 10 THEN `_company`.`bad` WHEN 11 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`CustomerGroupId`))), 'null') WHEN 12 THEN 'null' WHEN 13 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 14 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 15 THEN `_company`.`bad` END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 4 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 5 THEN 'is not in companies, so \'PaymentTermId\' can\'t be addressed' WHEN 6 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' WHEN 7 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 8 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 9 THEN 'is not in companies, so \'ClearingPeriodPaymentTermName\' can\'t be addressed' WHEN 10 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' WHEN 11 THEN 'is a key field: it must be present and not empty' WHEN 12 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 13 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 14 THEN 'is not in companies, so \'dataAreaId\' can\'t be addressed' WHEN 15 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' END END AS reject_reason
 FROM decided

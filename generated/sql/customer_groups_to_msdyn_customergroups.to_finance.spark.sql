@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -24,13 +25,21 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_issalestaxincludedinprice'), FALSE)) AND `msdyn_issalestaxincludedinprice` IS NOT NULL AND NOT coalesce(`msdyn_issalestaxincludedinprice` IN (FALSE, TRUE), FALSE) THEN 2
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymenttermid'), FALSE)) AND `msdyn_paymenttermid` IS NOT NULL AND (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymenttermid/msdyn_name'), FALSE)) THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_clearingperiodpaymenttermname'), FALSE)) AND `msdyn_clearingperiodpaymenttermname` IS NOT NULL AND (_any_absent AND coalesce(array_contains(_absent, 'msdyn_clearingperiodpaymenttermname/msdyn_name'), FALSE)) THEN 4
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 5
+            WHEN (`msdyn_groupid` IS NULL OR `msdyn_groupid` = '') THEN 6
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'CustomerGroups(dataAreaId=', concat('\'', lower(`msdyn_company`.`cdm_companycode`), '\''),
+            ',CustomerGroupId=', concat('\'', CASE WHEN replace(`msdyn_groupid`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`msdyn_groupid`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`msdyn_groupid`, '\'', '\'\'') END, '\''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
@@ -49,7 +58,16 @@ SELECT
         ',"ClearingPeriodPaymentTermName":', coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_clearingperiodpaymenttermname` IS NULL THEN '' ELSE `msdyn_clearingperiodpaymenttermname`.`msdyn_name` END))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_issalestaxincludedinprice' WHEN 3 THEN 'msdyn_paymenttermid' WHEN 4 THEN 'msdyn_clearingperiodpaymenttermname' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_issalestaxincludedinprice`))), 'null') WHEN 3 THEN '{}' WHEN 4 THEN '{}' END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 4 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
+        CASE WHEN `msdyn_groupid` IS NOT NULL AND `msdyn_groupid` <> '' THEN '"CustomerGroupId":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_groupid`))), 'null') END,
+        CASE WHEN `msdyn_description` IS NOT NULL AND `msdyn_description` <> '' THEN '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null') END,
+        CASE WHEN `msdyn_issalestaxincludedinprice` IS NOT NULL THEN '"IsSalesTaxIncludedInPrice":' || CASE WHEN `msdyn_issalestaxincludedinprice` IS NULL THEN 'null' WHEN `msdyn_issalestaxincludedinprice` = FALSE THEN '"No"' WHEN `msdyn_issalestaxincludedinprice` = TRUE THEN '"Yes"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_issalestaxincludedinprice`))), 'null') END END,
+        CASE WHEN `msdyn_paymenttermid` IS NOT NULL AND coalesce(`msdyn_paymenttermid`.`msdyn_name` <> '', FALSE) THEN '"PaymentTermId":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymenttermid` IS NULL THEN '' ELSE `msdyn_paymenttermid`.`msdyn_name` END))), 'null') END,
+        CASE WHEN `msdyn_clearingperiodpaymenttermname` IS NOT NULL AND coalesce(`msdyn_clearingperiodpaymenttermname`.`msdyn_name` <> '', FALSE) THEN '"ClearingPeriodPaymentTermName":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_clearingperiodpaymenttermname` IS NULL THEN '' ELSE `msdyn_clearingperiodpaymenttermname`.`msdyn_name` END))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_issalestaxincludedinprice' WHEN 3 THEN 'msdyn_paymenttermid' WHEN 4 THEN 'msdyn_clearingperiodpaymenttermname' WHEN 5 THEN 'dataAreaId' WHEN 6 THEN 'CustomerGroupId' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_issalestaxincludedinprice`))), 'null') WHEN 3 THEN '{}' WHEN 4 THEN '{}' WHEN 5 THEN 'null' WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_groupid`))), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 4 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 5 THEN 'is a key field: it must be present and not empty' WHEN 6 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

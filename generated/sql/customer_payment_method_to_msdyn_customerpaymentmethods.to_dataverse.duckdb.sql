@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -23,7 +24,8 @@ WITH prepared AS (
         CASE WHEN strlen(replace(replace(replace(replace(replace(replace(replace(replace("PaymentStatus", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬃ', 'ffi'), 'ﬅ', 'st'), 'ﬆ', 'st')) = length(replace(replace(replace(replace(replace(replace(replace(replace("PaymentStatus", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬃ', 'ffi'), 'ﬅ', 'st'), 'ﬆ', 'st')) THEN lower(replace(replace(replace(replace(replace(replace(replace(replace("PaymentStatus", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬃ', 'ffi'), 'ﬅ', 'st'), 'ﬆ', 'st')) END AS "_fold_PaymentStatus",
         CASE WHEN strlen(replace(replace(replace(replace(replace(replace("PaymentType", 'K', 'k'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl')) = length(replace(replace(replace(replace(replace(replace("PaymentType", 'K', 'k'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl')) THEN lower(replace(replace(replace(replace(replace(replace("PaymentType", 'K', 'k'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl')) END AS "_fold_PaymentType",
         CASE WHEN strlen(replace(replace(replace(replace(replace(replace("SumByPeriod", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'K', 'k'), 'ﬅ', 'st'), 'ﬆ', 'st')) = length(replace(replace(replace(replace(replace(replace("SumByPeriod", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'K', 'k'), 'ﬅ', 'st'), 'ﬆ', 'st')) THEN lower(replace(replace(replace(replace(replace(replace("SumByPeriod", 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'K', 'k'), 'ﬅ', 'st'), 'ﬆ', 'st')) END AS "_fold_SumByPeriod",
-        coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) AS _valid_company
+        coalesce(length("dataAreaId") BETWEEN 1 AND 4 AND NOT regexp_matches("dataAreaId", '[^A-Za-z0-9]'), FALSE) AS _valid_company,
+        map_extract_value((SELECT map_from_entries(list(struct_pack(k := tm_code, v := struct_pack(id := tm_id, bad := tm_bad_value)))) FROM companies), "dataAreaId") AS _company
     FROM source
 ),
 decided AS (
@@ -43,13 +45,24 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'EnablePostdatedCheckClearingPosting'), FALSE)) AND "EnablePostdatedCheckClearingPosting" IS NOT NULL AND NOT coalesce("_fold_EnablePostdatedCheckClearingPosting" IN ('no', 'yes'), FALSE) THEN 11
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'BillOfExchangeDraftType'), FALSE)) AND "BillOfExchangeDraftType" IS NOT NULL AND NOT coalesce("_fold_BillOfExchangeDraftType" IN ('acceptance', 'promissory', 'bankacceptance', 'nodraft', 'noacceptance'), FALSE) THEN 12
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'DirectDebit'), FALSE)) AND "DirectDebit" IS NOT NULL AND NOT coalesce("_fold_DirectDebit" IN ('no', 'yes'), FALSE) THEN 13
+            WHEN ("Name" IS NULL OR "Name" = '') THEN 14
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 15
+            WHEN NOT _valid_company THEN 16
+            WHEN _company IS NULL THEN 17
+            WHEN struct_extract("_company", 'id') IS NULL THEN 18
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'msdyn_customerpaymentmethods(msdyn_name=', concat('''', replace(url_encode("Name"), '%27', ''''''), ''''),
+            ',_msdyn_company_value=', struct_extract("_company", 'id'),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"') END,
@@ -86,7 +99,25 @@ SELECT
         ',"msdyn_directdebit":', CASE WHEN "DirectDebit" IS NULL THEN 'null' WHEN "_fold_DirectDebit" = 'no' THEN 'false' WHEN "_fold_DirectDebit" = 'yes' THEN 'true' ELSE coalesce(CAST(to_json("DirectDebit") AS VARCHAR), 'null') END,
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'AccountType' WHEN 3 THEN 'DiscountGracePeriodDays' WHEN 4 THEN 'BridgingPostingEnabled' WHEN 5 THEN 'IsSEPA' WHEN 6 THEN 'LastFileNumber' WHEN 7 THEN 'LastFileNumberToday' WHEN 8 THEN 'PaymentType' WHEN 9 THEN 'PaymentStatus' WHEN 10 THEN 'SumByPeriod' WHEN 11 THEN 'EnablePostdatedCheckClearingPosting' WHEN 12 THEN 'BillOfExchangeDraftType' WHEN 13 THEN 'DirectDebit' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("AccountType") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("DiscountGracePeriodDays") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("BridgingPostingEnabled") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("IsSEPA") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("LastFileNumber") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("LastFileNumberToday") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("PaymentType") AS VARCHAR), 'null') WHEN 9 THEN coalesce(CAST(to_json("PaymentStatus") AS VARCHAR), 'null') WHEN 10 THEN coalesce(CAST(to_json("SumByPeriod") AS VARCHAR), 'null') WHEN 11 THEN coalesce(CAST(to_json("EnablePostdatedCheckClearingPosting") AS VARCHAR), 'null') WHEN 12 THEN coalesce(CAST(to_json("BillOfExchangeDraftType") AS VARCHAR), 'null') WHEN 13 THEN coalesce(CAST(to_json("DirectDebit") AS VARCHAR), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is out of the range of ''msdyn_discountgraceperioddays'' (-2147483648 to 2147483647)' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is out of the range of ''msdyn_lastfilenumber'' (-2147483648 to 2147483647)' WHEN 7 THEN 'is out of the range of ''msdyn_lastfilenumbertoday'' (-2147483648 to 2147483647)' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is not in the value map' WHEN 10 THEN 'is not in the value map' WHEN 11 THEN 'is not in the value map' WHEN 12 THEN 'is not in the value map' WHEN 13 THEN 'is not in the value map' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"') END,
+        CASE WHEN "Name" IS NOT NULL AND "Name" <> '' THEN '"msdyn_name":' || coalesce(CAST(to_json("Name") AS VARCHAR), 'null') END,
+        CASE WHEN "AccountType" IS NOT NULL AND "AccountType" <> '' THEN '"msdyn_accounttype":' || CASE WHEN "AccountType" IS NULL THEN 'null' WHEN "_fold_AccountType" = 'ledger' THEN '806380000' WHEN "_fold_AccountType" = 'cust' THEN '806380001' WHEN "_fold_AccountType" = 'vend' THEN '806380002' WHEN "_fold_AccountType" = 'project' THEN '806380003' WHEN "_fold_AccountType" = 'fixedassets' THEN '806380004' WHEN "_fold_AccountType" = 'bank' THEN '806380005' ELSE coalesce(CAST(to_json("AccountType") AS VARCHAR), 'null') END END,
+        CASE WHEN "DiscountGracePeriodDays" IS NOT NULL THEN '"msdyn_discountgraceperioddays":' || coalesce(CAST(to_json("DiscountGracePeriodDays") AS VARCHAR), 'null') END,
+        CASE WHEN "BridgingPostingEnabled" IS NOT NULL AND "BridgingPostingEnabled" <> '' THEN '"msdyn_bridgingpostingenabled":' || CASE WHEN "BridgingPostingEnabled" IS NULL THEN 'null' WHEN "_fold_BridgingPostingEnabled" = 'no' THEN 'false' WHEN "_fold_BridgingPostingEnabled" = 'yes' THEN 'true' ELSE coalesce(CAST(to_json("BridgingPostingEnabled") AS VARCHAR), 'null') END END,
+        CASE WHEN "IsSEPA" IS NOT NULL AND "IsSEPA" <> '' THEN '"msdyn_issepa":' || CASE WHEN "IsSEPA" IS NULL THEN 'null' WHEN "_fold_IsSEPA" = 'no' THEN 'false' WHEN "_fold_IsSEPA" = 'yes' THEN 'true' ELSE coalesce(CAST(to_json("IsSEPA") AS VARCHAR), 'null') END END,
+        CASE WHEN "LastFileNumber" IS NOT NULL THEN '"msdyn_lastfilenumber":' || coalesce(CAST(to_json("LastFileNumber") AS VARCHAR), 'null') END,
+        CASE WHEN "LastFileNumberToday" IS NOT NULL THEN '"msdyn_lastfilenumbertoday":' || coalesce(CAST(to_json("LastFileNumberToday") AS VARCHAR), 'null') END,
+        CASE WHEN "Description" IS NOT NULL AND "Description" <> '' THEN '"msdyn_description":' || coalesce(CAST(to_json("Description") AS VARCHAR), 'null') END,
+        CASE WHEN "PaymentType" IS NOT NULL AND "PaymentType" <> '' THEN '"msdyn_paymenttype":' || CASE WHEN "PaymentType" IS NULL THEN 'null' WHEN "_fold_PaymentType" = 'other' THEN '806380000' WHEN "_fold_PaymentType" = 'electronicpayment' THEN '806380001' WHEN "_fold_PaymentType" = 'check' THEN '806380002' WHEN "_fold_PaymentType" = 'billofexchange' THEN '806380003' WHEN "_fold_PaymentType" = 'creditcard' THEN '806380004' ELSE coalesce(CAST(to_json("PaymentType") AS VARCHAR), 'null') END END,
+        CASE WHEN "PaymentStatus" IS NOT NULL AND "PaymentStatus" <> '' THEN '"msdyn_paymentstatus":' || CASE WHEN "PaymentStatus" IS NULL THEN 'null' WHEN "_fold_PaymentStatus" = 'none' THEN '806380000' WHEN "_fold_PaymentStatus" = 'sent' THEN '806380001' WHEN "_fold_PaymentStatus" = 'recieved' THEN '806380002' WHEN "_fold_PaymentStatus" = 'confirmed' THEN '806380003' WHEN "_fold_PaymentStatus" = 'rejected' THEN '806380004' ELSE coalesce(CAST(to_json("PaymentStatus") AS VARCHAR), 'null') END END,
+        CASE WHEN "SumByPeriod" IS NOT NULL AND "SumByPeriod" <> '' THEN '"msdyn_sumbyperiod":' || CASE WHEN "SumByPeriod" IS NULL THEN 'null' WHEN "_fold_SumByPeriod" = 'invoice' THEN '806380000' WHEN "_fold_SumByPeriod" = 'week' THEN '806380002' WHEN "_fold_SumByPeriod" = 'total' THEN '806380003' WHEN "_fold_SumByPeriod" = 'transdate' THEN '806380001' ELSE coalesce(CAST(to_json("SumByPeriod") AS VARCHAR), 'null') END END,
+        CASE WHEN "EnablePostdatedCheckClearingPosting" IS NOT NULL AND "EnablePostdatedCheckClearingPosting" <> '' THEN '"msdyn_enablepostdatescheckclearingposting":' || CASE WHEN "EnablePostdatedCheckClearingPosting" IS NULL THEN 'null' WHEN "_fold_EnablePostdatedCheckClearingPosting" = 'no' THEN 'false' WHEN "_fold_EnablePostdatedCheckClearingPosting" = 'yes' THEN 'true' ELSE coalesce(CAST(to_json("EnablePostdatedCheckClearingPosting") AS VARCHAR), 'null') END END,
+        CASE WHEN "BillOfExchangeDraftType" IS NOT NULL AND "BillOfExchangeDraftType" <> '' THEN '"msdyn_billofexchangedrafttype":' || CASE WHEN "BillOfExchangeDraftType" IS NULL THEN 'null' WHEN "_fold_BillOfExchangeDraftType" = 'acceptance' THEN '806380002' WHEN "_fold_BillOfExchangeDraftType" = 'promissory' THEN '806380003' WHEN "_fold_BillOfExchangeDraftType" = 'bankacceptance' THEN '806380004' WHEN "_fold_BillOfExchangeDraftType" = 'nodraft' THEN '806380000' WHEN "_fold_BillOfExchangeDraftType" = 'noacceptance' THEN '806380001' ELSE coalesce(CAST(to_json("BillOfExchangeDraftType") AS VARCHAR), 'null') END END,
+        CASE WHEN "DirectDebit" IS NOT NULL AND "DirectDebit" <> '' THEN '"msdyn_directdebit":' || CASE WHEN "DirectDebit" IS NULL THEN 'null' WHEN "_fold_DirectDebit" = 'no' THEN 'false' WHEN "_fold_DirectDebit" = 'yes' THEN 'true' ELSE coalesce(CAST(to_json("DirectDebit") AS VARCHAR), 'null') END END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'AccountType' WHEN 3 THEN 'DiscountGracePeriodDays' WHEN 4 THEN 'BridgingPostingEnabled' WHEN 5 THEN 'IsSEPA' WHEN 6 THEN 'LastFileNumber' WHEN 7 THEN 'LastFileNumberToday' WHEN 8 THEN 'PaymentType' WHEN 9 THEN 'PaymentStatus' WHEN 10 THEN 'SumByPeriod' WHEN 11 THEN 'EnablePostdatedCheckClearingPosting' WHEN 12 THEN 'BillOfExchangeDraftType' WHEN 13 THEN 'DirectDebit' WHEN 14 THEN 'Name' WHEN 15 THEN 'dataAreaId' WHEN 16 THEN 'dataAreaId' WHEN 17 THEN 'dataAreaId' WHEN 18 THEN 'companies' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("AccountType") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("DiscountGracePeriodDays") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("BridgingPostingEnabled") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("IsSEPA") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("LastFileNumber") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("LastFileNumberToday") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("PaymentType") AS VARCHAR), 'null') WHEN 9 THEN coalesce(CAST(to_json("PaymentStatus") AS VARCHAR), 'null') WHEN 10 THEN coalesce(CAST(to_json("SumByPeriod") AS VARCHAR), 'null') WHEN 11 THEN coalesce(CAST(to_json("EnablePostdatedCheckClearingPosting") AS VARCHAR), 'null') WHEN 12 THEN coalesce(CAST(to_json("BillOfExchangeDraftType") AS VARCHAR), 'null') WHEN 13 THEN coalesce(CAST(to_json("DirectDebit") AS VARCHAR), 'null') WHEN 14 THEN coalesce(CAST(to_json("Name") AS VARCHAR), 'null') WHEN 15 THEN 'null' WHEN 16 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 17 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 18 THEN struct_extract("_company", 'bad') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is out of the range of ''msdyn_discountgraceperioddays'' (-2147483648 to 2147483647)' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is out of the range of ''msdyn_lastfilenumber'' (-2147483648 to 2147483647)' WHEN 7 THEN 'is out of the range of ''msdyn_lastfilenumbertoday'' (-2147483648 to 2147483647)' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is not in the value map' WHEN 10 THEN 'is not in the value map' WHEN 11 THEN 'is not in the value map' WHEN 12 THEN 'is not in the value map' WHEN 13 THEN 'is not in the value map' WHEN 14 THEN 'is a key field: it must be present and not empty' WHEN 15 THEN 'needs the record''s company, but it has no dataAreaId' WHEN 16 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 17 THEN 'is not in companies, so ''dataAreaId'' can''t be addressed' WHEN 18 THEN 'is not a GUID (the cdm_companyid of ' || "dataAreaId" || ')' END END AS reject_reason
 FROM decided

@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -26,13 +27,21 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'gendercode'), FALSE)) AND "gendercode" IS NOT NULL AND NOT coalesce("gendercode" IN (1, 2), FALSE) THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'familystatuscode'), FALSE)) AND "familystatuscode" IS NOT NULL AND NOT coalesce("familystatuscode" IN (1, 2, 3, 4), FALSE) THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'transactioncurrencyid'), FALSE)) AND "transactioncurrencyid" IS NOT NULL AND (_any_absent AND coalesce(array_contains(_absent, 'transactioncurrencyid/isocurrencycode'), FALSE)) THEN 5
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 6
+            WHEN ("msdyn_contactpersonid" IS NULL OR "msdyn_contactpersonid" = '') THEN 7
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'CustomersV3(dataAreaId=', concat('''', lower(struct_extract("msdyn_company", 'cdm_companycode')), ''''),
+            ',CustomerAccount=', concat('''', replace(url_encode("msdyn_contactpersonid"), '%27', ''''''), ''''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null') END,
@@ -137,7 +146,59 @@ SELECT
         ',"SalesMemo":', coalesce(CAST(to_json("description") AS VARCHAR), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_customergroupid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'transactioncurrencyid' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("gendercode") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("familystatuscode") AS VARCHAR), 'null') WHEN 5 THEN '{}' END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_groupid''' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not an expanded lookup with a string column ''isocurrencycode''' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null') END,
+        '"PartyType":' || '"Person"',
+        CASE WHEN "msdyn_partynumber" IS NOT NULL AND "msdyn_partynumber" <> '' THEN '"PartyNumber":' || coalesce(CAST(to_json("msdyn_partynumber") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_contactpersonid" IS NOT NULL AND "msdyn_contactpersonid" <> '' THEN '"CustomerAccount":' || coalesce(CAST(to_json("msdyn_contactpersonid") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_customergroupid" IS NOT NULL AND coalesce(struct_extract("msdyn_customergroupid", 'msdyn_groupid') <> '', FALSE) THEN '"CustomerGroupId":' || coalesce(CAST(to_json(CASE WHEN "msdyn_customergroupid" IS NULL THEN '' ELSE struct_extract("msdyn_customergroupid", 'msdyn_groupid') END) AS VARCHAR), 'null') END,
+        CASE WHEN "firstname" IS NOT NULL AND "firstname" <> '' THEN '"PersonFirstName":' || coalesce(CAST(to_json("firstname") AS VARCHAR), 'null') END,
+        CASE WHEN "lastname" IS NOT NULL AND "lastname" <> '' THEN '"PersonLastName":' || coalesce(CAST(to_json("lastname") AS VARCHAR), 'null') END,
+        CASE WHEN "middlename" IS NOT NULL AND "middlename" <> '' THEN '"PersonMiddleName":' || coalesce(CAST(to_json("middlename") AS VARCHAR), 'null') END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'gendercode'), FALSE)) THEN '"PersonGender":' || CASE WHEN "gendercode" IS NULL THEN '"Unknown"' WHEN "gendercode" = 1 THEN '"Male"' WHEN "gendercode" = 2 THEN '"Female"' ELSE coalesce(CAST(to_json("gendercode") AS VARCHAR), 'null') END END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'familystatuscode'), FALSE)) THEN '"PersonMaritalStatus":' || CASE WHEN "familystatuscode" IS NULL THEN '"None"' WHEN "familystatuscode" = 1 THEN '"Single"' WHEN "familystatuscode" = 2 THEN '"Married"' WHEN "familystatuscode" = 3 THEN '"Divorced"' WHEN "familystatuscode" = 4 THEN '"Widowhood"' ELSE coalesce(CAST(to_json("familystatuscode") AS VARCHAR), 'null') END END,
+        '"LanguageId":' || '"en-us"',
+        CASE WHEN "address1_city" IS NOT NULL AND "address1_city" <> '' THEN '"AddressCity":' || coalesce(CAST(to_json("address1_city") AS VARCHAR), 'null') END,
+        CASE WHEN "address1_country" IS NOT NULL AND "address1_country" <> '' THEN '"AddressCountryRegionISOCode":' || coalesce(CAST(to_json("address1_country") AS VARCHAR), 'null') END,
+        CASE WHEN "address1_county" IS NOT NULL AND "address1_county" <> '' THEN '"AddressCounty":' || coalesce(CAST(to_json("address1_county") AS VARCHAR), 'null') END,
+        '"AddressLocationRoles":' || '"Business"',
+        CASE WHEN "address1_stateorprovince" IS NOT NULL AND "address1_stateorprovince" <> '' THEN '"AddressState":' || coalesce(CAST(to_json("address1_stateorprovince") AS VARCHAR), 'null') END,
+        CASE WHEN "address1_line1" IS NOT NULL AND "address1_line1" <> '' THEN '"AddressStreet":' || coalesce(CAST(to_json("address1_line1") AS VARCHAR), 'null') END,
+        CASE WHEN "address1_postalcode" IS NOT NULL AND "address1_postalcode" <> '' THEN '"AddressZipCode":' || coalesce(CAST(to_json("address1_postalcode") AS VARCHAR), 'null') END,
+        CASE WHEN "address1_postofficebox" IS NOT NULL AND "address1_postofficebox" <> '' THEN '"AddressPostbox":' || coalesce(CAST(to_json("address1_postofficebox") AS VARCHAR), 'null') END,
+        CASE WHEN "address2_city" IS NOT NULL AND "address2_city" <> '' THEN '"InvoiceAddressCity":' || coalesce(CAST(to_json("address2_city") AS VARCHAR), 'null') END,
+        CASE WHEN "address2_county" IS NOT NULL AND "address2_county" <> '' THEN '"InvoiceAddressCounty":' || coalesce(CAST(to_json("address2_county") AS VARCHAR), 'null') END,
+        CASE WHEN "address2_stateorprovince" IS NOT NULL AND "address2_stateorprovince" <> '' THEN '"InvoiceAddressState":' || coalesce(CAST(to_json("address2_stateorprovince") AS VARCHAR), 'null') END,
+        CASE WHEN "address2_line1" IS NOT NULL AND "address2_line1" <> '' THEN '"InvoiceAddressStreet":' || coalesce(CAST(to_json("address2_line1") AS VARCHAR), 'null') END,
+        CASE WHEN "address2_postalcode" IS NOT NULL AND "address2_postalcode" <> '' THEN '"InvoiceAddressZipCode":' || coalesce(CAST(to_json("address2_postalcode") AS VARCHAR), 'null') END,
+        CASE WHEN "address3_city" IS NOT NULL AND "address3_city" <> '' THEN '"DeliveryAddressCity":' || coalesce(CAST(to_json("address3_city") AS VARCHAR), 'null') END,
+        CASE WHEN "address3_county" IS NOT NULL AND "address3_county" <> '' THEN '"DeliveryAddressCounty":' || coalesce(CAST(to_json("address3_county") AS VARCHAR), 'null') END,
+        CASE WHEN "address3_stateorprovince" IS NOT NULL AND "address3_stateorprovince" <> '' THEN '"DeliveryAddressState":' || coalesce(CAST(to_json("address3_stateorprovince") AS VARCHAR), 'null') END,
+        CASE WHEN "address3_line1" IS NOT NULL AND "address3_line1" <> '' THEN '"DeliveryAddressStreet":' || coalesce(CAST(to_json("address3_line1") AS VARCHAR), 'null') END,
+        CASE WHEN "address3_postalcode" IS NOT NULL AND "address3_postalcode" <> '' THEN '"DeliveryAddressZipCode":' || coalesce(CAST(to_json("address3_postalcode") AS VARCHAR), 'null') END,
+        CASE WHEN "emailaddress1" IS NOT NULL AND "emailaddress1" <> '' THEN '"PrimaryContactEmail":' || coalesce(CAST(to_json("emailaddress1") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_emailaddress1description" IS NOT NULL AND "msdyn_emailaddress1description" <> '' THEN '"PrimaryContactEmailDescription":' || coalesce(CAST(to_json("msdyn_emailaddress1description") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_faxdescription" IS NOT NULL AND "msdyn_faxdescription" <> '' THEN '"PrimaryContactFaxDescription":' || coalesce(CAST(to_json("msdyn_faxdescription") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_faxextension" IS NOT NULL AND "msdyn_faxextension" <> '' THEN '"PrimaryContactFaxExtension":' || coalesce(CAST(to_json("msdyn_faxextension") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_identificationnumber" IS NOT NULL AND "msdyn_identificationnumber" <> '' THEN '"IdentificationNumber":' || coalesce(CAST(to_json("msdyn_identificationnumber") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_partycountry" IS NOT NULL AND "msdyn_partycountry" <> '' THEN '"PartyCountry":' || coalesce(CAST(to_json("msdyn_partycountry") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_partystateprovince" IS NOT NULL AND "msdyn_partystateprovince" <> '' THEN '"PartyState":' || coalesce(CAST(to_json("msdyn_partystateprovince") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_primaryfacebookid" IS NOT NULL AND "msdyn_primaryfacebookid" <> '' THEN '"PrimaryContactFacebook":' || coalesce(CAST(to_json("msdyn_primaryfacebookid") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_primaryfacebookdescription" IS NOT NULL AND "msdyn_primaryfacebookdescription" <> '' THEN '"PrimaryContactFacebookDescription":' || coalesce(CAST(to_json("msdyn_primaryfacebookdescription") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_primaryinkedinid" IS NOT NULL AND "msdyn_primaryinkedinid" <> '' THEN '"PrimaryContactLinkedIn":' || coalesce(CAST(to_json("msdyn_primaryinkedinid") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_primarylinkedindescrption" IS NOT NULL AND "msdyn_primarylinkedindescrption" <> '' THEN '"PrimaryContactLinkedInDescription":' || coalesce(CAST(to_json("msdyn_primarylinkedindescrption") AS VARCHAR), 'null') END,
+        CASE WHEN "telephone1" IS NOT NULL AND "telephone1" <> '' THEN '"PrimaryContactPhone":' || coalesce(CAST(to_json("telephone1") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_telephone1description" IS NOT NULL AND "msdyn_telephone1description" <> '' THEN '"PrimaryContactPhoneDescription":' || coalesce(CAST(to_json("msdyn_telephone1description") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_telephone1extension" IS NOT NULL AND "msdyn_telephone1extension" <> '' THEN '"PrimaryContactPhoneExtension":' || coalesce(CAST(to_json("msdyn_telephone1extension") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_primarytwitterid" IS NOT NULL AND "msdyn_primarytwitterid" <> '' THEN '"PrimaryContactTwitter":' || coalesce(CAST(to_json("msdyn_primarytwitterid") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_primarytwitteriddescription" IS NOT NULL AND "msdyn_primarytwitteriddescription" <> '' THEN '"PrimaryContactTwitterDescription":' || coalesce(CAST(to_json("msdyn_primarytwitteriddescription") AS VARCHAR), 'null') END,
+        CASE WHEN "websiteurl" IS NOT NULL AND "websiteurl" <> '' THEN '"PrimaryContactURL":' || coalesce(CAST(to_json("websiteurl") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_websiteurldescription" IS NOT NULL AND "msdyn_websiteurldescription" <> '' THEN '"PrimaryContactURLDescription":' || coalesce(CAST(to_json("msdyn_websiteurldescription") AS VARCHAR), 'null') END,
+        CASE WHEN "transactioncurrencyid" IS NOT NULL AND coalesce(struct_extract("transactioncurrencyid", 'isocurrencycode') <> '', FALSE) THEN '"SalesCurrencyCode":' || coalesce(CAST(to_json(CASE WHEN "transactioncurrencyid" IS NULL THEN '' ELSE struct_extract("transactioncurrencyid", 'isocurrencycode') END) AS VARCHAR), 'null') END,
+        CASE WHEN "description" IS NOT NULL AND "description" <> '' THEN '"SalesMemo":' || coalesce(CAST(to_json("description") AS VARCHAR), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_customergroupid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'transactioncurrencyid' WHEN 6 THEN 'dataAreaId' WHEN 7 THEN 'CustomerAccount' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("gendercode") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("familystatuscode") AS VARCHAR), 'null') WHEN 5 THEN '{}' WHEN 6 THEN 'null' WHEN 7 THEN coalesce(CAST(to_json("msdyn_contactpersonid") AS VARCHAR), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_groupid''' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not an expanded lookup with a string column ''isocurrencycode''' WHEN 6 THEN 'is a key field: it must be present and not empty' WHEN 7 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -26,13 +27,21 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'gendercode'), FALSE)) AND `gendercode` IS NOT NULL AND NOT coalesce(`gendercode` IN (1, 2), FALSE) THEN 3
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'familystatuscode'), FALSE)) AND `familystatuscode` IS NOT NULL AND NOT coalesce(`familystatuscode` IN (1, 2, 3, 4), FALSE) THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'transactioncurrencyid'), FALSE)) AND `transactioncurrencyid` IS NOT NULL AND (_any_absent AND coalesce(array_contains(_absent, 'transactioncurrencyid/isocurrencycode'), FALSE)) THEN 5
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 6
+            WHEN (`msdyn_contactpersonid` IS NULL OR `msdyn_contactpersonid` = '') THEN 7
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'CustomersV3(dataAreaId=', concat('\'', lower(`msdyn_company`.`cdm_companycode`), '\''),
+            ',CustomerAccount=', concat('\'', CASE WHEN replace(`msdyn_contactpersonid`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`msdyn_contactpersonid`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`msdyn_contactpersonid`, '\'', '\'\'') END, '\''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
@@ -137,7 +146,59 @@ SELECT
         ',"SalesMemo":', coalesce(trim(BOTH '[]' FROM to_json(array(`description`))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_customergroupid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'transactioncurrencyid' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`gendercode`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`familystatuscode`))), 'null') WHEN 5 THEN '{}' END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not an expanded lookup with a string column \'msdyn_groupid\'' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not an expanded lookup with a string column \'isocurrencycode\'' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
+        '"PartyType":' || '"Person"',
+        CASE WHEN `msdyn_partynumber` IS NOT NULL AND `msdyn_partynumber` <> '' THEN '"PartyNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_partynumber`))), 'null') END,
+        CASE WHEN `msdyn_contactpersonid` IS NOT NULL AND `msdyn_contactpersonid` <> '' THEN '"CustomerAccount":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_contactpersonid`))), 'null') END,
+        CASE WHEN `msdyn_customergroupid` IS NOT NULL AND coalesce(`msdyn_customergroupid`.`msdyn_groupid` <> '', FALSE) THEN '"CustomerGroupId":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_customergroupid` IS NULL THEN '' ELSE `msdyn_customergroupid`.`msdyn_groupid` END))), 'null') END,
+        CASE WHEN `firstname` IS NOT NULL AND `firstname` <> '' THEN '"PersonFirstName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`firstname`))), 'null') END,
+        CASE WHEN `lastname` IS NOT NULL AND `lastname` <> '' THEN '"PersonLastName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`lastname`))), 'null') END,
+        CASE WHEN `middlename` IS NOT NULL AND `middlename` <> '' THEN '"PersonMiddleName":' || coalesce(trim(BOTH '[]' FROM to_json(array(`middlename`))), 'null') END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'gendercode'), FALSE)) THEN '"PersonGender":' || CASE WHEN `gendercode` IS NULL THEN '"Unknown"' WHEN `gendercode` = 1 THEN '"Male"' WHEN `gendercode` = 2 THEN '"Female"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`gendercode`))), 'null') END END,
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'familystatuscode'), FALSE)) THEN '"PersonMaritalStatus":' || CASE WHEN `familystatuscode` IS NULL THEN '"None"' WHEN `familystatuscode` = 1 THEN '"Single"' WHEN `familystatuscode` = 2 THEN '"Married"' WHEN `familystatuscode` = 3 THEN '"Divorced"' WHEN `familystatuscode` = 4 THEN '"Widowhood"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`familystatuscode`))), 'null') END END,
+        '"LanguageId":' || '"en-us"',
+        CASE WHEN `address1_city` IS NOT NULL AND `address1_city` <> '' THEN '"AddressCity":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_city`))), 'null') END,
+        CASE WHEN `address1_country` IS NOT NULL AND `address1_country` <> '' THEN '"AddressCountryRegionISOCode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_country`))), 'null') END,
+        CASE WHEN `address1_county` IS NOT NULL AND `address1_county` <> '' THEN '"AddressCounty":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_county`))), 'null') END,
+        '"AddressLocationRoles":' || '"Business"',
+        CASE WHEN `address1_stateorprovince` IS NOT NULL AND `address1_stateorprovince` <> '' THEN '"AddressState":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_stateorprovince`))), 'null') END,
+        CASE WHEN `address1_line1` IS NOT NULL AND `address1_line1` <> '' THEN '"AddressStreet":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_line1`))), 'null') END,
+        CASE WHEN `address1_postalcode` IS NOT NULL AND `address1_postalcode` <> '' THEN '"AddressZipCode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_postalcode`))), 'null') END,
+        CASE WHEN `address1_postofficebox` IS NOT NULL AND `address1_postofficebox` <> '' THEN '"AddressPostbox":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address1_postofficebox`))), 'null') END,
+        CASE WHEN `address2_city` IS NOT NULL AND `address2_city` <> '' THEN '"InvoiceAddressCity":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address2_city`))), 'null') END,
+        CASE WHEN `address2_county` IS NOT NULL AND `address2_county` <> '' THEN '"InvoiceAddressCounty":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address2_county`))), 'null') END,
+        CASE WHEN `address2_stateorprovince` IS NOT NULL AND `address2_stateorprovince` <> '' THEN '"InvoiceAddressState":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address2_stateorprovince`))), 'null') END,
+        CASE WHEN `address2_line1` IS NOT NULL AND `address2_line1` <> '' THEN '"InvoiceAddressStreet":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address2_line1`))), 'null') END,
+        CASE WHEN `address2_postalcode` IS NOT NULL AND `address2_postalcode` <> '' THEN '"InvoiceAddressZipCode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address2_postalcode`))), 'null') END,
+        CASE WHEN `address3_city` IS NOT NULL AND `address3_city` <> '' THEN '"DeliveryAddressCity":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address3_city`))), 'null') END,
+        CASE WHEN `address3_county` IS NOT NULL AND `address3_county` <> '' THEN '"DeliveryAddressCounty":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address3_county`))), 'null') END,
+        CASE WHEN `address3_stateorprovince` IS NOT NULL AND `address3_stateorprovince` <> '' THEN '"DeliveryAddressState":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address3_stateorprovince`))), 'null') END,
+        CASE WHEN `address3_line1` IS NOT NULL AND `address3_line1` <> '' THEN '"DeliveryAddressStreet":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address3_line1`))), 'null') END,
+        CASE WHEN `address3_postalcode` IS NOT NULL AND `address3_postalcode` <> '' THEN '"DeliveryAddressZipCode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`address3_postalcode`))), 'null') END,
+        CASE WHEN `emailaddress1` IS NOT NULL AND `emailaddress1` <> '' THEN '"PrimaryContactEmail":' || coalesce(trim(BOTH '[]' FROM to_json(array(`emailaddress1`))), 'null') END,
+        CASE WHEN `msdyn_emailaddress1description` IS NOT NULL AND `msdyn_emailaddress1description` <> '' THEN '"PrimaryContactEmailDescription":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_emailaddress1description`))), 'null') END,
+        CASE WHEN `msdyn_faxdescription` IS NOT NULL AND `msdyn_faxdescription` <> '' THEN '"PrimaryContactFaxDescription":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_faxdescription`))), 'null') END,
+        CASE WHEN `msdyn_faxextension` IS NOT NULL AND `msdyn_faxextension` <> '' THEN '"PrimaryContactFaxExtension":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_faxextension`))), 'null') END,
+        CASE WHEN `msdyn_identificationnumber` IS NOT NULL AND `msdyn_identificationnumber` <> '' THEN '"IdentificationNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_identificationnumber`))), 'null') END,
+        CASE WHEN `msdyn_partycountry` IS NOT NULL AND `msdyn_partycountry` <> '' THEN '"PartyCountry":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_partycountry`))), 'null') END,
+        CASE WHEN `msdyn_partystateprovince` IS NOT NULL AND `msdyn_partystateprovince` <> '' THEN '"PartyState":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_partystateprovince`))), 'null') END,
+        CASE WHEN `msdyn_primaryfacebookid` IS NOT NULL AND `msdyn_primaryfacebookid` <> '' THEN '"PrimaryContactFacebook":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_primaryfacebookid`))), 'null') END,
+        CASE WHEN `msdyn_primaryfacebookdescription` IS NOT NULL AND `msdyn_primaryfacebookdescription` <> '' THEN '"PrimaryContactFacebookDescription":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_primaryfacebookdescription`))), 'null') END,
+        CASE WHEN `msdyn_primaryinkedinid` IS NOT NULL AND `msdyn_primaryinkedinid` <> '' THEN '"PrimaryContactLinkedIn":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_primaryinkedinid`))), 'null') END,
+        CASE WHEN `msdyn_primarylinkedindescrption` IS NOT NULL AND `msdyn_primarylinkedindescrption` <> '' THEN '"PrimaryContactLinkedInDescription":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_primarylinkedindescrption`))), 'null') END,
+        CASE WHEN `telephone1` IS NOT NULL AND `telephone1` <> '' THEN '"PrimaryContactPhone":' || coalesce(trim(BOTH '[]' FROM to_json(array(`telephone1`))), 'null') END,
+        CASE WHEN `msdyn_telephone1description` IS NOT NULL AND `msdyn_telephone1description` <> '' THEN '"PrimaryContactPhoneDescription":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_telephone1description`))), 'null') END,
+        CASE WHEN `msdyn_telephone1extension` IS NOT NULL AND `msdyn_telephone1extension` <> '' THEN '"PrimaryContactPhoneExtension":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_telephone1extension`))), 'null') END,
+        CASE WHEN `msdyn_primarytwitterid` IS NOT NULL AND `msdyn_primarytwitterid` <> '' THEN '"PrimaryContactTwitter":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_primarytwitterid`))), 'null') END,
+        CASE WHEN `msdyn_primarytwitteriddescription` IS NOT NULL AND `msdyn_primarytwitteriddescription` <> '' THEN '"PrimaryContactTwitterDescription":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_primarytwitteriddescription`))), 'null') END,
+        CASE WHEN `websiteurl` IS NOT NULL AND `websiteurl` <> '' THEN '"PrimaryContactURL":' || coalesce(trim(BOTH '[]' FROM to_json(array(`websiteurl`))), 'null') END,
+        CASE WHEN `msdyn_websiteurldescription` IS NOT NULL AND `msdyn_websiteurldescription` <> '' THEN '"PrimaryContactURLDescription":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_websiteurldescription`))), 'null') END,
+        CASE WHEN `transactioncurrencyid` IS NOT NULL AND coalesce(`transactioncurrencyid`.`isocurrencycode` <> '', FALSE) THEN '"SalesCurrencyCode":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `transactioncurrencyid` IS NULL THEN '' ELSE `transactioncurrencyid`.`isocurrencycode` END))), 'null') END,
+        CASE WHEN `description` IS NOT NULL AND `description` <> '' THEN '"SalesMemo":' || coalesce(trim(BOTH '[]' FROM to_json(array(`description`))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_customergroupid' WHEN 3 THEN 'gendercode' WHEN 4 THEN 'familystatuscode' WHEN 5 THEN 'transactioncurrencyid' WHEN 6 THEN 'dataAreaId' WHEN 7 THEN 'CustomerAccount' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`gendercode`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`familystatuscode`))), 'null') WHEN 5 THEN '{}' WHEN 6 THEN 'null' WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_contactpersonid`))), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not an expanded lookup with a string column \'msdyn_groupid\'' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not an expanded lookup with a string column \'isocurrencycode\'' WHEN 6 THEN 'is a key field: it must be present and not empty' WHEN 7 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -23,13 +24,19 @@ decided AS (
         CASE
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CardTenderType'), FALSE)) AND "CardTenderType" IS NOT NULL AND NOT coalesce("_fold_CardTenderType" IN ('ascardtender', 'ascontacttender', 'notender', 'blocked'), FALSE) THEN 1
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'LoyaltyEnrollmentDate'), FALSE)) AND "LoyaltyEnrollmentDate" IS NOT NULL AND (NOT regexp_matches("LoyaltyEnrollmentDate", '^(?:\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2})\z')) THEN 2
+            WHEN ("CardNumber" IS NULL OR "CardNumber" = '') THEN 3
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'msdyn_loyaltycards(msdyn_cardnumber=', concat('''', replace(url_encode("CardNumber"), '%27', ''''''), ''''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'CardNumber'), FALSE)) THEN '"msdyn_cardnumber":' || coalesce(CAST(to_json("CardNumber") AS VARCHAR), 'null') END,
@@ -48,7 +55,16 @@ SELECT
         ',"msdyn_enrollmentdate":', coalesce(CAST(to_json("LoyaltyEnrollmentDate") AS VARCHAR), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'CardTenderType' WHEN 2 THEN 'LoyaltyEnrollmentDate' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("CardTenderType") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("LoyaltyEnrollmentDate") AS VARCHAR), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as ''msdyn_enrollmentdate'' takes' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN "CardNumber" IS NOT NULL AND "CardNumber" <> '' THEN '"msdyn_cardnumber":' || coalesce(CAST(to_json("CardNumber") AS VARCHAR), 'null') END,
+        CASE WHEN "CardTenderType" IS NOT NULL AND "CardTenderType" <> '' THEN '"msdyn_cardtendertype":' || CASE WHEN "CardTenderType" IS NULL THEN 'null' WHEN "_fold_CardTenderType" = 'ascardtender' THEN '806380000' WHEN "_fold_CardTenderType" = 'ascontacttender' THEN '806380001' WHEN "_fold_CardTenderType" = 'notender' THEN '806380002' WHEN "_fold_CardTenderType" = 'blocked' THEN '806380003' ELSE coalesce(CAST(to_json("CardTenderType") AS VARCHAR), 'null') END END,
+        CASE WHEN "PartyNumber" IS NOT NULL AND "PartyNumber" <> '' THEN '"msdyn_partynumber":' || coalesce(CAST(to_json("PartyNumber") AS VARCHAR), 'null') END,
+        CASE WHEN "ReplacementCardNumber" IS NOT NULL AND "ReplacementCardNumber" <> '' THEN '"msdyn_replacementcardnumber":' || coalesce(CAST(to_json("ReplacementCardNumber") AS VARCHAR), 'null') END,
+        CASE WHEN "OMOperatingUnitNumber" IS NOT NULL AND "OMOperatingUnitNumber" <> '' THEN '"msdyn_operatingunitnumber":' || coalesce(CAST(to_json("OMOperatingUnitNumber") AS VARCHAR), 'null') END,
+        CASE WHEN "LoyaltyEnrollmentDate" IS NOT NULL AND "LoyaltyEnrollmentDate" <> '' THEN '"msdyn_enrollmentdate":' || coalesce(CAST(to_json("LoyaltyEnrollmentDate") AS VARCHAR), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'CardTenderType' WHEN 2 THEN 'LoyaltyEnrollmentDate' WHEN 3 THEN 'CardNumber' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("CardTenderType") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("LoyaltyEnrollmentDate") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("CardNumber") AS VARCHAR), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as ''msdyn_enrollmentdate'' takes' WHEN 3 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

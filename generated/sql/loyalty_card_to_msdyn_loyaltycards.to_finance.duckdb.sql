@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -22,13 +23,19 @@ decided AS (
         CASE
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_cardtendertype'), FALSE)) AND "msdyn_cardtendertype" IS NOT NULL AND NOT coalesce("msdyn_cardtendertype" IN (806380000, 806380001, 806380002, 806380003), FALSE) THEN 1
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_enrollmentdate'), FALSE)) AND "msdyn_enrollmentdate" IS NOT NULL AND (NOT regexp_matches("msdyn_enrollmentdate", '^(?:\p{Nd}{4}-\p{Nd}{2}-\p{Nd}{2})\z')) THEN 2
+            WHEN ("msdyn_cardnumber" IS NULL OR "msdyn_cardnumber" = '') THEN 3
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'LoyaltyCards(CardNumber=', concat('''', replace(url_encode("msdyn_cardnumber"), '%27', ''''''), ''''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_cardnumber'), FALSE)) THEN '"CardNumber":' || coalesce(CAST(to_json("msdyn_cardnumber") AS VARCHAR), 'null') END,
@@ -45,7 +52,15 @@ SELECT
         ',"LoyaltyEnrollmentDate":', coalesce(CAST(to_json("msdyn_enrollmentdate") AS VARCHAR), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_cardtendertype' WHEN 2 THEN 'msdyn_enrollmentdate' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("msdyn_cardtendertype") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("msdyn_enrollmentdate") AS VARCHAR), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as ''LoyaltyEnrollmentDate'' takes' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN "msdyn_cardnumber" IS NOT NULL AND "msdyn_cardnumber" <> '' THEN '"CardNumber":' || coalesce(CAST(to_json("msdyn_cardnumber") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_cardtendertype" IS NOT NULL THEN '"CardTenderType":' || CASE WHEN "msdyn_cardtendertype" IS NULL THEN 'null' WHEN "msdyn_cardtendertype" = 806380000 THEN '"AsCardTender"' WHEN "msdyn_cardtendertype" = 806380001 THEN '"AsContactTender"' WHEN "msdyn_cardtendertype" = 806380002 THEN '"NoTender"' WHEN "msdyn_cardtendertype" = 806380003 THEN '"Blocked"' ELSE coalesce(CAST(to_json("msdyn_cardtendertype") AS VARCHAR), 'null') END END,
+        CASE WHEN "msdyn_partynumber" IS NOT NULL AND "msdyn_partynumber" <> '' THEN '"PartyNumber":' || coalesce(CAST(to_json("msdyn_partynumber") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_operatingunitnumber" IS NOT NULL AND "msdyn_operatingunitnumber" <> '' THEN '"OMOperatingUnitNumber":' || coalesce(CAST(to_json("msdyn_operatingunitnumber") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_enrollmentdate" IS NOT NULL AND "msdyn_enrollmentdate" <> '' THEN '"LoyaltyEnrollmentDate":' || coalesce(CAST(to_json("msdyn_enrollmentdate") AS VARCHAR), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_cardtendertype' WHEN 2 THEN 'msdyn_enrollmentdate' WHEN 3 THEN 'CardNumber' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("msdyn_cardtendertype") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("msdyn_enrollmentdate") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("msdyn_cardnumber") AS VARCHAR), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is not a date, as ''LoyaltyEnrollmentDate'' takes' WHEN 3 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -22,13 +23,21 @@ decided AS (
         *,
         CASE
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Type'), FALSE)) AND "Type" IS NOT NULL AND NOT coalesce("_fold_Type" IN ('personalsuffix', 'personalprefix'), FALSE) THEN 1
+            WHEN "Type" IS NULL THEN 2
+            WHEN ("Affix" IS NULL OR "Affix" = '') THEN 3
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'msdyn_nameaffixes(msdyn_affixtype=', CASE WHEN "_fold_Type" = 'personalsuffix' THEN '806380001' WHEN "_fold_Type" = 'personalprefix' THEN '806380000' END,
+            ',msdyn_affix=', concat('''', replace(url_encode("Affix"), '%27', ''''''), ''''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Affix'), FALSE)) THEN '"msdyn_affix":' || coalesce(CAST(to_json("Affix") AS VARCHAR), 'null') END,
@@ -41,7 +50,13 @@ SELECT
         ',"msdyn_description":', coalesce(CAST(to_json("Description") AS VARCHAR), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'Type' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("Type") AS VARCHAR), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN "Affix" IS NOT NULL AND "Affix" <> '' THEN '"msdyn_affix":' || coalesce(CAST(to_json("Affix") AS VARCHAR), 'null') END,
+        CASE WHEN "Type" IS NOT NULL AND "Type" <> '' THEN '"msdyn_affixtype":' || CASE WHEN "Type" IS NULL THEN 'null' WHEN "_fold_Type" = 'personalsuffix' THEN '806380001' WHEN "_fold_Type" = 'personalprefix' THEN '806380000' ELSE coalesce(CAST(to_json("Type") AS VARCHAR), 'null') END END,
+        CASE WHEN "Description" IS NOT NULL AND "Description" <> '' THEN '"msdyn_description":' || coalesce(CAST(to_json("Description") AS VARCHAR), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'Type' WHEN 2 THEN 'Type' WHEN 3 THEN 'Affix' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("Type") AS VARCHAR), 'null') WHEN 2 THEN 'null' WHEN 3 THEN coalesce(CAST(to_json("Affix") AS VARCHAR), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is a key field: it must be present and not empty' WHEN 3 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

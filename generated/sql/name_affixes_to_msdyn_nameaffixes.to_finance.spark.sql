@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -21,13 +22,22 @@ decided AS (
         *,
         CASE
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_affixtype'), FALSE)) AND `msdyn_affixtype` IS NOT NULL AND NOT coalesce(`msdyn_affixtype` IN (806380001, 806380000), FALSE) THEN 1
+            WHEN (`msdyn_affix` IS NULL OR `msdyn_affix` = '') THEN 2
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_affixtype'), FALSE)) THEN 3
+            WHEN `msdyn_affixtype` IS NULL THEN 4
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'NameAffixes(Affix=', concat('\'', CASE WHEN replace(`msdyn_affix`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`msdyn_affix`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`msdyn_affix`, '\'', '\'\'') END, '\''),
+            ',Type=', CASE WHEN `msdyn_affixtype` = 806380001 THEN 'Microsoft.Dynamics.DataEntities.DirNameAffixType\'PersonalSuffix\'' WHEN `msdyn_affixtype` = 806380000 THEN 'Microsoft.Dynamics.DataEntities.DirNameAffixType\'PersonalPrefix\'' END,
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_affix'), FALSE)) THEN '"Affix":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affix`))), 'null') END,
@@ -40,7 +50,13 @@ SELECT
         ',"Description":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_affixtype' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affixtype`))), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN `msdyn_affix` IS NOT NULL AND `msdyn_affix` <> '' THEN '"Affix":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affix`))), 'null') END,
+        CASE WHEN `msdyn_affixtype` IS NOT NULL THEN '"Type":' || CASE WHEN `msdyn_affixtype` IS NULL THEN 'null' WHEN `msdyn_affixtype` = 806380001 THEN '"PersonalSuffix"' WHEN `msdyn_affixtype` = 806380000 THEN '"PersonalPrefix"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affixtype`))), 'null') END END,
+        CASE WHEN `msdyn_description` IS NOT NULL AND `msdyn_description` <> '' THEN '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_affixtype' WHEN 2 THEN 'Affix' WHEN 3 THEN 'Type' WHEN 4 THEN 'Type' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affixtype`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_affix`))), 'null') WHEN 3 THEN 'null' WHEN 4 THEN 'null' END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not in the value map' WHEN 2 THEN 'is a key field: it must be present and not empty' WHEN 3 THEN 'is a key field: it must be present and not empty' WHEN 4 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -33,13 +34,27 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Frequency'), FALSE)) AND "Frequency" IS NOT NULL AND NOT coalesce("_fold_Frequency" IN ('week', 'month'), FALSE) THEN 7
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'DayOfWeek'), FALSE)) AND "DayOfWeek" IS NOT NULL AND NOT coalesce("_fold_DayOfWeek" IN ('none', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'), FALSE) THEN 8
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'DayOfMonth'), FALSE)) AND "DayOfMonth" IS NOT NULL AND ("DayOfMonth" < -2147483648 OR "DayOfMonth" > 2147483647) THEN 9
+            WHEN ("Name" IS NULL OR "Name" = '') THEN 10
+            WHEN "LineNumber" IS NULL THEN 11
+            WHEN NOT isfinite("LineNumber") THEN 12
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 13
+            WHEN NOT _valid_company THEN 14
+            WHEN _company IS NULL THEN 15
+            WHEN struct_extract("_company", 'id') IS NULL THEN 16
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'msdyn_paymentdaylines(_msdyn_paymentday_value=', '@msdyn_paymentday',
+            ',msdyn_linenumber=', CAST("LineNumber" AS VARCHAR),
+            ',_msdyn_company_value=', struct_extract("_company", 'id'),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"') END,
@@ -58,7 +73,16 @@ SELECT
         ',"msdyn_dayofmonth":', coalesce(CAST(to_json("DayOfMonth") AS VARCHAR), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'Name' WHEN 3 THEN 'dataAreaId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'companies' WHEN 6 THEN 'LineNumber' WHEN 7 THEN 'Frequency' WHEN 8 THEN 'DayOfWeek' WHEN 9 THEN 'DayOfMonth' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("Name") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 5 THEN struct_extract("_company", 'bad') WHEN 6 THEN coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("Frequency") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("DayOfWeek") AS VARCHAR), 'null') WHEN 9 THEN coalesce(CAST(to_json("DayOfMonth") AS VARCHAR), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'needs the record''s company, but it has no dataAreaId' WHEN 3 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 4 THEN 'is not in companies, so ''Name'' can''t be addressed' WHEN 5 THEN 'is not a GUID (the cdm_companyid of ' || "dataAreaId" || ')' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not in the value map' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is out of the range of ''msdyn_dayofmonth'' (-2147483648 to 2147483647)' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"') END,
+        CASE WHEN "Name" IS NOT NULL AND "Name" <> '' THEN '"msdyn_paymentday@odata.bind":' || CASE WHEN "Name" IS NULL OR "Name" = '' THEN 'null' ELSE concat('"/msdyn_paymentdays(msdyn_name=''', replace(url_encode("Name"), '%27', ''''''), ''',_msdyn_company_value=', struct_extract("_company", 'id'), ')"') END END,
+        CASE WHEN "LineNumber" IS NOT NULL THEN '"msdyn_linenumber":' || coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') END,
+        CASE WHEN "Frequency" IS NOT NULL AND "Frequency" <> '' THEN '"msdyn_frequency":' || CASE WHEN "Frequency" IS NULL THEN 'null' WHEN "_fold_Frequency" = 'week' THEN '806380000' WHEN "_fold_Frequency" = 'month' THEN '806380001' ELSE coalesce(CAST(to_json("Frequency") AS VARCHAR), 'null') END END,
+        CASE WHEN "DayOfWeek" IS NOT NULL AND "DayOfWeek" <> '' THEN '"msdyn_dayofweek":' || CASE WHEN "DayOfWeek" IS NULL THEN 'null' WHEN "_fold_DayOfWeek" = 'none' THEN '806380000' WHEN "_fold_DayOfWeek" = 'monday' THEN '806380001' WHEN "_fold_DayOfWeek" = 'tuesday' THEN '806380002' WHEN "_fold_DayOfWeek" = 'wednesday' THEN '806380003' WHEN "_fold_DayOfWeek" = 'thursday' THEN '806380004' WHEN "_fold_DayOfWeek" = 'friday' THEN '806380005' WHEN "_fold_DayOfWeek" = 'saturday' THEN '806380006' WHEN "_fold_DayOfWeek" = 'sunday' THEN '806380007' ELSE coalesce(CAST(to_json("DayOfWeek") AS VARCHAR), 'null') END END,
+        CASE WHEN "DayOfMonth" IS NOT NULL THEN '"msdyn_dayofmonth":' || coalesce(CAST(to_json("DayOfMonth") AS VARCHAR), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'Name' WHEN 3 THEN 'dataAreaId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'companies' WHEN 6 THEN 'LineNumber' WHEN 7 THEN 'Frequency' WHEN 8 THEN 'DayOfWeek' WHEN 9 THEN 'DayOfMonth' WHEN 10 THEN 'Name' WHEN 11 THEN 'LineNumber' WHEN 12 THEN 'LineNumber' WHEN 13 THEN 'dataAreaId' WHEN 14 THEN 'dataAreaId' WHEN 15 THEN 'dataAreaId' WHEN 16 THEN 'companies' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("Name") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 5 THEN struct_extract("_company", 'bad') WHEN 6 THEN coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("Frequency") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("DayOfWeek") AS VARCHAR), 'null') WHEN 9 THEN coalesce(CAST(to_json("DayOfMonth") AS VARCHAR), 'null') WHEN 10 THEN coalesce(CAST(to_json("Name") AS VARCHAR), 'null') WHEN 11 THEN coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') WHEN 12 THEN coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') WHEN 13 THEN 'null' WHEN 14 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 15 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 16 THEN struct_extract("_company", 'bad') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'needs the record''s company, but it has no dataAreaId' WHEN 3 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 4 THEN 'is not in companies, so ''Name'' can''t be addressed' WHEN 5 THEN 'is not a GUID (the cdm_companyid of ' || "dataAreaId" || ')' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not in the value map' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is out of the range of ''msdyn_dayofmonth'' (-2147483648 to 2147483647)' WHEN 10 THEN 'is a key field: it must be present and not empty' WHEN 11 THEN 'is a key field: it must be present and not empty' WHEN 12 THEN 'is not a number or a GUID, as this key needs' WHEN 13 THEN 'needs the record''s company, but it has no dataAreaId' WHEN 14 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 15 THEN 'is not in companies, so ''dataAreaId'' can''t be addressed' WHEN 16 THEN 'is not a GUID (the cdm_companyid of ' || "dataAreaId" || ')' END END AS reject_reason
 FROM decided

@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -33,13 +34,27 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'Frequency'), FALSE)) AND `Frequency` IS NOT NULL AND NOT coalesce(`_fold_Frequency` IN ('week', 'month'), FALSE) THEN 7
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'DayOfWeek'), FALSE)) AND `DayOfWeek` IS NOT NULL AND NOT coalesce(`_fold_DayOfWeek` IN ('none', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'), FALSE) THEN 8
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'DayOfMonth'), FALSE)) AND `DayOfMonth` IS NOT NULL AND (`DayOfMonth` < -2147483648 OR `DayOfMonth` > 2147483647) THEN 9
+            WHEN (`Name` IS NULL OR `Name` = '') THEN 10
+            WHEN `LineNumber` IS NULL THEN 11
+            WHEN NOT NOT (isnan(`LineNumber`) OR abs(`LineNumber`) = double('Infinity')) THEN 12
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 13
+            WHEN NOT _valid_company THEN 14
+            WHEN _company IS NULL THEN 15
+            WHEN `_company`.`id` IS NULL THEN 16
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'msdyn_paymentdaylines(_msdyn_paymentday_value=', '@msdyn_paymentday',
+            ',msdyn_linenumber=', transform(array(filter(transform(sequence(0, 16), p -> format_string(concat('%.', p, 'e'), `LineNumber`)), c -> CAST(c AS DOUBLE) = `LineNumber`)[0]), c -> CASE WHEN CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) < -4 OR CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) >= 16 THEN c WHEN CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) >= 0 THEN CASE WHEN length(concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3))) <= CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) + 1 THEN concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 1), rpad(concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3)), CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) + 1, '0'), '.0') ELSE concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 1), substr(concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3)), 1, CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) + 1), '.', substr(concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3)), CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) + 2)) END ELSE concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 1), '0.', repeat('0', -CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) - 1), concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3))) END)[0],
+            ',_msdyn_company_value=', `_company`.`id`,
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"') END,
@@ -58,7 +73,16 @@ SELECT
         ',"msdyn_dayofmonth":', coalesce(trim(BOTH '[]' FROM to_json(array(`DayOfMonth`))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'Name' WHEN 3 THEN 'dataAreaId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'companies' WHEN 6 THEN 'LineNumber' WHEN 7 THEN 'Frequency' WHEN 8 THEN 'DayOfWeek' WHEN 9 THEN 'DayOfMonth' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null') WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 5 THEN `_company`.`bad` WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`LineNumber`))), 'null') WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`Frequency`))), 'null') WHEN 8 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`DayOfWeek`))), 'null') WHEN 9 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`DayOfMonth`))), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 3 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 4 THEN 'is not in companies, so \'Name\' can\'t be addressed' WHEN 5 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not in the value map' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is out of the range of \'msdyn_dayofmonth\' (-2147483648 to 2147483647)' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"') END,
+        CASE WHEN `Name` IS NOT NULL AND `Name` <> '' THEN '"msdyn_paymentday@odata.bind":' || CASE WHEN `Name` IS NULL OR `Name` = '' THEN 'null' ELSE concat('"/msdyn_paymentdays(msdyn_name=\'', CASE WHEN replace(`Name`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`Name`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`Name`, '\'', '\'\'') END, '\',_msdyn_company_value=', `_company`.`id`, ')"') END END,
+        CASE WHEN `LineNumber` IS NOT NULL THEN '"msdyn_linenumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`LineNumber`))), 'null') END,
+        CASE WHEN `Frequency` IS NOT NULL AND `Frequency` <> '' THEN '"msdyn_frequency":' || CASE WHEN `Frequency` IS NULL THEN 'null' WHEN `_fold_Frequency` = 'week' THEN '806380000' WHEN `_fold_Frequency` = 'month' THEN '806380001' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`Frequency`))), 'null') END END,
+        CASE WHEN `DayOfWeek` IS NOT NULL AND `DayOfWeek` <> '' THEN '"msdyn_dayofweek":' || CASE WHEN `DayOfWeek` IS NULL THEN 'null' WHEN `_fold_DayOfWeek` = 'none' THEN '806380000' WHEN `_fold_DayOfWeek` = 'monday' THEN '806380001' WHEN `_fold_DayOfWeek` = 'tuesday' THEN '806380002' WHEN `_fold_DayOfWeek` = 'wednesday' THEN '806380003' WHEN `_fold_DayOfWeek` = 'thursday' THEN '806380004' WHEN `_fold_DayOfWeek` = 'friday' THEN '806380005' WHEN `_fold_DayOfWeek` = 'saturday' THEN '806380006' WHEN `_fold_DayOfWeek` = 'sunday' THEN '806380007' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`DayOfWeek`))), 'null') END END,
+        CASE WHEN `DayOfMonth` IS NOT NULL THEN '"msdyn_dayofmonth":' || coalesce(trim(BOTH '[]' FROM to_json(array(`DayOfMonth`))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'Name' WHEN 3 THEN 'dataAreaId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'companies' WHEN 6 THEN 'LineNumber' WHEN 7 THEN 'Frequency' WHEN 8 THEN 'DayOfWeek' WHEN 9 THEN 'DayOfMonth' WHEN 10 THEN 'Name' WHEN 11 THEN 'LineNumber' WHEN 12 THEN 'LineNumber' WHEN 13 THEN 'dataAreaId' WHEN 14 THEN 'dataAreaId' WHEN 15 THEN 'dataAreaId' WHEN 16 THEN 'companies' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null') WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 5 THEN `_company`.`bad` WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`LineNumber`))), 'null') WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`Frequency`))), 'null') WHEN 8 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`DayOfWeek`))), 'null') WHEN 9 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`DayOfMonth`))), 'null') WHEN 10 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null') WHEN 11 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`LineNumber`))), 'null') WHEN 12 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`LineNumber`))), 'null') WHEN 13 THEN 'null' WHEN 14 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 15 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 16 THEN `_company`.`bad` END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 3 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 4 THEN 'is not in companies, so \'Name\' can\'t be addressed' WHEN 5 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not in the value map' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is out of the range of \'msdyn_dayofmonth\' (-2147483648 to 2147483647)' WHEN 10 THEN 'is a key field: it must be present and not empty' WHEN 11 THEN 'is a key field: it must be present and not empty' WHEN 12 THEN 'is not a number or a GUID, as this key needs' WHEN 13 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 14 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 15 THEN 'is not in companies, so \'dataAreaId\' can\'t be addressed' WHEN 16 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' END END AS reject_reason
 FROM decided

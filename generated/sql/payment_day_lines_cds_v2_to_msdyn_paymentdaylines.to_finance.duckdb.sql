@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -26,13 +27,24 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_frequency'), FALSE)) AND "msdyn_frequency" IS NOT NULL AND NOT coalesce("msdyn_frequency" IN (806380000, 806380001), FALSE) THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_dayofweek'), FALSE)) AND "msdyn_dayofweek" IS NOT NULL AND NOT coalesce("msdyn_dayofweek" IN (806380000, 806380001, 806380002, 806380003, 806380004, 806380005, 806380006, 806380007), FALSE) THEN 5
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_dayofmonth'), FALSE)) AND "msdyn_dayofmonth" IS NOT NULL AND ("msdyn_dayofmonth" < -2147483648 OR "msdyn_dayofmonth" > 2147483647) THEN 6
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 7
+            WHEN ("msdyn_paymentday" IS NULL OR (struct_extract("msdyn_paymentday", 'msdyn_name') IS NULL OR struct_extract("msdyn_paymentday", 'msdyn_name') = '')) THEN 8
+            WHEN "msdyn_linenumber" IS NULL THEN 9
+            WHEN NOT isfinite("msdyn_linenumber") THEN 10
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'PaymentDayLinesCdsV2(dataAreaId=', concat('''', lower(struct_extract("msdyn_company", 'cdm_companycode')), ''''),
+            ',Name=', concat('''', replace(url_encode(struct_extract("msdyn_paymentday", 'msdyn_name')), '%27', ''''''), ''''),
+            ',LineNumber=', CAST("msdyn_linenumber" AS VARCHAR),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null') END,
@@ -51,7 +63,16 @@ SELECT
         ',"DayOfMonth":', coalesce(CAST(to_json("msdyn_dayofmonth") AS VARCHAR), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_paymentday' WHEN 3 THEN 'msdyn_linenumber' WHEN 4 THEN 'msdyn_frequency' WHEN 5 THEN 'msdyn_dayofweek' WHEN 6 THEN 'msdyn_dayofmonth' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("msdyn_frequency") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("msdyn_dayofweek") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("msdyn_dayofmonth") AS VARCHAR), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_name''' WHEN 3 THEN 'is not a finite number: JSON has none' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is out of the range of ''DayOfMonth'' (-2147483648 to 2147483647)' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_paymentday" IS NOT NULL AND coalesce(struct_extract("msdyn_paymentday", 'msdyn_name') <> '', FALSE) THEN '"Name":' || coalesce(CAST(to_json(CASE WHEN "msdyn_paymentday" IS NULL THEN '' ELSE struct_extract("msdyn_paymentday", 'msdyn_name') END) AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_linenumber" IS NOT NULL THEN '"LineNumber":' || coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_frequency" IS NOT NULL THEN '"Frequency":' || CASE WHEN "msdyn_frequency" IS NULL THEN 'null' WHEN "msdyn_frequency" = 806380000 THEN '"Week"' WHEN "msdyn_frequency" = 806380001 THEN '"Month"' ELSE coalesce(CAST(to_json("msdyn_frequency") AS VARCHAR), 'null') END END,
+        CASE WHEN "msdyn_dayofweek" IS NOT NULL THEN '"DayOfWeek":' || CASE WHEN "msdyn_dayofweek" IS NULL THEN 'null' WHEN "msdyn_dayofweek" = 806380000 THEN '"None"' WHEN "msdyn_dayofweek" = 806380001 THEN '"Monday"' WHEN "msdyn_dayofweek" = 806380002 THEN '"Tuesday"' WHEN "msdyn_dayofweek" = 806380003 THEN '"Wednesday"' WHEN "msdyn_dayofweek" = 806380004 THEN '"Thursday"' WHEN "msdyn_dayofweek" = 806380005 THEN '"Friday"' WHEN "msdyn_dayofweek" = 806380006 THEN '"Saturday"' WHEN "msdyn_dayofweek" = 806380007 THEN '"Sunday"' ELSE coalesce(CAST(to_json("msdyn_dayofweek") AS VARCHAR), 'null') END END,
+        CASE WHEN "msdyn_dayofmonth" IS NOT NULL THEN '"DayOfMonth":' || coalesce(CAST(to_json("msdyn_dayofmonth") AS VARCHAR), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_paymentday' WHEN 3 THEN 'msdyn_linenumber' WHEN 4 THEN 'msdyn_frequency' WHEN 5 THEN 'msdyn_dayofweek' WHEN 6 THEN 'msdyn_dayofmonth' WHEN 7 THEN 'dataAreaId' WHEN 8 THEN 'Name' WHEN 9 THEN 'LineNumber' WHEN 10 THEN 'LineNumber' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("msdyn_frequency") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("msdyn_dayofweek") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("msdyn_dayofmonth") AS VARCHAR), 'null') WHEN 7 THEN 'null' WHEN 8 THEN CASE WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymentday'), FALSE)) THEN 'null' WHEN "msdyn_paymentday" IS NULL THEN '""' ELSE coalesce(CAST(to_json(struct_extract("msdyn_paymentday", 'msdyn_name')) AS VARCHAR), 'null') END WHEN 9 THEN coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null') WHEN 10 THEN coalesce(CAST(to_json("msdyn_linenumber") AS VARCHAR), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not an expanded lookup with a string column ''msdyn_name''' WHEN 3 THEN 'is not a finite number: JSON has none' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is out of the range of ''DayOfMonth'' (-2147483648 to 2147483647)' WHEN 7 THEN 'is a key field: it must be present and not empty' WHEN 8 THEN 'is a key field: it must be present and not empty' WHEN 9 THEN 'is a key field: it must be present and not empty' WHEN 10 THEN 'is not a number or a GUID, as this key needs' END END AS reject_reason
 FROM decided

@@ -7,14 +7,16 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
         coalesce(size(_absent) > 0, FALSE) AS _any_absent,
-        coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) AS _valid_company
+        coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) AS _valid_company,
+        try_element_at((SELECT map_from_entries(collect_list(struct(tm_code, named_struct('id', tm_id, 'bad', tm_bad_value)))) FROM companies), `dataAreaId`) AS _company
     FROM source
 ),
 decided AS (
@@ -22,13 +24,24 @@ decided AS (
         *,
         CASE
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) AND NOT _valid_company THEN 1
+            WHEN (`Name` IS NULL OR `Name` = '') THEN 2
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 3
+            WHEN NOT _valid_company THEN 4
+            WHEN _company IS NULL THEN 5
+            WHEN `_company`.`id` IS NULL THEN 6
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'msdyn_paymentdays(msdyn_name=', concat('\'', CASE WHEN replace(`Name`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`Name`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`Name`, '\'', '\'\'') END, '\''),
+            ',_msdyn_company_value=', `_company`.`id`,
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"') END,
@@ -41,7 +54,13 @@ SELECT
         ',"msdyn_description":', coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"') END,
+        CASE WHEN `Name` IS NOT NULL AND `Name` <> '' THEN '"msdyn_name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null') END,
+        CASE WHEN `Description` IS NOT NULL AND `Description` <> '' THEN '"msdyn_description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'Name' WHEN 3 THEN 'dataAreaId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'dataAreaId' WHEN 6 THEN 'companies' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null') WHEN 3 THEN 'null' WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 6 THEN `_company`.`bad` END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'is a key field: it must be present and not empty' WHEN 3 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 4 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 5 THEN 'is not in companies, so \'dataAreaId\' can\'t be addressed' WHEN 6 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' END END AS reject_reason
 FROM decided

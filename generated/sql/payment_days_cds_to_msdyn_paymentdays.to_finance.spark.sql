@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -21,13 +22,21 @@ decided AS (
         *,
         CASE
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) AND (`msdyn_company` IS NULL OR (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) OR NOT coalesce(length(`msdyn_company`.`cdm_companycode`) BETWEEN 1 AND 4 AND NOT `msdyn_company`.`cdm_companycode` RLIKE '[^A-Za-z0-9]', FALSE)) THEN 1
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 2
+            WHEN (`msdyn_name` IS NULL OR `msdyn_name` = '') THEN 3
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'PaymentDaysCds(dataAreaId=', concat('\'', lower(`msdyn_company`.`cdm_companycode`), '\''),
+            ',Name=', concat('\'', CASE WHEN replace(`msdyn_name`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`msdyn_name`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`msdyn_name`, '\'', '\'\'') END, '\''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
@@ -40,7 +49,13 @@ SELECT
         ',"Description":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
+        CASE WHEN `msdyn_name` IS NOT NULL AND `msdyn_name` <> '' THEN '"Name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_name`))), 'null') END,
+        CASE WHEN `msdyn_description` IS NOT NULL AND `msdyn_description` <> '' THEN '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'dataAreaId' WHEN 3 THEN 'Name' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN 'null' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_name`))), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is a key field: it must be present and not empty' WHEN 3 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -32,13 +33,27 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PeriodsAfterDueDate'), FALSE)) AND "PeriodsAfterDueDate" IS NOT NULL AND ("PeriodsAfterDueDate" < -2147483648 OR "PeriodsAfterDueDate" > 2147483647) THEN 7
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PercentOrAmount'), FALSE)) AND "PercentOrAmount" IS NOT NULL AND NOT coalesce("_fold_PercentOrAmount" IN ('percent', 'amount'), FALSE) THEN 8
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'PercentOrAmountValue'), FALSE)) AND "PercentOrAmountValue" IS NOT NULL AND (NOT isfinite("PercentOrAmountValue")) THEN 9
+            WHEN ("PaymentScheduleName" IS NULL OR "PaymentScheduleName" = '') THEN 10
+            WHEN "LineNumber" IS NULL THEN 11
+            WHEN NOT isfinite("LineNumber") THEN 12
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 13
+            WHEN NOT _valid_company THEN 14
+            WHEN _company IS NULL THEN 15
+            WHEN struct_extract("_company", 'id') IS NULL THEN 16
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'msdyn_paymentschedulelines(_msdyn_paymentschedule_value=', '@msdyn_paymentschedule',
+            ',msdyn_linenumber=', CAST("LineNumber" AS VARCHAR),
+            ',_msdyn_company_value=', struct_extract("_company", 'id'),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"') END,
@@ -57,7 +72,16 @@ SELECT
         ',"msdyn_percentoramountvalue":', coalesce(CAST(to_json("PercentOrAmountValue") AS VARCHAR), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'PaymentScheduleName' WHEN 3 THEN 'dataAreaId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'companies' WHEN 6 THEN 'LineNumber' WHEN 7 THEN 'PeriodsAfterDueDate' WHEN 8 THEN 'PercentOrAmount' WHEN 9 THEN 'PercentOrAmountValue' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("PaymentScheduleName") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 5 THEN struct_extract("_company", 'bad') WHEN 6 THEN coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("PeriodsAfterDueDate") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("PercentOrAmount") AS VARCHAR), 'null') WHEN 9 THEN coalesce(CAST(to_json("PercentOrAmountValue") AS VARCHAR), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'needs the record''s company, but it has no dataAreaId' WHEN 3 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 4 THEN 'is not in companies, so ''PaymentScheduleName'' can''t be addressed' WHEN 5 THEN 'is not a GUID (the cdm_companyid of ' || "dataAreaId" || ')' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is out of the range of ''msdyn_periodsafterduedate'' (-2147483648 to 2147483647)' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is not a finite number: JSON has none' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=''', upper("dataAreaId"), ''')"') END,
+        CASE WHEN "PaymentScheduleName" IS NOT NULL AND "PaymentScheduleName" <> '' THEN '"msdyn_paymentschedule@odata.bind":' || CASE WHEN "PaymentScheduleName" IS NULL OR "PaymentScheduleName" = '' THEN 'null' ELSE concat('"/msdyn_paymentschedules(msdyn_name=''', replace(url_encode("PaymentScheduleName"), '%27', ''''''), ''',_msdyn_company_value=', struct_extract("_company", 'id'), ')"') END END,
+        CASE WHEN "LineNumber" IS NOT NULL THEN '"msdyn_linenumber":' || coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') END,
+        CASE WHEN "PeriodsAfterDueDate" IS NOT NULL THEN '"msdyn_periodsafterduedate":' || coalesce(CAST(to_json("PeriodsAfterDueDate") AS VARCHAR), 'null') END,
+        CASE WHEN "PercentOrAmount" IS NOT NULL AND "PercentOrAmount" <> '' THEN '"msdyn_percentoramount":' || CASE WHEN "PercentOrAmount" IS NULL THEN 'null' WHEN "_fold_PercentOrAmount" = 'percent' THEN '806380000' WHEN "_fold_PercentOrAmount" = 'amount' THEN '806380001' ELSE coalesce(CAST(to_json("PercentOrAmount") AS VARCHAR), 'null') END END,
+        CASE WHEN "PercentOrAmountValue" IS NOT NULL THEN '"msdyn_percentoramountvalue":' || coalesce(CAST(to_json("PercentOrAmountValue") AS VARCHAR), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'PaymentScheduleName' WHEN 3 THEN 'dataAreaId' WHEN 4 THEN 'dataAreaId' WHEN 5 THEN 'companies' WHEN 6 THEN 'LineNumber' WHEN 7 THEN 'PeriodsAfterDueDate' WHEN 8 THEN 'PercentOrAmount' WHEN 9 THEN 'PercentOrAmountValue' WHEN 10 THEN 'PaymentScheduleName' WHEN 11 THEN 'LineNumber' WHEN 12 THEN 'LineNumber' WHEN 13 THEN 'dataAreaId' WHEN 14 THEN 'dataAreaId' WHEN 15 THEN 'dataAreaId' WHEN 16 THEN 'companies' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 2 THEN coalesce(CAST(to_json("PaymentScheduleName") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 5 THEN struct_extract("_company", 'bad') WHEN 6 THEN coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("PeriodsAfterDueDate") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("PercentOrAmount") AS VARCHAR), 'null') WHEN 9 THEN coalesce(CAST(to_json("PercentOrAmountValue") AS VARCHAR), 'null') WHEN 10 THEN coalesce(CAST(to_json("PaymentScheduleName") AS VARCHAR), 'null') WHEN 11 THEN coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') WHEN 12 THEN coalesce(CAST(to_json("LineNumber") AS VARCHAR), 'null') WHEN 13 THEN 'null' WHEN 14 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 15 THEN coalesce(CAST(to_json("dataAreaId") AS VARCHAR), 'null') WHEN 16 THEN struct_extract("_company", 'bad') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'needs the record''s company, but it has no dataAreaId' WHEN 3 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 4 THEN 'is not in companies, so ''PaymentScheduleName'' can''t be addressed' WHEN 5 THEN 'is not a GUID (the cdm_companyid of ' || "dataAreaId" || ')' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is out of the range of ''msdyn_periodsafterduedate'' (-2147483648 to 2147483647)' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is not a finite number: JSON has none' WHEN 10 THEN 'is a key field: it must be present and not empty' WHEN 11 THEN 'is a key field: it must be present and not empty' WHEN 12 THEN 'is not a number or a GUID, as this key needs' WHEN 13 THEN 'needs the record''s company, but it has no dataAreaId' WHEN 14 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 15 THEN 'is not in companies, so ''dataAreaId'' can''t be addressed' WHEN 16 THEN 'is not a GUID (the cdm_companyid of ' || "dataAreaId" || ')' END END AS reject_reason
 FROM decided

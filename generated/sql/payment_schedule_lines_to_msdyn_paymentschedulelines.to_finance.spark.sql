@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -26,13 +27,24 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_periodsafterduedate'), FALSE)) AND `msdyn_periodsafterduedate` IS NOT NULL AND (`msdyn_periodsafterduedate` < -2147483648 OR `msdyn_periodsafterduedate` > 2147483647) THEN 4
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_percentoramount'), FALSE)) AND `msdyn_percentoramount` IS NOT NULL AND NOT coalesce(`msdyn_percentoramount` IN (806380000, 806380001), FALSE) THEN 5
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_percentoramountvalue'), FALSE)) AND `msdyn_percentoramountvalue` IS NOT NULL AND (NOT NOT (isnan(`msdyn_percentoramountvalue`) OR abs(`msdyn_percentoramountvalue`) = double('Infinity'))) THEN 6
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 7
+            WHEN (`msdyn_paymentschedule` IS NULL OR (`msdyn_paymentschedule`.`msdyn_name` IS NULL OR `msdyn_paymentschedule`.`msdyn_name` = '')) THEN 8
+            WHEN `msdyn_linenumber` IS NULL THEN 9
+            WHEN NOT NOT (isnan(`msdyn_linenumber`) OR abs(`msdyn_linenumber`) = double('Infinity')) THEN 10
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'PaymentScheduleLines(dataAreaId=', concat('\'', lower(`msdyn_company`.`cdm_companycode`), '\''),
+            ',PaymentScheduleName=', concat('\'', CASE WHEN replace(`msdyn_paymentschedule`.`msdyn_name`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`msdyn_paymentschedule`.`msdyn_name`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`msdyn_paymentschedule`.`msdyn_name`, '\'', '\'\'') END, '\''),
+            ',LineNumber=', transform(array(filter(transform(sequence(0, 16), p -> format_string(concat('%.', p, 'e'), `msdyn_linenumber`)), c -> CAST(c AS DOUBLE) = `msdyn_linenumber`)[0]), c -> CASE WHEN CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) < -4 OR CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) >= 16 THEN c WHEN CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) >= 0 THEN CASE WHEN length(concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3))) <= CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) + 1 THEN concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 1), rpad(concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3)), CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) + 1, '0'), '.0') ELSE concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 1), substr(concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3)), 1, CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) + 1), '.', substr(concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3)), CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) + 2)) END ELSE concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 1), '0.', repeat('0', -CAST(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 4) AS INT) - 1), concat(regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 2), regexp_extract(c, '^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$', 3))) END)[0],
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
@@ -51,7 +63,16 @@ SELECT
         ',"PercentOrAmountValue":', coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramountvalue`))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_paymentschedule' WHEN 3 THEN 'msdyn_linenumber' WHEN 4 THEN 'msdyn_periodsafterduedate' WHEN 5 THEN 'msdyn_percentoramount' WHEN 6 THEN 'msdyn_percentoramountvalue' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_linenumber`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_periodsafterduedate`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramount`))), 'null') WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramountvalue`))), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 3 THEN 'is not a finite number: JSON has none' WHEN 4 THEN 'is out of the range of \'PeriodsAfterDueDate\' (-2147483648 to 2147483647)' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is not a finite number: JSON has none' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
+        CASE WHEN `msdyn_paymentschedule` IS NOT NULL AND coalesce(`msdyn_paymentschedule`.`msdyn_name` <> '', FALSE) THEN '"PaymentScheduleName":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymentschedule` IS NULL THEN '' ELSE `msdyn_paymentschedule`.`msdyn_name` END))), 'null') END,
+        CASE WHEN `msdyn_linenumber` IS NOT NULL THEN '"LineNumber":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_linenumber`))), 'null') END,
+        CASE WHEN `msdyn_periodsafterduedate` IS NOT NULL THEN '"PeriodsAfterDueDate":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_periodsafterduedate`))), 'null') END,
+        CASE WHEN `msdyn_percentoramount` IS NOT NULL THEN '"PercentOrAmount":' || CASE WHEN `msdyn_percentoramount` IS NULL THEN 'null' WHEN `msdyn_percentoramount` = 806380000 THEN '"Percent"' WHEN `msdyn_percentoramount` = 806380001 THEN '"Amount"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramount`))), 'null') END END,
+        CASE WHEN `msdyn_percentoramountvalue` IS NOT NULL THEN '"PercentOrAmountValue":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramountvalue`))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_paymentschedule' WHEN 3 THEN 'msdyn_linenumber' WHEN 4 THEN 'msdyn_periodsafterduedate' WHEN 5 THEN 'msdyn_percentoramount' WHEN 6 THEN 'msdyn_percentoramountvalue' WHEN 7 THEN 'dataAreaId' WHEN 8 THEN 'PaymentScheduleName' WHEN 9 THEN 'LineNumber' WHEN 10 THEN 'LineNumber' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN '{}' WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_linenumber`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_periodsafterduedate`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramount`))), 'null') WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_percentoramountvalue`))), 'null') WHEN 7 THEN 'null' WHEN 8 THEN CASE WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymentschedule'), FALSE)) THEN 'null' WHEN `msdyn_paymentschedule` IS NULL THEN '""' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_paymentschedule`.`msdyn_name`))), 'null') END WHEN 9 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_linenumber`))), 'null') WHEN 10 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_linenumber`))), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 3 THEN 'is not a finite number: JSON has none' WHEN 4 THEN 'is out of the range of \'PeriodsAfterDueDate\' (-2147483648 to 2147483647)' WHEN 5 THEN 'is not in the value map' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is a key field: it must be present and not empty' WHEN 8 THEN 'is a key field: it must be present and not empty' WHEN 9 THEN 'is a key field: it must be present and not empty' WHEN 10 THEN 'is not a number or a GUID, as this key needs' END END AS reject_reason
 FROM decided

@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -17,7 +18,8 @@ WITH prepared AS (
         CASE WHEN octet_length(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(`AllocationMethod`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl'), 'ﬅ', 'st'), 'ﬆ', 'st')) = length(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(`AllocationMethod`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl'), 'ﬅ', 'st'), 'ﬆ', 'st')) THEN lower(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(`AllocationMethod`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl'), 'ﬅ', 'st'), 'ﬆ', 'st')) END AS `_fold_AllocationMethod`,
         CASE WHEN octet_length(`PaymentFrequencyUnits`) = length(`PaymentFrequencyUnits`) THEN lower(`PaymentFrequencyUnits`) END AS `_fold_PaymentFrequencyUnits`,
         CASE WHEN octet_length(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(`SalesTaxAllocationMethod`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl'), 'ﬅ', 'st'), 'ﬆ', 'st')) = length(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(`SalesTaxAllocationMethod`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl'), 'ﬅ', 'st'), 'ﬆ', 'st')) THEN lower(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(`SalesTaxAllocationMethod`, 'ß', 'ss'), 'ſ', 's'), 'ẞ', 'ss'), 'ﬀ', 'ff'), 'ﬁ', 'fi'), 'ﬂ', 'fl'), 'ﬃ', 'ffi'), 'ﬄ', 'ffl'), 'ﬅ', 'st'), 'ﬆ', 'st')) END AS `_fold_SalesTaxAllocationMethod`,
-        coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) AS _valid_company
+        coalesce(length(`dataAreaId`) BETWEEN 1 AND 4 AND NOT `dataAreaId` RLIKE '[^A-Za-z0-9]', FALSE) AS _valid_company,
+        try_element_at((SELECT map_from_entries(collect_list(struct(tm_code, named_struct('id', tm_id, 'bad', tm_bad_value)))) FROM companies), `dataAreaId`) AS _company
     FROM source
 ),
 decided AS (
@@ -32,13 +34,24 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'FixedPaymentAmount'), FALSE)) AND `FixedPaymentAmount` IS NOT NULL AND (NOT NOT (isnan(`FixedPaymentAmount`) OR abs(`FixedPaymentAmount`) = double('Infinity'))) THEN 6
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'MinimumPaymentAmount'), FALSE)) AND `MinimumPaymentAmount` IS NOT NULL AND (NOT NOT (isnan(`MinimumPaymentAmount`) OR abs(`MinimumPaymentAmount`) = double('Infinity'))) THEN 7
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'SalesTaxAllocationMethod'), FALSE)) AND `SalesTaxAllocationMethod` IS NOT NULL AND NOT coalesce(`_fold_SalesTaxAllocationMethod` IN ('proportional', 'firstrate', 'lastrate'), FALSE) THEN 8
+            WHEN (`Name` IS NULL OR `Name` = '') THEN 9
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN 10
+            WHEN NOT _valid_company THEN 11
+            WHEN _company IS NULL THEN 12
+            WHEN `_company`.`id` IS NULL THEN 13
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'msdyn_paymentschedules(msdyn_name=', concat('\'', CASE WHEN replace(`Name`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`Name`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`Name`, '\'', '\'\'') END, '\''),
+            ',_msdyn_company_value=', `_company`.`id`,
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"') END,
@@ -67,7 +80,21 @@ SELECT
         ',"msdyn_note":', coalesce(trim(BOTH '[]' FROM to_json(array(`Notes`))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'AllocationMethod' WHEN 3 THEN 'PaymentFrequencyUnits' WHEN 4 THEN 'PaymentFrequency' WHEN 5 THEN 'NumberOfPayments' WHEN 6 THEN 'FixedPaymentAmount' WHEN 7 THEN 'MinimumPaymentAmount' WHEN 8 THEN 'SalesTaxAllocationMethod' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`AllocationMethod`))), 'null') WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`PaymentFrequencyUnits`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`PaymentFrequency`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`NumberOfPayments`))), 'null') WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`FixedPaymentAmount`))), 'null') WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`MinimumPaymentAmount`))), 'null') WHEN 8 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`SalesTaxAllocationMethod`))), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is out of the range of \'msdyn_paymentfrequency\' (-2147483648 to 2147483647)' WHEN 5 THEN 'is out of the range of \'msdyn_numberofpayments\' (-2147483648 to 2147483647)' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not a finite number: JSON has none' WHEN 8 THEN 'is not in the value map' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'dataAreaId'), FALSE)) THEN '"msdyn_company@odata.bind":' || concat('"/cdm_companies(cdm_companycode=\'', upper(`dataAreaId`), '\')"') END,
+        CASE WHEN `Name` IS NOT NULL AND `Name` <> '' THEN '"msdyn_name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null') END,
+        CASE WHEN `Description` IS NOT NULL AND `Description` <> '' THEN '"msdyn_description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Description`))), 'null') END,
+        CASE WHEN `AllocationMethod` IS NOT NULL AND `AllocationMethod` <> '' THEN '"msdyn_allocationmethod":' || CASE WHEN `AllocationMethod` IS NULL THEN 'null' WHEN `_fold_AllocationMethod` = 'total' THEN '806380000' WHEN `_fold_AllocationMethod` = 'amountbypayment' THEN '806380001' WHEN `_fold_AllocationMethod` = 'numofpayment' THEN '806380002' WHEN `_fold_AllocationMethod` = 'specified' THEN '806380003' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`AllocationMethod`))), 'null') END END,
+        CASE WHEN `PaymentFrequencyUnits` IS NOT NULL AND `PaymentFrequencyUnits` <> '' THEN '"msdyn_paymentfrequencyunit":' || CASE WHEN `PaymentFrequencyUnits` IS NULL THEN 'null' WHEN `_fold_PaymentFrequencyUnits` = 'day' THEN '806380000' WHEN `_fold_PaymentFrequencyUnits` = 'month' THEN '806380001' WHEN `_fold_PaymentFrequencyUnits` = 'year' THEN '806380002' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`PaymentFrequencyUnits`))), 'null') END END,
+        CASE WHEN `PaymentFrequency` IS NOT NULL THEN '"msdyn_paymentfrequency":' || coalesce(trim(BOTH '[]' FROM to_json(array(`PaymentFrequency`))), 'null') END,
+        CASE WHEN `NumberOfPayments` IS NOT NULL THEN '"msdyn_numberofpayments":' || coalesce(trim(BOTH '[]' FROM to_json(array(`NumberOfPayments`))), 'null') END,
+        CASE WHEN `FixedPaymentAmount` IS NOT NULL THEN '"msdyn_fixedpaymentamount":' || coalesce(trim(BOTH '[]' FROM to_json(array(`FixedPaymentAmount`))), 'null') END,
+        CASE WHEN `MinimumPaymentAmount` IS NOT NULL THEN '"msdyn_minimumpaymentamount":' || coalesce(trim(BOTH '[]' FROM to_json(array(`MinimumPaymentAmount`))), 'null') END,
+        CASE WHEN `SalesTaxAllocationMethod` IS NOT NULL AND `SalesTaxAllocationMethod` <> '' THEN '"msdyn_salestaxallocationmethod":' || CASE WHEN `SalesTaxAllocationMethod` IS NULL THEN 'null' WHEN `_fold_SalesTaxAllocationMethod` = 'proportional' THEN '806380000' WHEN `_fold_SalesTaxAllocationMethod` = 'firstrate' THEN '806380001' WHEN `_fold_SalesTaxAllocationMethod` = 'lastrate' THEN '806380002' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`SalesTaxAllocationMethod`))), 'null') END END,
+        CASE WHEN `Notes` IS NOT NULL AND `Notes` <> '' THEN '"msdyn_note":' || coalesce(trim(BOTH '[]' FROM to_json(array(`Notes`))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'dataAreaId' WHEN 2 THEN 'AllocationMethod' WHEN 3 THEN 'PaymentFrequencyUnits' WHEN 4 THEN 'PaymentFrequency' WHEN 5 THEN 'NumberOfPayments' WHEN 6 THEN 'FixedPaymentAmount' WHEN 7 THEN 'MinimumPaymentAmount' WHEN 8 THEN 'SalesTaxAllocationMethod' WHEN 9 THEN 'Name' WHEN 10 THEN 'dataAreaId' WHEN 11 THEN 'dataAreaId' WHEN 12 THEN 'dataAreaId' WHEN 13 THEN 'companies' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`AllocationMethod`))), 'null') WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`PaymentFrequencyUnits`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`PaymentFrequency`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`NumberOfPayments`))), 'null') WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`FixedPaymentAmount`))), 'null') WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`MinimumPaymentAmount`))), 'null') WHEN 8 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`SalesTaxAllocationMethod`))), 'null') WHEN 9 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`Name`))), 'null') WHEN 10 THEN 'null' WHEN 11 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 12 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`dataAreaId`))), 'null') WHEN 13 THEN `_company`.`bad` END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is out of the range of \'msdyn_paymentfrequency\' (-2147483648 to 2147483647)' WHEN 5 THEN 'is out of the range of \'msdyn_numberofpayments\' (-2147483648 to 2147483647)' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not a finite number: JSON has none' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is a key field: it must be present and not empty' WHEN 10 THEN 'needs the record\'s company, but it has no dataAreaId' WHEN 11 THEN 'is not a company code (1 to 4 letters or digits)' WHEN 12 THEN 'is not in companies, so \'dataAreaId\' can\'t be addressed' WHEN 13 THEN 'is not a GUID (the cdm_companyid of ' || `dataAreaId` || ')' END END AS reject_reason
 FROM decided

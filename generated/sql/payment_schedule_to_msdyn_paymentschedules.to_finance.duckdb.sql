@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -28,13 +29,21 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_fixedpaymentamount'), FALSE)) AND "msdyn_fixedpaymentamount" IS NOT NULL AND (NOT isfinite("msdyn_fixedpaymentamount")) THEN 6
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_minimumpaymentamount'), FALSE)) AND "msdyn_minimumpaymentamount" IS NOT NULL AND (NOT isfinite("msdyn_minimumpaymentamount")) THEN 7
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_salestaxallocationmethod'), FALSE)) AND "msdyn_salestaxallocationmethod" IS NOT NULL AND NOT coalesce("msdyn_salestaxallocationmethod" IN (806380000, 806380001, 806380002), FALSE) THEN 8
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 9
+            WHEN ("msdyn_name" IS NULL OR "msdyn_name" = '') THEN 10
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'PaymentSchedules(dataAreaId=', concat('''', lower(struct_extract("msdyn_company", 'cdm_companycode')), ''''),
+            ',Name=', concat('''', replace(url_encode("msdyn_name"), '%27', ''''''), ''''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS "row",
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null') END,
@@ -63,7 +72,21 @@ SELECT
         ',"Notes":', coalesce(CAST(to_json("msdyn_note") AS VARCHAR), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_allocationmethod' WHEN 3 THEN 'msdyn_paymentfrequencyunit' WHEN 4 THEN 'msdyn_paymentfrequency' WHEN 5 THEN 'msdyn_numberofpayments' WHEN 6 THEN 'msdyn_fixedpaymentamount' WHEN 7 THEN 'msdyn_minimumpaymentamount' WHEN 8 THEN 'msdyn_salestaxallocationmethod' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN coalesce(CAST(to_json("msdyn_allocationmethod") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("msdyn_paymentfrequencyunit") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("msdyn_paymentfrequency") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("msdyn_numberofpayments") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("msdyn_fixedpaymentamount") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("msdyn_minimumpaymentamount") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("msdyn_salestaxallocationmethod") AS VARCHAR), 'null') END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is out of the range of ''PaymentFrequency'' (-2147483648 to 2147483647)' WHEN 5 THEN 'is out of the range of ''NumberOfPayments'' (-2147483648 to 2147483647)' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not a finite number: JSON has none' WHEN 8 THEN 'is not in the value map' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(CAST(to_json(lower(struct_extract("msdyn_company", 'cdm_companycode'))) AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_name" IS NOT NULL AND "msdyn_name" <> '' THEN '"Name":' || coalesce(CAST(to_json("msdyn_name") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_description" IS NOT NULL AND "msdyn_description" <> '' THEN '"Description":' || coalesce(CAST(to_json("msdyn_description") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_allocationmethod" IS NOT NULL THEN '"AllocationMethod":' || CASE WHEN "msdyn_allocationmethod" IS NULL THEN 'null' WHEN "msdyn_allocationmethod" = 806380000 THEN '"Total"' WHEN "msdyn_allocationmethod" = 806380001 THEN '"AmountByPayment"' WHEN "msdyn_allocationmethod" = 806380002 THEN '"NumOfPayment"' WHEN "msdyn_allocationmethod" = 806380003 THEN '"Specified"' ELSE coalesce(CAST(to_json("msdyn_allocationmethod") AS VARCHAR), 'null') END END,
+        CASE WHEN "msdyn_paymentfrequencyunit" IS NOT NULL THEN '"PaymentFrequencyUnits":' || CASE WHEN "msdyn_paymentfrequencyunit" IS NULL THEN 'null' WHEN "msdyn_paymentfrequencyunit" = 806380000 THEN '"Day"' WHEN "msdyn_paymentfrequencyunit" = 806380001 THEN '"Month"' WHEN "msdyn_paymentfrequencyunit" = 806380002 THEN '"Year"' ELSE coalesce(CAST(to_json("msdyn_paymentfrequencyunit") AS VARCHAR), 'null') END END,
+        CASE WHEN "msdyn_paymentfrequency" IS NOT NULL THEN '"PaymentFrequency":' || coalesce(CAST(to_json("msdyn_paymentfrequency") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_numberofpayments" IS NOT NULL THEN '"NumberOfPayments":' || coalesce(CAST(to_json("msdyn_numberofpayments") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_fixedpaymentamount" IS NOT NULL THEN '"FixedPaymentAmount":' || coalesce(CAST(to_json("msdyn_fixedpaymentamount") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_minimumpaymentamount" IS NOT NULL THEN '"MinimumPaymentAmount":' || coalesce(CAST(to_json("msdyn_minimumpaymentamount") AS VARCHAR), 'null') END,
+        CASE WHEN "msdyn_salestaxallocationmethod" IS NOT NULL THEN '"SalesTaxAllocationMethod":' || CASE WHEN "msdyn_salestaxallocationmethod" IS NULL THEN 'null' WHEN "msdyn_salestaxallocationmethod" = 806380000 THEN '"Proportional"' WHEN "msdyn_salestaxallocationmethod" = 806380001 THEN '"FirstRate"' WHEN "msdyn_salestaxallocationmethod" = 806380002 THEN '"LastRate"' ELSE coalesce(CAST(to_json("msdyn_salestaxallocationmethod") AS VARCHAR), 'null') END END,
+        CASE WHEN "msdyn_note" IS NOT NULL AND "msdyn_note" <> '' THEN '"Notes":' || coalesce(CAST(to_json("msdyn_note") AS VARCHAR), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_allocationmethod' WHEN 3 THEN 'msdyn_paymentfrequencyunit' WHEN 4 THEN 'msdyn_paymentfrequency' WHEN 5 THEN 'msdyn_numberofpayments' WHEN 6 THEN 'msdyn_fixedpaymentamount' WHEN 7 THEN 'msdyn_minimumpaymentamount' WHEN 8 THEN 'msdyn_salestaxallocationmethod' WHEN 9 THEN 'dataAreaId' WHEN 10 THEN 'Name' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN "msdyn_company" IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(CAST(to_json(struct_extract("msdyn_company", 'cdm_companycode')) AS VARCHAR), 'null') || '}' END WHEN 2 THEN coalesce(CAST(to_json("msdyn_allocationmethod") AS VARCHAR), 'null') WHEN 3 THEN coalesce(CAST(to_json("msdyn_paymentfrequencyunit") AS VARCHAR), 'null') WHEN 4 THEN coalesce(CAST(to_json("msdyn_paymentfrequency") AS VARCHAR), 'null') WHEN 5 THEN coalesce(CAST(to_json("msdyn_numberofpayments") AS VARCHAR), 'null') WHEN 6 THEN coalesce(CAST(to_json("msdyn_fixedpaymentamount") AS VARCHAR), 'null') WHEN 7 THEN coalesce(CAST(to_json("msdyn_minimumpaymentamount") AS VARCHAR), 'null') WHEN 8 THEN coalesce(CAST(to_json("msdyn_salestaxallocationmethod") AS VARCHAR), 'null') WHEN 9 THEN 'null' WHEN 10 THEN coalesce(CAST(to_json("msdyn_name") AS VARCHAR), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in ''cdm_companycode''' WHEN 2 THEN 'is not in the value map' WHEN 3 THEN 'is not in the value map' WHEN 4 THEN 'is out of the range of ''PaymentFrequency'' (-2147483648 to 2147483647)' WHEN 5 THEN 'is out of the range of ''NumberOfPayments'' (-2147483648 to 2147483647)' WHEN 6 THEN 'is not a finite number: JSON has none' WHEN 7 THEN 'is not a finite number: JSON has none' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is a key field: it must be present and not empty' WHEN 10 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

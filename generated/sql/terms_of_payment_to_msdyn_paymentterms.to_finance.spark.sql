@@ -7,9 +7,10 @@
 -- Reads the relation `source`: _row (the 0-based input row), _absent (an array of the keys absent
 -- from the record; 'navigation/key' for a key absent from an expanded lookup) and one column per
 -- field read, typed by the entity schema. Returns one row per input row: row, status ('written',
--- 'rejected' or 'filtered'), payload (JSON text), and for a rejected row reject_field,
--- reject_value (JSON text) and reject_reason; the message is '<template>: field <field>: value
--- <value> <reason>'.
+-- 'rejected' or 'filtered'), address (where to upsert the payload), payload and
+-- payload_ignoring_nulls (JSON text; the second without the entries whose source value is null or
+-- empty), and for a rejected row reject_field, reject_value (JSON text) and reject_reason; the
+-- message is '<template>: field <field>: value <value> <reason>'.
 WITH prepared AS (
     SELECT
         *,
@@ -32,13 +33,21 @@ decided AS (
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymentdayname'), FALSE)) AND `msdyn_paymentdayname` IS NOT NULL AND (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymentdayname/msdyn_name'), FALSE)) THEN 10
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymentmethodtype'), FALSE)) AND `msdyn_paymentmethodtype` IS NOT NULL AND NOT coalesce(`msdyn_paymentmethodtype` IN (806380991, 806380992, 806380993, 806380994, 806380995, 806380996, 806380997), FALSE) THEN 11
             WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymentschedulename'), FALSE)) AND `msdyn_paymentschedulename` IS NOT NULL AND (_any_absent AND coalesce(array_contains(_absent, 'msdyn_paymentschedulename/msdyn_name'), FALSE)) THEN 12
+            WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN 13
+            WHEN (`msdyn_name` IS NULL OR `msdyn_name` = '') THEN 14
             ELSE -1
-        END AS _outcome
+        END AS _outcome,
+        concat(
+            'PaymentTerms(dataAreaId=', concat('\'', lower(`msdyn_company`.`cdm_companycode`), '\''),
+            ',Name=', concat('\'', CASE WHEN replace(`msdyn_name`, '\'', '\'\'') RLIKE '[^A-Za-z0-9_.~\'-]' THEN array_join(transform(regexp_extract_all(replace(`msdyn_name`, '\'', '\'\''), '(?s).', 0), c -> CASE WHEN c RLIKE '[^A-Za-z0-9_.~\'-]' THEN regexp_replace(hex(encode(c, 'UTF-8')), '(..)', '%$1') ELSE c END), '') ELSE replace(`msdyn_name`, '\'', '\'\'') END, '\''),
+            ')'
+        ) AS _address
     FROM prepared
 )
 SELECT
     _row AS `row`,
     CASE _outcome WHEN 0 THEN 'filtered' WHEN -1 THEN 'written' ELSE 'rejected' END AS status,
+    CASE WHEN _outcome = -1 THEN _address END AS address,
     CASE WHEN _outcome = -1 THEN CASE WHEN _any_absent THEN '{' || concat_ws(
         ',',
         CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
@@ -73,7 +82,24 @@ SELECT
         ',"PaymentScheduleName":', coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymentschedulename` IS NULL THEN '' ELSE `msdyn_paymentschedulename`.`msdyn_name` END))), 'null'),
         '}'
     ) END END AS payload,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_numberofmonth' WHEN 3 THEN 'msdyn_cutoffdayofmonth' WHEN 4 THEN 'msdyn_iscashpayment' WHEN 5 THEN 'msdyn_days' WHEN 6 THEN 'msdyn_iscertifiedcompanycheck' WHEN 7 THEN 'msdyn_isdefaultpaymentterm' WHEN 8 THEN 'msdyn_creditcardpaymenttype' WHEN 9 THEN 'msdyn_creditcardcreditchecktype' WHEN 10 THEN 'msdyn_paymentdayname' WHEN 11 THEN 'msdyn_paymentmethodtype' WHEN 12 THEN 'msdyn_paymentschedulename' END END AS reject_field,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_numberofmonth`))), 'null') WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_cutoffdayofmonth`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_iscashpayment`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_days`))), 'null') WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_iscertifiedcompanycheck`))), 'null') WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_isdefaultpaymentterm`))), 'null') WHEN 8 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_creditcardpaymenttype`))), 'null') WHEN 9 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_creditcardcreditchecktype`))), 'null') WHEN 10 THEN '{}' WHEN 11 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_paymentmethodtype`))), 'null') WHEN 12 THEN '{}' END END AS reject_value,
-    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is out of the range of \'NumberOfMonths\' (-2147483648 to 2147483647)' WHEN 3 THEN 'is out of the range of \'CutoffDayOfMonth\' (-2147483648 to 2147483647)' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is out of the range of \'NumberOfDays\' (-2147483648 to 2147483647)' WHEN 6 THEN 'is not in the value map' WHEN 7 THEN 'is not in the value map' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is not in the value map' WHEN 10 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 11 THEN 'is not in the value map' WHEN 12 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' END END AS reject_reason
+    CASE WHEN _outcome = -1 THEN '{' || concat_ws(
+        ',',
+        CASE WHEN NOT (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company'), FALSE)) THEN '"dataAreaId":' || coalesce(trim(BOTH '[]' FROM to_json(array(lower(`msdyn_company`.`cdm_companycode`)))), 'null') END,
+        CASE WHEN `msdyn_description` IS NOT NULL AND `msdyn_description` <> '' THEN '"Description":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_description`))), 'null') END,
+        CASE WHEN `msdyn_name` IS NOT NULL AND `msdyn_name` <> '' THEN '"Name":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_name`))), 'null') END,
+        CASE WHEN `msdyn_numberofmonth` IS NOT NULL THEN '"NumberOfMonths":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_numberofmonth`))), 'null') END,
+        CASE WHEN `msdyn_cutoffdayofmonth` IS NOT NULL THEN '"CutoffDayOfMonth":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_cutoffdayofmonth`))), 'null') END,
+        CASE WHEN `msdyn_iscashpayment` IS NOT NULL THEN '"IsCashPayment":' || CASE WHEN `msdyn_iscashpayment` IS NULL THEN 'null' WHEN `msdyn_iscashpayment` = FALSE THEN '"No"' WHEN `msdyn_iscashpayment` = TRUE THEN '"Yes"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_iscashpayment`))), 'null') END END,
+        CASE WHEN `msdyn_days` IS NOT NULL THEN '"NumberOfDays":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_days`))), 'null') END,
+        CASE WHEN `msdyn_iscertifiedcompanycheck` IS NOT NULL THEN '"IsCertifiedCompanyCheck":' || CASE WHEN `msdyn_iscertifiedcompanycheck` IS NULL THEN 'null' WHEN `msdyn_iscertifiedcompanycheck` = FALSE THEN '"No"' WHEN `msdyn_iscertifiedcompanycheck` = TRUE THEN '"Yes"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_iscertifiedcompanycheck`))), 'null') END END,
+        CASE WHEN `msdyn_isdefaultpaymentterm` IS NOT NULL THEN '"IsDefaultPaymentTerm":' || CASE WHEN `msdyn_isdefaultpaymentterm` IS NULL THEN 'null' WHEN `msdyn_isdefaultpaymentterm` = FALSE THEN '"No"' WHEN `msdyn_isdefaultpaymentterm` = TRUE THEN '"Yes"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_isdefaultpaymentterm`))), 'null') END END,
+        CASE WHEN `msdyn_creditcardpaymenttype` IS NOT NULL THEN '"CreditCardPaymentType":' || CASE WHEN `msdyn_creditcardpaymenttype` IS NULL THEN 'null' WHEN `msdyn_creditcardpaymenttype` = 806380998 THEN '"NA"' WHEN `msdyn_creditcardpaymenttype` = 806380999 THEN '"CreditCard"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_creditcardpaymenttype`))), 'null') END END,
+        CASE WHEN `msdyn_creditcardcreditchecktype` IS NOT NULL THEN '"CreditCardCreditCheckType":' || CASE WHEN `msdyn_creditcardcreditchecktype` IS NULL THEN 'null' WHEN `msdyn_creditcardcreditchecktype` = 806380000 THEN '"Normal"' WHEN `msdyn_creditcardcreditchecktype` = 806380001 THEN '"ByPass"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_creditcardcreditchecktype`))), 'null') END END,
+        CASE WHEN `msdyn_paymentdayname` IS NOT NULL AND coalesce(`msdyn_paymentdayname`.`msdyn_name` <> '', FALSE) THEN '"PaymentDayName":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymentdayname` IS NULL THEN '' ELSE `msdyn_paymentdayname`.`msdyn_name` END))), 'null') END,
+        CASE WHEN `msdyn_paymentmethodtype` IS NOT NULL THEN '"PaymentMethodType":' || CASE WHEN `msdyn_paymentmethodtype` IS NULL THEN 'null' WHEN `msdyn_paymentmethodtype` = 806380991 THEN '"Net"' WHEN `msdyn_paymentmethodtype` = 806380992 THEN '"CurrentMth"' WHEN `msdyn_paymentmethodtype` = 806380993 THEN '"CurrentQuart"' WHEN `msdyn_paymentmethodtype` = 806380994 THEN '"CurrentYear"' WHEN `msdyn_paymentmethodtype` = 806380995 THEN '"CurrentWeek"' WHEN `msdyn_paymentmethodtype` = 806380996 THEN '"COD"' WHEN `msdyn_paymentmethodtype` = 806380997 THEN '"CutOffDate"' ELSE coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_paymentmethodtype`))), 'null') END END,
+        CASE WHEN `msdyn_paymentschedulename` IS NOT NULL AND coalesce(`msdyn_paymentschedulename`.`msdyn_name` <> '', FALSE) THEN '"PaymentScheduleName":' || coalesce(trim(BOTH '[]' FROM to_json(array(CASE WHEN `msdyn_paymentschedulename` IS NULL THEN '' ELSE `msdyn_paymentschedulename`.`msdyn_name` END))), 'null') END
+    ) || '}' END AS payload_ignoring_nulls,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'msdyn_company' WHEN 2 THEN 'msdyn_numberofmonth' WHEN 3 THEN 'msdyn_cutoffdayofmonth' WHEN 4 THEN 'msdyn_iscashpayment' WHEN 5 THEN 'msdyn_days' WHEN 6 THEN 'msdyn_iscertifiedcompanycheck' WHEN 7 THEN 'msdyn_isdefaultpaymentterm' WHEN 8 THEN 'msdyn_creditcardpaymenttype' WHEN 9 THEN 'msdyn_creditcardcreditchecktype' WHEN 10 THEN 'msdyn_paymentdayname' WHEN 11 THEN 'msdyn_paymentmethodtype' WHEN 12 THEN 'msdyn_paymentschedulename' WHEN 13 THEN 'dataAreaId' WHEN 14 THEN 'Name' END END AS reject_field,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN CASE WHEN `msdyn_company` IS NULL THEN 'null' WHEN (_any_absent AND coalesce(array_contains(_absent, 'msdyn_company/cdm_companycode'), FALSE)) THEN '{}' ELSE '{' || '"cdm_companycode":' || coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_company`.`cdm_companycode`))), 'null') || '}' END WHEN 2 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_numberofmonth`))), 'null') WHEN 3 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_cutoffdayofmonth`))), 'null') WHEN 4 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_iscashpayment`))), 'null') WHEN 5 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_days`))), 'null') WHEN 6 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_iscertifiedcompanycheck`))), 'null') WHEN 7 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_isdefaultpaymentterm`))), 'null') WHEN 8 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_creditcardpaymenttype`))), 'null') WHEN 9 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_creditcardcreditchecktype`))), 'null') WHEN 10 THEN '{}' WHEN 11 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_paymentmethodtype`))), 'null') WHEN 12 THEN '{}' WHEN 13 THEN 'null' WHEN 14 THEN coalesce(trim(BOTH '[]' FROM to_json(array(`msdyn_name`))), 'null') END END AS reject_value,
+    CASE WHEN _outcome > 0 THEN CASE _outcome WHEN 1 THEN 'is not an expanded company with a code in \'cdm_companycode\'' WHEN 2 THEN 'is out of the range of \'NumberOfMonths\' (-2147483648 to 2147483647)' WHEN 3 THEN 'is out of the range of \'CutoffDayOfMonth\' (-2147483648 to 2147483647)' WHEN 4 THEN 'is not in the value map' WHEN 5 THEN 'is out of the range of \'NumberOfDays\' (-2147483648 to 2147483647)' WHEN 6 THEN 'is not in the value map' WHEN 7 THEN 'is not in the value map' WHEN 8 THEN 'is not in the value map' WHEN 9 THEN 'is not in the value map' WHEN 10 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 11 THEN 'is not in the value map' WHEN 12 THEN 'is not an expanded lookup with a string column \'msdyn_name\'' WHEN 13 THEN 'is a key field: it must be present and not empty' WHEN 14 THEN 'is a key field: it must be present and not empty' END END AS reject_reason
 FROM decided

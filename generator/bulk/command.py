@@ -17,7 +17,7 @@ from generator import messages
 from generator.backends.sql.dialects import DIALECTS
 from generator.backends.sql.inputs import filter_fields, read_fields
 from generator.backends.sql.parts import UnsupportedAssignment
-from generator.backends.sql.render import render_direction
+from generator.backends.sql.render import bulk_query
 from generator.bulk.cells import DEFAULT_DATE_FORMAT
 from generator.bulk.columns import Columns
 from generator.bulk.companies import BadDirectory, companies_table, empty_table, load_directory
@@ -55,6 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--companies",
         type=Path,
         help="company directory: JSON of code -> cdm_companyid, or the cdm_companies response",
+    )
+    parser.add_argument(
+        "--ignore-nulls",
+        action="store_true",
+        help="leave a column out of the payload when its source value is null or empty, "
+        "instead of writing null (for an environment that already has data)",
     )
     parser.add_argument("--master", default="local[2]", help="Spark master URL (--engine spark)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
@@ -98,7 +104,7 @@ def prepare(
     try:
         # For JSON Lines the engine builds each whole line, sparing a copy of every payload.
         line = arguments.format == "jsonl"
-        query = render_direction(plan, chosen, DIALECTS[arguments.engine], line=line)
+        query = bulk_query(plan, chosen, DIALECTS[arguments.engine], line, arguments.ignore_nulls)
     except UnsupportedAssignment as problem:
         diagnostics.report(messages.BULK_UNSUPPORTED, Location(plan.spec_path), what=str(problem))
         return None
@@ -107,9 +113,13 @@ def prepare(
         isinstance(a, BindLookup) and a.lookup.company_column is not None
         for a in chosen.assignments
     )
-    if needs_companies and arguments.companies is None:
+    # A striped map's Dataverse key holds the company's GUID, as company lookups do.
+    keyed = (
+        plan.key is not None and plan.company is not None and direction is Direction.TO_DATAVERSE
+    )
+    if (needs_companies or keyed) and arguments.companies is None:
         diagnostics.report(
-            messages.BULK_NEEDS_COMPANIES,
+            messages.BULK_NEEDS_COMPANIES if needs_companies else messages.BULK_KEY_NEEDS_COMPANIES,
             Location(plan.spec_path),
             module=plan.module,
             direction=arguments.direction,
@@ -131,6 +141,9 @@ def prepare(
             "direction": direction.value,
             "engine": arguments.engine,
             "input": str(arguments.input),
+            # What a loader must know before it sends anything.
+            "addresses": plan.key is not None,
+            "ignore_nulls": arguments.ignore_nulls,
         },
         query=query,
         source=arguments.input,

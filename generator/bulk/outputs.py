@@ -25,7 +25,7 @@ from generator.bulk.direct import DirectFile
 # slower: their buffers go back to the system and are faulted in afresh, batch after batch.
 BATCH = 2048
 BACKLOG = 4  # batches written behind the engine
-FILTERED, LINE, FIELD, VALUE, REASON = range(1, 6)
+FILTERED, LINE, FIELD, VALUE, REASON, ADDRESS = range(1, 7)
 # The runtime's reason for a number JSON can't hold: the value it names is a float.
 NOT_FINITE = "is not a finite number: JSON has none"
 NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
@@ -48,7 +48,7 @@ def write_outputs(
     # reject field only for a rejected one: their nulls count them, and the rest are filtered.
     stream = connection.sql(
         f"SELECT \"row\", status = 'filtered', payload, reject_field, reject_value, "
-        f"reject_reason FROM {outcomes}"
+        f"reject_reason, address FROM {outcomes}"
     ).to_arrow_reader(BATCH)
     counts: Counter[str] = Counter()
     rejects_path = folder / "rejects.jsonl"
@@ -129,16 +129,17 @@ class _JsonLines:
 
 
 class _ParquetPayloads:
-    """payloads.parquet: the row and the payload JSON text of each written row."""
+    """payloads.parquet: the row, the address and the payload JSON text of each written row."""
 
-    SCHEMA = pa.schema([("row", pa.int64()), ("payload", pa.string())])
+    SCHEMA = pa.schema([("row", pa.int64()), ("address", pa.string()), ("payload", pa.string())])
 
     def __init__(self, path: Path) -> None:
         self.out = pq.ParquetWriter(path, self.SCHEMA)
 
     def write(self, batch: pa.RecordBatch) -> None:
         chosen = batch.filter(batch.column(LINE).is_valid())
-        columns = [chosen.column(0).cast(pa.int64()), chosen.column(LINE).cast(pa.string())]
+        columns = [chosen.column(0).cast(pa.int64())]
+        columns += [chosen.column(ADDRESS).cast(pa.string()), chosen.column(LINE).cast(pa.string())]
         self.out.write_batch(pa.record_batch(columns, schema=self.SCHEMA))
 
     def __enter__(self) -> _ParquetPayloads:

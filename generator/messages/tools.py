@@ -194,3 +194,10 @@ BULK_AMBIGUOUS_COLUMNS = Message(
     E,
     "input columns {names} all name the field {field!r}, none exactly: keep one",
 )
+BULK_KEY_NEEDS_COMPANIES = Message(
+    "TM940",
+    E,
+    "{module} {direction} addresses each row by its alternate key, which holds the company's "
+    "cdm_companyid: give the company directory with --companies FILE (the JSON of GET "
+    "cdm_companies?$select=cdm_companyid,cdm_companycode)",
+)

@@ -98,6 +98,11 @@ class KeyPart:
     finance_enum: str | None = None
     # A key row with a (one-to-one) value map converts its value for the Dataverse key.
     converter: Converter | None = None
+    # The columns' kinds, which a backend that types values itself (SQL) formats by.
+    finance_kind: Kind = Kind.ANY
+    dataverse_kind: Kind = Kind.ANY
+    # A lookup column's navigation property: its bind in the payload names the looked-up row.
+    dataverse_navigation: str | None = None
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,9 @@ class _Planner:
                     if field.row.value_map is not None
                     else None
                 ),
+                field.finance.kind,
+                field.dataverse.kind,
+                field.dataverse.lookup.navigation_property if field.dataverse.lookup else None,
             )
             for field in self.map.key.fields
         )

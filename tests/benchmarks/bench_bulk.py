@@ -50,10 +50,12 @@ with open(source, encoding="utf-8") as lines, open(out + "/payloads.jsonl", "w")
         if accounts.matches_source_filter(record):
             try:
                 payload = accounts.finance_to_dataverse(record, companies)
+                address = accounts.dataverse_key(record, companies)
             except MappingError as error:
                 rejects.write(json.dumps({"row": row, "error": str(error)}) + "\\n")
             else:
-                payloads.write(json.dumps({"row": row, "payload": payload}) + "\\n")
+                written = {"row": row, "address": address, "payload": payload}
+                payloads.write(json.dumps(written) + "\\n")
 """
 
 

@@ -66,8 +66,18 @@ class DirectionSql:
     def present(self, name: str) -> str:
         return f"NOT {self.dialect.absent(name)}"
 
-    def entry(self, target: str, present: str | None, value: str) -> Entry:
-        return Entry(json.dumps(target) + ":", present, value)
+    def entry(
+        self, target: str, present: str | None, value: str, valued: str | None = None
+    ) -> Entry:
+        return Entry(json.dumps(target) + ":", present, value, valued)
+
+    def valued(self, name: str, kind: Kind) -> str:
+        """Whether the source field holds a value: not null (so not absent either), and for
+        text not empty."""
+        column = self.column(name)
+        if kind in (Kind.STRING, Kind.ANY, Kind.LOOKUP):
+            return f"{column} IS NOT NULL AND {column} <> ''"
+        return f"{column} IS NOT NULL"
 
     def assignment(self, assignment: Assignment) -> Built:
         if isinstance(assignment, Constant):
@@ -110,7 +120,8 @@ class DirectionSql:
         kind = check.kind if check is not None else Kind.ANY
         value = self.dialect.json_text(checks.kept(source, check))
         found = self.value_checks(assignment.source, source, check, kind, present)
-        return self.entry(assignment.target, present, value), found
+        valued = self.valued(assignment.source, kind)
+        return self.entry(assignment.target, present, value, valued), found
 
     def convert(self, assignment: Convert) -> Built:
         converter = assignment.converter
@@ -150,7 +161,13 @@ class DirectionSql:
         )
         fallback = d.json_text(checks.kept(source, assignment.check))
         value = f"CASE {' '.join(whens)} ELSE {fallback} END"
-        return self.entry(assignment.target, present, value), found
+        textual = converter.source in (Kind.STRING, Kind.ANY)
+        if converter.null_result is None:
+            valued: str | None = self.valued(assignment.source, converter.source)
+        else:
+            # The spec's value for null is written; only an empty text is left out.
+            valued = f"{present} AND coalesce({source} <> '', TRUE)" if textual else None
+        return self.entry(assignment.target, present, value, valued), found
 
     def table_key(self, source: str, converter: Converter) -> str:
         if converter.fold and converter.source is Kind.STRING:
@@ -184,7 +201,9 @@ class DirectionSql:
             f"ELSE concat({prefix}, {d.key_text(source)}, {d.string(chr(39) + ')' + chr(34))}) END"
         )
         present = self.present(assignment.source)
-        return self.entry(assignment.target, present, value), self.key_length(assignment)
+        valued = self.valued(assignment.source, Kind.STRING)
+        entry = self.entry(assignment.target, present, value, valued)
+        return entry, self.key_length(assignment)
 
     def key_length(self, assignment: BindLookup) -> list[Check]:
         """Rejects a key longer than the target's key column: it can address no row."""
@@ -225,7 +244,9 @@ class DirectionSql:
             *self.value_checks(reader.navigation, key, assignment.check, Kind.STRING, present),
         ]
         value = d.json_text(checks.kept(key, assignment.check))
-        return self.entry(assignment.target, present, value), found
+        read = d.field(reader.navigation, reader.key)
+        valued = f"{navigation} IS NOT NULL AND coalesce({read} <> '', FALSE)"
+        return self.entry(assignment.target, present, value, valued), found
 
     def company_code(self, expression: str) -> str:
         """Whether ``expression`` is a dataAreaId: 1 to 4 ASCII letters or digits."""

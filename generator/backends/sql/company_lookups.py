@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from generator.backends.sql.parts import NOT_A_COMPANY, Built, Check
 from generator.plan.model import BindLookup
+from generator.source.entity_schema import Kind
 
 if TYPE_CHECKING:
     from generator.backends.sql.assignments import DirectionSql
@@ -79,4 +80,5 @@ def bind_company_lookup(sql: DirectionSql, assignment: BindLookup, company_field
             f"{d.string('is not a GUID (the cdm_companyid of ')} || {code} || ')'",
         ),
     ]
-    return sql.entry(assignment.target, present, value), found
+    valued = sql.valued(field, Kind.STRING)
+    return sql.entry(assignment.target, present, value, valued), found

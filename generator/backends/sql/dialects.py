@@ -85,6 +85,39 @@ class Dialect:
         # Most keys need no encoding, so they skip the slow pass.
         return f"CASE WHEN {self.matches(doubled, URL_UNSAFE)} THEN {slow} ELSE {doubled} END"
 
+    def float_text(self, expression: str) -> str:
+        """A double as Python's ``repr`` writes it (``1.0``, ``1e+16``, ``2.5e-07``)."""
+        if self.name == "duckdb":
+            return f"CAST({expression} AS VARCHAR)"
+        # Java's own text of a double is not always the shortest that reads back, as Python's
+        # is (1.5949441019943E17 comes out 1.59494410199430016E17), so the shortest is
+        # searched: the first of %.0e to %.16e that reads back, which Java writes as Python
+        # does (1e+16, 2.5e-07). Python writes 1e-4 to 1e16 in plain decimals instead.
+        formats = (
+            f"transform(sequence(0, 16), p -> format_string(concat('%.', p, 'e'), {expression}))"
+        )
+        shortest = f"filter({formats}, c -> CAST(c AS DOUBLE) = {expression})[0]"
+        scientific = self.string("^(-?)([0-9])(?:[.]([0-9]+))?e([-+][0-9]+)$")
+
+        def part(group: int) -> str:
+            return f"regexp_extract(c, {scientific}, {group})"
+
+        sign, exponent = part(1), f"CAST({part(4)} AS INT)"
+        digits = f"concat({part(2)}, {part(3)})"
+        whole = (
+            f"CASE WHEN length({digits}) <= {exponent} + 1 "
+            f"THEN concat({sign}, rpad({digits}, {exponent} + 1, '0'), '.0') "
+            f"ELSE concat({sign}, substr({digits}, 1, {exponent} + 1), '.', "
+            f"substr({digits}, {exponent} + 2)) END"
+        )
+        small = f"concat({sign}, '0.', repeat('0', -{exponent} - 1), {digits})"
+        python = (
+            f"CASE WHEN {exponent} < -4 OR {exponent} >= 16 THEN c "
+            f"WHEN {exponent} >= 0 THEN {whole} ELSE {small} END"
+        )
+        # transform over a one-element array binds the shortest text to c, once.
+        return f"transform(array({shortest}), c -> {python})[0]"
+
     def finite(self, expression: str) -> str:
         if self.name == "spark":
             return f"NOT (isnan({expression}) OR abs({expression}) = double('Infinity'))"

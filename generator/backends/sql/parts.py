@@ -19,6 +19,11 @@ class Entry:
     key: str  # the JSON text of the key and the colon: '"accountnumber":'
     present: str | None
     value: str  # SQL for the value's JSON text
+    # With --ignore-nulls, when the entry is written instead of ``present``: when the source
+    # holds a value, not null or empty (an absent key is a null). A null the spec maps (a
+    # default, a value map's pair for null) is a value; a constant or the company is always
+    # written (None: as ``present`` says).
+    valued: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
-from generator.backends.sql import company_lookups, predicates
+from generator.backends.sql import company_lookups, keys, predicates
 from generator.backends.sql.assignments import VALID_COMPANY, DirectionSql, fold_column
 from generator.backends.sql.dialects import DIALECTS, Dialect
 from generator.backends.sql.folding import fold_expression
@@ -23,6 +23,7 @@ REGENERATE = "python -m generator generate"
 FILTERED = 0
 WRITTEN = -1
 LINE_END = "}\n"  # after the payload's own }, in a JSON Lines line
+ADDRESS = "_address"
 
 
 def file_name(module: str, direction: Direction, dialect: str) -> str:
@@ -44,7 +45,8 @@ def render_direction(
     plan: ModulePlan, direction: DirectionPlan, dialect: Dialect, line: bool = False
 ) -> str:
     """The direction's query; with ``line``, each payload is a whole JSON Lines line instead,
-    ``{"row": <row>, "payload": <payload>}`` and a line break (a bulk run writes it as it is)."""
+    ``{"row": <row>, "address": <address>, "payload": <payload>}`` and a line break (a bulk
+    run writes it as it is)."""
     return _query(plan, direction, dialect, line, passed=None)
 
 
@@ -75,13 +77,21 @@ def _query(
     built = [sql.assignment(assignment) for assignment in direction.assignments]
     entries = [entry for entry, _ in built]
     checks = [check for _, found in built for check in found]
+    # The mapper raises before the key function is called: the address's checks come last.
+    # A comparison (passed) compares values, not addresses.
+    address = keys.address(sql, plan, direction.direction) if passed is None else None
+    if address is not None:
+        checks += address.checks
     to_dataverse = direction.direction is Direction.TO_DATAVERSE
     bound = plan.source_filter if to_dataverse else plan.reverse_filter
     keep = predicates.condition(bound.predicate, sql) if bound else None
+    decided = ["*", _outcome(keep, checks) + " AS _outcome"]
+    if address is not None:
+        decided.append(f"{address.expression} AS {ADDRESS}")
     folds = [
-        f"{fold_expression(dialect, sql.column(column), sorted(keys))} "
+        f"{fold_expression(dialect, sql.column(column), sorted(folded))} "
         f"AS {sql.column(fold_column(column))}"
-        for column, keys in sorted(sql.folds.items())
+        for column, folded in sorted(sql.folds.items())
     ]
     outputs = [
         f"_row AS {dialect.identifier('row')}",
@@ -92,8 +102,18 @@ def _query(
         _by_check(checks, lambda c: c.reason, "reject_reason"),
     ]
     if passed is None:
-        payload = f"CASE WHEN _outcome = {WRITTEN} THEN {_payload(entries, dialect, line)} END"
-        outputs.insert(2, f"{payload} AS payload")
+        addressed = address is not None
+        written = f"CASE WHEN _outcome = {WRITTEN} THEN"
+        outputs[2:2] = [
+            (
+                f"{written} {ADDRESS} END AS address"
+                if addressed
+                else "CAST(NULL AS STRING) AS address"
+            ),
+            f"{written} {_payload(entries, dialect, line, addressed)} END AS payload",
+            f"{written} {_without_nulls(entries, dialect, line, addressed)} END "
+            "AS payload_ignoring_nulls",
+        ]
     else:
         outputs += [
             f"{_present_value(entry)} AS {value_column(index)}"
@@ -109,7 +129,7 @@ def _query(
             _indent(_prepared(sql, folds)),
             "),",
             "decided AS (",
-            _indent(_select(["*", _outcome(keep, checks) + " AS _outcome"]) + "\nFROM prepared"),
+            _indent(_select(decided) + "\nFROM prepared"),
             ")",
             _select(outputs),
             "FROM decided",
@@ -122,6 +142,19 @@ def _present_value(entry: Entry) -> str:
     if entry.present is None:
         return entry.value
     return f"CASE WHEN {entry.present} THEN {entry.value} END"
+
+
+def bulk_query(
+    plan: ModulePlan, direction: DirectionPlan, dialect: Dialect, line: bool, ignore_nulls: bool
+) -> str:
+    """The direction's query as a bulk run reads it, with the payload it chose as ``payload``
+    (the engines compute only the columns a query returns)."""
+    query = render_direction(plan, direction, dialect, line)
+    payload = "payload_ignoring_nulls" if ignore_nulls else "payload"
+    row = dialect.identifier("row")
+    rejects = "reject_field, reject_value, reject_reason"
+    columns = f"{row}, status, address, {payload} AS payload, {rejects}"
+    return f"SELECT {columns}\nFROM (\n{query}) AS outcomes\n"
 
 
 def _prepared(sql: DirectionSql, folds: list[str]) -> str:
@@ -148,9 +181,11 @@ def _header(
         "Reads the relation `source`: _row (the 0-based input row), _absent (an array of "
         "the keys absent from the record; 'navigation/key' for a key absent from an expanded "
         "lookup) and one column per field read, typed by the entity schema. Returns one row "
-        "per input row: row, status ('written', 'rejected' or 'filtered'), payload (JSON "
-        "text), and for a rejected row reject_field, reject_value (JSON text) and "
-        "reject_reason; the message is '<template>: field <field>: value <value> <reason>'."
+        "per input row: row, status ('written', 'rejected' or 'filtered'), address (where to "
+        "upsert the payload), payload and payload_ignoring_nulls (JSON text; the second "
+        "without the entries whose source value is null or empty), and for a rejected row "
+        "reject_field, reject_value (JSON text) and reject_reason; the message is "
+        "'<template>: field <field>: value <value> <reason>'."
     )
     lines = [
         f"-- Generated by tablemap from {plan.spec_path}",
@@ -185,24 +220,40 @@ def _outcome(keep: str | None, checks: list[Check]) -> str:
     return f"CASE\n{body}\n    ELSE {WRITTEN}\nEND"
 
 
-def _payload(entries: list[Entry], dialect: Dialect, line: bool) -> str:
+def _payload(entries: list[Entry], dialect: Dialect, line: bool, addressed: bool) -> str:
     if not entries and not line:
         return "'{}'"
-    whole = _object(entries, dialect, line)
+    whole = _object(entries, dialect, line, addressed)
     if all(entry.present is None for entry in entries):
         return whole
-    sparse = _sparse_object(entries, dialect)
-    if line:
-        parts = [dialect.string('{"row":'), "_row", dialect.string(',"payload":'), sparse]
-        sparse = f"concat({', '.join(parts)}, {dialect.string(LINE_END)})"
+    sparse = _sparse_object(entries, dialect, line, addressed, lambda entry: entry.present)
     # Most records lack no key: they skip the presence test, one per entry and row.
     return f"CASE WHEN _any_absent THEN {sparse}\nELSE {whole} END"
 
 
-def _object(entries: list[Entry], dialect: Dialect, line: bool) -> str:
+def _without_nulls(entries: list[Entry], dialect: Dialect, line: bool, addressed: bool) -> str:
+    """The payload without the entries whose source holds no value (``--ignore-nulls``)."""
+
+    def written(entry: Entry) -> str | None:
+        return entry.present if entry.valued is None else entry.valued
+
+    if all(written(entry) is None for entry in entries):
+        return _payload(entries, dialect, line, addressed)
+    return _sparse_object(entries, dialect, line, addressed, written)
+
+
+def _line_head(dialect: Dialect, addressed: bool) -> tuple[list[str], list[str]]:
+    """The texts and values of a JSON Lines line up to its payload: row, address."""
+    if addressed:
+        return ['{"row":', ',"address":', ',"payload":'], ["_row", dialect.json_text(ADDRESS)]
+    return ['{"row":', ',"address":null,"payload":'], ["_row"]
+
+
+def _object(entries: list[Entry], dialect: Dialect, line: bool, addressed: bool) -> str:
     """The JSON object with every entry, or its line, built by one concat (each || would copy
     the growing text)."""
-    texts, values = (['{"row":', ',"payload":{'], ["_row"]) if line else (["{"], [])
+    texts, values = _line_head(dialect, addressed) if line else ([""], [])
+    texts[-1] += "{"
     for index, entry in enumerate(entries):
         texts[-1] += ("," if index else "") + entry.key
         texts.append("")
@@ -215,16 +266,27 @@ def _object(entries: list[Entry], dialect: Dialect, line: bool) -> str:
     return f"concat(\n{body}\n)"
 
 
-def _sparse_object(entries: list[Entry], dialect: Dialect) -> str:
-    """The JSON object without the entries whose key the record lacks."""
+def _sparse_object(
+    entries: list[Entry],
+    dialect: Dialect,
+    line: bool,
+    addressed: bool,
+    condition: Callable[[Entry], str | None],
+) -> str:
+    """The JSON object of the entries whose ``condition`` holds, or its line."""
     items = []
     for entry in entries:
         pair = f"{dialect.string(entry.key)} || {entry.value}"
-        items.append(
-            pair if entry.present is None else f"CASE WHEN {entry.present} THEN {pair} END"
-        )
+        written = condition(entry)
+        items.append(pair if written is None else f"CASE WHEN {written} THEN {pair} END")
     body = ",\n".join(_indent(item) for item in items)
-    return f"'{{' || concat_ws(\n    ',',\n{body}\n) || '}}'"
+    sparse = f"'{{' || concat_ws(\n    ',',\n{body}\n) || '}}'"
+    if not line:
+        return sparse
+    texts, values = _line_head(dialect, addressed)
+    parts = [f"{dialect.string(t)}, {v}" for t, v in zip(texts[:-1], values, strict=True)]
+    parts.append(f"{dialect.string(texts[-1])}, {sparse}")
+    return f"concat({', '.join(parts)}, {dialect.string(LINE_END)})"
 
 
 def _by_check(checks: list[Check], value: Callable[[Check], str], name: str) -> str:
