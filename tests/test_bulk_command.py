@@ -572,5 +572,14 @@ def test_a_striped_map_to_dataverse_needs_the_company_directory_for_its_addresse
     )
     assert not (tmp_path / "out").exists()
     # To F&O the address holds the company's code, which the record carries.
-    reverse = [arguments[0], "--direction", "to-finance", *arguments[3:]]
-    assert command.run(parser.parse_args([*reverse, "--quiet"])) == 0
+    record = {"msdyn_name": "A", "msdyn_company": {"cdm_companycode": "USMF"}}
+    reverse = [module, "--direction", "to-finance", "--quiet", "--input"]
+    reverse += [str(write_jsonl(tmp_path / "dataverse.jsonl", [record])), *arguments[5:]]
+    assert command.run(parser.parse_args(reverse)) == 0
+    assert lines(tmp_path / "out" / "payloads.jsonl") == [
+        {
+            "row": 0,
+            "address": "PaymentDaysCds(dataAreaId='usmf',Name='A')",
+            "payload": {"dataAreaId": "usmf", "Name": "A"},
+        }
+    ]

@@ -151,7 +151,7 @@ def test_utf_16_as_data_management_writes_csv_unicode(project: Path) -> None:
     source.write_bytes("CUSTOMERACCOUNT,EMPLOYEES\r\nZürich,3\r\n".encode("utf-16"))
     assert local(project, source) == 0
     assert lines(project / "out" / "payloads.jsonl") == [
-        {"row": 0, "payload": {"accountnumber": "Zürich", "numberofemployees": 3}}
+        {"row": 0, "address": None, "payload": {"accountnumber": "Zürich", "numberofemployees": 3}}
     ]
 
 
@@ -180,7 +180,7 @@ def test_an_integer_cell_is_plain_ascii_digits_or_its_row_is_rejected(
         }
     ]
     assert lines(project / "out" / "payloads.jsonl") == [
-        {"row": 1, "payload": {"accountnumber": "B", "numberofemployees": -7}}
+        {"row": 1, "address": None, "payload": {"accountnumber": "B", "numberofemployees": -7}}
     ]
 
 
@@ -209,6 +209,7 @@ def test_date_times_parse_by_the_date_format_and_iso_8601(project: Path) -> None
     assert [line["row"] for line in lines(project / "out" / "rejects.jsonl")] == [0]
     assert lines(project / "out" / "payloads.jsonl")[1] == {
         "row": 2,
+        "address": None,
         "payload": {"accountnumber": "C", "description": "2020-08-25T00:00:00Z"},
     }
 
@@ -221,7 +222,7 @@ def test_names_resolve_ignoring_case_and_unread_columns_are_listed(project: Path
     source.write_text("customeraccount,EMPLOYEES,Colour,Name\nA,4,red,x\n", encoding="utf-8")
     assert local(project, source) == 0
     assert lines(project / "out" / "payloads.jsonl") == [
-        {"row": 0, "payload": {"accountnumber": "A", "numberofemployees": 4}}
+        {"row": 0, "address": None, "payload": {"accountnumber": "A", "numberofemployees": 4}}
     ]
     assert unused(project) == {"count": 2, "names": ["Colour", "Name"]}
 
@@ -315,7 +316,7 @@ def test_a_value_of_the_wrong_type_rejects_its_row_and_the_run_goes_on(project: 
         },
     ]
     assert lines(project / "out" / "payloads.jsonl") == [
-        {"row": 3, "payload": {"accountnumber": "d"}}
+        {"row": 3, "address": None, "payload": {"accountnumber": "d"}}
     ]
     assert summary(project) == {"read": 4, "written": 1, "rejected": 3, "filtered": 0}
 
@@ -501,9 +502,9 @@ def test_a_delta_table_as_synapse_link_writes_one(project: Path, engine: str) ->
     )
     assert local(project, table, "--engine", engine) == 0
     assert lines(project / "out" / "payloads.jsonl") == [
-        {"row": 0, "payload": {"accountnumber": "A", "numberofemployees": 1}},
-        {"row": 1, "payload": {"accountnumber": "B", "numberofemployees": None}},
-        {"row": 2, "payload": {"accountnumber": "C", "numberofemployees": 3}},
+        {"row": 0, "address": None, "payload": {"accountnumber": "A", "numberofemployees": 1}},
+        {"row": 1, "address": None, "payload": {"accountnumber": "B", "numberofemployees": None}},
+        {"row": 2, "address": None, "payload": {"accountnumber": "C", "numberofemployees": 3}},
     ]
 
 

@@ -150,6 +150,7 @@ def with_input_rejects(
     return (
         f"(SELECT o.\"row\", CASE WHEN {keep} THEN o.status ELSE 'rejected' END AS status, "
         f"CASE WHEN {keep} THEN o.payload END AS payload, "
+        f"CASE WHEN {keep} THEN o.address END AS address, "
         f"CASE WHEN {keep} THEN o.reject_field ELSE b.field END AS reject_field, "
         f"CASE WHEN {keep} THEN o.reject_value ELSE b.value END AS reject_value, "
         f"CASE WHEN {keep} THEN o.reject_reason ELSE b.reason END AS reject_reason "
