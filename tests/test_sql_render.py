@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -138,11 +139,12 @@ def test_duckdb_writes_a_number_key_as_pythons_repr(values: list[float]) -> None
 
 
 @pytest.mark.spark
-@settings(max_examples=3, deadline=None)
+@settings(max_examples=2, deadline=None)
 @given(st.lists(FLOATS, min_size=100, max_size=300))
 def test_spark_writes_a_number_key_of_up_to_15_digits_as_pythons_repr(values: list[float]) -> None:
     """Java's own text would write 1.59494410199430016E17 for 1.5949441019943e+17."""
-    values = [*EDGES, -1.5949441019943e17, *(float(f"{value:.15g}") for value in values)]
+    rounded = (float(f"{value:.15g}") for value in values)  # 1.7976931348623157e308 -> inf
+    values = [*EDGES, -1.5949441019943e17, *(value for value in rounded if math.isfinite(value))]
     frame = spark_session().createDataFrame([(value,) for value in values], "v double")
     found = [row[0] for row in frame.selectExpr(SPARK.float_text("v")).collect()]
     assert found == [repr(value) for value in values]
