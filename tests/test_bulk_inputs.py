@@ -540,7 +540,11 @@ def test_json_lines_are_parsed_by_the_engine_not_record_by_record(
     )
     assert local(project, source) == 0
     assert lines(project / "out" / "payloads.jsonl") == [
-        {"row": 0, "payload": {"accountnumber": "lower", "numberofemployees": None}},
+        {
+            "row": 0,
+            "address": None,
+            "payload": {"accountnumber": "lower", "numberofemployees": None},
+        },
     ]
     assert [
         (r["row"], r["field"], r["value"]) for r in lines(project / "out" / "rejects.jsonl")
@@ -562,6 +566,6 @@ def test_a_duplicate_key_keeps_its_last_value_as_pythons_json_does(project: Path
     )
     assert local(project, source) == 0
     assert lines(project / "out" / "payloads.jsonl") == [
-        {"row": 0, "payload": {"accountnumber": "last"}},
-        {"row": 1, "payload": {"accountnumber": "B"}},
+        {"row": 0, "address": None, "payload": {"accountnumber": "last"}},
+        {"row": 1, "address": None, "payload": {"accountnumber": "B"}},
     ]
