@@ -249,7 +249,11 @@ def test_the_repairs_are_a_bulk_folder_of_the_payloads_dataverse_lacks_or_differ
     folder, finance = outcome
     repairs = folder / "repairs"
     assert lines(repairs / "payloads.jsonl") == [
-        {"row": row, "payload": accounts.finance_to_dataverse(finance[row], COMPANIES)}
+        {
+            "row": row,
+            "address": accounts.dataverse_key(finance[row], COMPANIES),
+            "payload": accounts.finance_to_dataverse(finance[row], COMPANIES),
+        }
         for row in (1, 2, 3, 4)
     ]
     assert (repairs / "rejects.jsonl").read_text(encoding="utf-8") == ""
