@@ -4,7 +4,8 @@ decides: 429 with Retry-After, 503, a dropped connection, the concurrency limit 
 
 A fault depends only on the seed and the request's identity (method, target, body) and how
 many times that identity arrived before, never on timing or thread order: `Faults.fault_for`
-tells a test in advance what a request's n-th attempt will meet."""
+tells a test in advance what a request's n-th attempt will meet. Only requests that reach the
+seeded faults count as attempts: one refused for the concurrency limit or its token does not."""
 
 from __future__ import annotations
 
