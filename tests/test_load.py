@@ -271,6 +271,31 @@ def test_a_load_applies_every_row_once_in_dependency_order_and_binds_self_refere
     _expected_state(fake)
 
 
+def test_the_output_of_real_bulk_runs_loads_to_the_same_rows(
+    tmp_path: Path, fake: FakeDataverse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F&O records through `bulk` (DuckDB), then `load`: the folders bulk writes, not ours."""
+    companies = tmp_path / "companies.json"
+    companies.write_text(json.dumps(COMPANIES), encoding="utf-8")
+    folders = []
+    for name, module, records in (
+        ("accounts", "customers_v3_to_accounts", CUSTOMERS),
+        ("lines", "payment_day_lines_cds_v2_to_msdyn_paymentdaylines", PAYMENT_DAY_LINES),
+        ("groups", "customer_groups_to_msdyn_customergroups", GROUPS),
+        ("days", "payment_days_cds_to_msdyn_paymentdays", PAYMENT_DAYS),
+    ):
+        source = tmp_path / f"{name}.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        folder = tmp_path / name
+        arguments = ["bulk", module, "--direction", "to-dataverse", "--input", str(source)]
+        arguments += ["--output", str(folder), "--companies", str(companies), "--quiet"]
+        assert main([*arguments, "--root", str(ROOT)]) == 0
+        folders.append(folder)
+    status, stderr = _load(folders, fake.url, monkeypatch)
+    assert status == 0, stderr
+    _expected_state(fake)
+
+
 def _failed(folder: Path) -> list[dict[str, object]]:
     text = (folder / "load" / "failed.jsonl").read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines()]
