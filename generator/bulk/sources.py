@@ -122,6 +122,22 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def register_input_rejects(
+    connection: duckdb.DuckDBPyConnection, rejects: list[InputReject], columns: Columns
+) -> None:
+    """The rows holding a value that does not fit its field, as ``input_rejects_table``."""
+    table = pa.table(
+        {
+            "row": [reject.row for reject in rejects],
+            "field": [reject.field for reject in rejects],
+            "value": [reject.value for reject in rejects],
+            "reason": [reject.reason for reject in rejects],
+            "in_filter": [reject.field in columns.filter_fields for reject in rejects],
+        }
+    )
+    connection.register("input_rejects_table", table)
+
+
 def with_input_rejects(
     connection: duckdb.DuckDBPyConnection,
     outcomes: str,
@@ -136,16 +152,7 @@ def with_input_rejects(
     """
     if not rejects:
         return outcomes
-    table = pa.table(
-        {
-            "row": [reject.row for reject in rejects],
-            "field": [reject.field for reject in rejects],
-            "value": [reject.value for reject in rejects],
-            "reason": [reject.reason for reject in rejects],
-            "in_filter": [reject.field in columns.filter_fields for reject in rejects],
-        }
-    )
-    connection.register("input_rejects_table", table)
+    register_input_rejects(connection, rejects, columns)
     keep = "b.\"row\" IS NULL OR (o.status = 'filtered' AND NOT b.in_filter)"
     return (
         f"(SELECT o.\"row\", CASE WHEN {keep} THEN o.status ELSE 'rejected' END AS status, "

@@ -36,7 +36,7 @@ from generator.bulk.outputs import write_outputs
 from generator.bulk.progress import Progress
 from generator.bulk.records import BadInput, Field, Reading
 from generator.bulk.run import BulkFailure, connect, create_source
-from generator.bulk.sources import input_format
+from generator.bulk.sources import input_format, register_input_rejects
 from generator.diagnostics import Location
 from generator.plan.model import Direction
 from generator.reconcile.columns import Comparison
@@ -187,19 +187,9 @@ def _with_input_rejects(
     """The outcomes with each row holding a value that does not fit its field rejected, as
     ``bulk`` rejects it (the query saw the value as null; a row the filter left out stays
     out when the value is not one the filter reads)."""
-    rejects = read.rejects
-    if not rejects:
+    if not read.rejects:
         return outcomes
-    table = pa.table(
-        {
-            "row": [reject.row for reject in rejects],
-            "field": [reject.field for reject in rejects],
-            "value": [reject.value for reject in rejects],
-            "reason": [reject.reason for reject in rejects],
-            "in_filter": [reject.field in columns.filter_fields for reject in rejects],
-        }
-    )
-    connection.register("input_rejects_table", table)
+    register_input_rejects(connection, read.rejects, columns)
     bad = "b.\"row\" IS NOT NULL AND NOT (o.status = 'filtered' AND NOT b.in_filter)"
     return (
         f"(SELECT o.* REPLACE (CASE WHEN {bad} THEN 'rejected' ELSE o.status END AS status, "
