@@ -89,8 +89,9 @@ def test_a_second_run_is_refused_while_the_first_holds_the_folder(
         held.flush()
         assert bulk(project, source, "--format", "parquet") == 1
         assert capsys.readouterr().err.strip() == (
-            f"{project / 'out'}: error[TM910]: another bulk run (pid 4242) is writing this "
-            f"output folder (it holds {lock}); run again when it has finished"
+            f"{project / 'out'}: error[TM910]: another run (pid 4242) is using this output "
+            f"folder (it holds {lock}): a bulk or reconcile run writes it, a load reads it; run "
+            "again when it has finished"
         )
         assert tree(project / "out") == before
         assert lock.read_text(encoding="utf-8") == "4242\n"
@@ -154,9 +155,9 @@ def test_a_run_into_a_live_runs_folder_is_refused_and_a_killed_runs_leftovers_ar
             time.sleep(0.05)
         assert bulk(project, write_jsonl(project / "other.jsonl", RECORDS)) == 1
         assert capsys.readouterr().err.strip() == (
-            f"{project / 'out'}: error[TM910]: another bulk run (pid {killed.pid}) is writing "
-            f"this output folder (it holds {project / '.out.lock'}); run again when it has "
-            "finished"
+            f"{project / 'out'}: error[TM910]: another run (pid {killed.pid}) is using this "
+            f"output folder (it holds {project / '.out.lock'}): a bulk or reconcile run writes "
+            "it, a load reads it; run again when it has finished"
         )
         killed.send_signal(signal.SIGKILL)
         killed.wait()

@@ -22,9 +22,11 @@ from typing import Any
 
 import pytest
 
+from generator.bulk.folders import hold_folder
 from generator.cli import main
 from generator.load import transport
 from generator.load.journal import Journal
+from generator.load.passes import Run
 from tests.fakes.dataverse import FakeDataverse, Faults, RequestRecord
 from tests.load_folders import write_folder
 
@@ -547,6 +549,48 @@ def test_a_url_that_is_no_environment_is_refused(
     with redirect_stderr(stderr):
         assert main(["load", str(folder), *arguments]) == 2
     assert stderr.getvalue() == expected + "\n"
+
+
+def test_a_folder_a_bulk_run_holds_is_not_loaded_and_a_load_keeps_bulk_out(
+    tmp_path: Path, fake: FakeDataverse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulk and load share the folder's lock: neither replaces nor reads a folder mid-run."""
+    folders = _folders(tmp_path)
+    accounts = tmp_path / "accounts"
+    with hold_folder(accounts):
+        status, stderr = _load(folders, fake.url, monkeypatch)
+    assert status == 2
+    assert stderr.strip() == (
+        f"{accounts}: error[TM910]: another run (pid {os.getpid()}) is using this output folder "
+        f"(it holds {tmp_path / '.accounts.lock'}): a bulk or reconcile run writes it, a load "
+        "reads it; run again when it has finished"
+    )
+    assert fake.log == []
+    assert not (accounts / "load").exists()
+    # A load holds every folder it loads until it ends: a bulk run into one is refused.
+    source = tmp_path / "customers.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in CUSTOMERS), encoding="utf-8")
+    companies = tmp_path / "companies.json"
+    companies.write_text(json.dumps(COMPANIES), encoding="utf-8")
+    bulk = ["bulk", "customers_v3_to_accounts", "--direction", "to-dataverse", "--quiet"]
+    bulk += ["--input", str(source), "--output", str(accounts), "--companies", str(companies)]
+    held = []
+    original = Run.execute
+
+    def execute_and_try_bulk(run: Run) -> None:
+        held.append(main([*bulk, "--root", str(ROOT)]))
+        original(run)
+
+    monkeypatch.setattr(Run, "execute", execute_and_try_bulk)
+    status, stderr = _load(folders, fake.url, monkeypatch)
+    assert (status, held) == (0, [1]), stderr
+    assert stderr.splitlines()[0] == (
+        f"{accounts}: error[TM910]: another run (pid {os.getpid()}) is using this output folder "
+        f"(it holds {tmp_path / '.accounts.lock'}): a bulk or reconcile run writes it, a load "
+        "reads it; run again when it has finished"
+    )
+    _expected_state(fake)
+    assert not (tmp_path / ".accounts.lock").exists()
 
 
 def test_folders_that_are_not_bulk_output_are_refused_before_anything_is_sent(

@@ -63,7 +63,7 @@ class OutputFolder:
         self.destination = Path(os.path.realpath(destination))
         parent, name = self.destination.parent, self.destination.name
         parent.mkdir(parents=True, exist_ok=True)
-        self.lock = _hold(parent / f".{name}.lock")
+        self.lock = _hold(_lock_path(self.destination))
         try:
             _check_replaceable(self.destination, outputs)
             leftover = re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{12}}")
@@ -140,10 +140,31 @@ class Scratch:
             os.close(self.fd)
 
 
-class _Lock:
+def hold_folder(folder: Path) -> FolderLock:
+    """The lock a bulk run holds on its output folder, for a command that reads the folder
+    (``load``): while it is held no bulk run replaces the folder, or Busy when one is."""
+    return _hold(_lock_path(Path(os.path.realpath(folder))))
+
+
+def _lock_path(destination: Path) -> Path:
+    return destination.parent / f".{destination.name}.lock"
+
+
+class FolderLock:
     def __init__(self, path: Path, fd: int) -> None:
         self.path = path
         self.fd = fd
+
+    def __enter__(self) -> FolderLock:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        problem: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.release()
 
     def release(self) -> None:
         # Unlinked while still held: a run that opened it meanwhile sees it is gone (see _hold).
@@ -155,7 +176,7 @@ class _Lock:
             os.close(self.fd)
 
 
-def _hold(path: Path) -> _Lock:
+def _hold(path: Path) -> FolderLock:
     """The lock at ``path``, taken now or Busy; a dead holder's lock is free, so it is taken."""
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
@@ -169,7 +190,7 @@ def _hold(path: Path) -> _Lock:
             os.close(fd)
             raise
         if _same_file(fd, path):
-            lock = _Lock(path, fd)
+            lock = FolderLock(path, fd)
             try:
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator import messages
+from generator.bulk.folders import Busy, hold_folder
 from generator.diagnostics import Diagnostics, Location
 from generator.load.batch import BadBatchResponse
 from generator.load.folders import BadFolder, BulkFolder, read_folder
@@ -107,6 +109,22 @@ def _run(arguments: argparse.Namespace, diagnostics: Diagnostics) -> int:
     folders = _folders(arguments.folders, diagnostics)
     if folders is None:
         return 2
+    # Held to the end, so that no bulk run replaces a folder (and its journal) mid-load.
+    with ExitStack() as held:
+        for folder in folders:
+            try:
+                held.enter_context(hold_folder(folder.path))
+            except Busy as busy:
+                diagnostics.report(
+                    messages.BULK_BUSY, Location(str(folder.path)), pid=busy.pid, lock=busy.lock
+                )
+                return 2
+        return _load(arguments, diagnostics, url, folders)
+
+
+def _load(
+    arguments: argparse.Namespace, diagnostics: Diagnostics, url: str, folders: list[BulkFolder]
+) -> int:
     plan = plan_steps(arguments.root, folders, diagnostics)
     if plan is None:
         return 2

@@ -162,8 +162,8 @@ BULK_BAD_COMPANIES = Message("TM909", E, "can't use the company directory: {prob
 BULK_BUSY = Message(
     "TM910",
     E,
-    "another bulk run (pid {pid}) is writing this output folder (it holds {lock}); run again "
-    "when it has finished",
+    "another run (pid {pid}) is using this output folder (it holds {lock}): a bulk or reconcile "
+    "run writes it, a load reads it; run again when it has finished",
 )
 BULK_NOT_OUTPUT = Message(
     "TM911",
