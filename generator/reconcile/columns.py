@@ -61,10 +61,6 @@ class Comparison:
     compared: tuple[Compared, ...]
     keys: tuple[KeyPart, ...]
 
-    def side(self, direction: Direction) -> list[Compared]:
-        """The columns ``direction`` writes that are compared."""
-        return [column for column in self.compared if column.direction is direction]
-
     def fields(self, reading: Direction) -> list[ReadField]:
         """What the reader of ``reading``'s input reads: its query's fields and the stored
         columns the other direction's payload is compared with."""
