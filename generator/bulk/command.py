@@ -52,15 +52,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
     parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl")
     parser.add_argument(
-        "--companies",
-        type=Path,
-        help="company directory: JSON of code -> cdm_companyid, or the cdm_companies response",
-    )
-    parser.add_argument(
         "--ignore-nulls",
         action="store_true",
         help="leave a column out of the payload when its source value is null or empty, "
         "instead of writing null (for an environment that already has data)",
+    )
+    add_run_arguments(parser)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that runs a map's queries on an engine (bulk, reconcile)."""
+    parser.add_argument(
+        "--companies",
+        type=Path,
+        help="company directory: JSON of code -> cdm_companyid, or the cdm_companies response",
     )
     parser.add_argument("--master", default="local[2]", help="Spark master URL (--engine spark)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")

@@ -17,7 +17,7 @@ from generator.backends.sql.inputs import filter_fields
 from generator.backends.sql.parts import UnsupportedAssignment
 from generator.bulk.cells import DEFAULT_DATE_FORMAT
 from generator.bulk.columns import Columns
-from generator.bulk.command import companies_relation
+from generator.bulk.command import add_run_arguments, companies_relation
 from generator.bulk.records import fields_for
 from generator.bulk.run import BulkFailure
 from generator.bulk.target import Target, load_target
@@ -46,17 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how CSV cells of date and date-time fields are written (as for bulk)",
     )
     parser.add_argument("--output", required=True, type=Path, help="the output folder")
-    parser.add_argument(
-        "--companies",
-        type=Path,
-        help="company directory: JSON of code -> cdm_companyid, or the cdm_companies response",
-    )
     parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
-    parser.add_argument("--master", default="local[2]", help="Spark master URL (--engine spark)")
-    parser.add_argument("--quiet", action="store_true", help="no progress line")
-    parser.add_argument(
-        "--root", type=Path, default=Path("."), help="the project root (default: .)"
-    )
+    add_run_arguments(parser)
 
 
 def run(arguments: argparse.Namespace, target: Target | None = None) -> int:
